@@ -1,0 +1,7 @@
+// Package engine is sliced's inference engine: a layer stack (the conv
+// stack of a sliced CNN, or a whole CNN), an optional linear projection and
+// a k-NN over stored prototypes, plus the engine file that holds them.
+//
+// An Engine is plain data and safe for concurrent reads. A Session runs it
+// and is not safe for concurrent use: give every goroutine its own.
+package engine

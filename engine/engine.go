@@ -1,0 +1,232 @@
+package engine
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/sliced-ai/sliced/engine/gemm"
+	"github.com/sliced-ai/sliced/engine/knn"
+	"github.com/sliced-ai/sliced/engine/nn"
+)
+
+// DType is a storage precision in the engine file. Values are stored in
+// files: never renumber.
+type DType uint8
+
+const (
+	F32 DType = 1
+	F16 DType = 2
+	I8  DType = 3 // symmetric, one float32 scale per row
+)
+
+func (d DType) String() string {
+	switch d {
+	case F32:
+		return "float32"
+	case F16:
+		return "float16"
+	case I8:
+		return "int8"
+	}
+	return fmt.Sprintf("dtype(%d)", uint8(d))
+}
+
+// ParseDType accepts float32, float16 or int8 (or f32, f16, i8).
+func ParseDType(s string) (DType, error) {
+	switch s {
+	case "float32", "f32":
+		return F32, nil
+	case "float16", "f16":
+		return F16, nil
+	case "int8", "i8":
+		return I8, nil
+	}
+	return 0, fmt.Errorf("unknown precision %q (want float32, float16 or int8)", s)
+}
+
+// Projection maps a feature vector x to W*(x - Mean): for example PCA, to
+// shrink the prototypes.
+type Projection struct {
+	In, Out int
+	Mean    []float32 // In values
+	W       []float32 // Out x In
+}
+
+// Apply writes the projection of x into out (Out values).
+func (p *Projection) Apply(out, x, scratch []float32) {
+	for i, v := range x {
+		scratch[i] = v - p.Mean[i]
+	}
+	gemm.Sgemm(false, false, p.Out, 1, p.In, 1, p.W, p.In, scratch[:p.In], 1, 0, out, 1)
+}
+
+// Engine is a loaded engine file.
+type Engine struct {
+	Name     string // free text, e.g. "mnist-default"
+	Topology string // "A", "B" or another name; informative only
+	Stack    nn.Stack
+	Proj     *Projection // optional, sliced engines only
+	KNN      *knn.Set    // nil for a full CNN, which classifies by argmax
+	Classes  []string    // class names of a full CNN (a sliced engine's live in KNN)
+
+	WeightType DType // how Encode stores layer weights
+	ProtoType  DType // how Encode stores prototypes
+}
+
+// Kind is "sliced" for a k-NN engine and "fullcnn" for a whole network.
+func (e *Engine) Kind() string {
+	if e.KNN != nil {
+		return "sliced"
+	}
+	return "fullcnn"
+}
+
+// ClassNames is the list that labels index into.
+func (e *Engine) ClassNames() []string {
+	if e.KNN != nil {
+		return e.KNN.Classes
+	}
+	return e.Classes
+}
+
+// FeatureDim is the length of the vectors the k-NN compares (after the
+// projection, if any), or the output length of a full CNN.
+func (e *Engine) FeatureDim() (int, error) {
+	out, err := e.Stack.Out()
+	if err != nil {
+		return 0, err
+	}
+	if e.Proj != nil {
+		return e.Proj.Out, nil
+	}
+	return out.Len(), nil
+}
+
+// Validate checks that stack, projection, k-NN and classes fit together.
+func (e *Engine) Validate() error {
+	out, err := e.Stack.Out()
+	if err != nil {
+		return err
+	}
+	if e.KNN == nil {
+		if e.Proj != nil {
+			return errors.New("engine: a projection without a k-NN")
+		}
+		if len(e.Classes) != out.Len() {
+			return fmt.Errorf("engine: %d class names for %d outputs", len(e.Classes), out.Len())
+		}
+		return nil
+	}
+	dim := out.Len()
+	if p := e.Proj; p != nil {
+		if p.In != dim {
+			return fmt.Errorf("engine: projection takes %d values, the stack gives %d", p.In, dim)
+		}
+		if p.Out <= 0 || len(p.Mean) != p.In || len(p.W) != p.In*p.Out {
+			return fmt.Errorf("engine: projection %dx%d has %d mean and %d weight values", p.Out, p.In, len(p.Mean), len(p.W))
+		}
+		dim = p.Out
+	}
+	if e.KNN.Dim != dim {
+		return fmt.Errorf("engine: prototypes have %d values, features %d", e.KNN.Dim, dim)
+	}
+	return e.KNN.Validate()
+}
+
+// Timing is where one classification spent its time.
+type Timing struct {
+	Conv time.Duration // the layer stack (the whole network for a full CNN)
+	KNN  time.Duration // projection and k-NN search
+}
+
+// Prediction is one classification.
+type Prediction struct {
+	Label     int
+	Class     string
+	Score     float32        // vote share (sliced) or softmax probability (full CNN)
+	Neighbors []knn.Neighbor // sliced only; owned by the Session
+	Timing    Timing
+}
+
+// Session runs an Engine with reusable buffers. Not safe for concurrent use.
+type Session struct {
+	e        *Engine
+	runner   *nn.Runner
+	search   *knn.Searcher
+	proj     []float32
+	scratch  []float32
+	features []float32
+}
+
+// NewSession checks the engine and allocates the buffers to run it.
+func (e *Engine) NewSession() (*Session, error) {
+	if err := e.Validate(); err != nil {
+		return nil, err
+	}
+	r, err := nn.NewRunner(&e.Stack)
+	if err != nil {
+		return nil, err
+	}
+	s := &Session{e: e, runner: r}
+	if e.KNN != nil {
+		s.search = knn.NewSearcher(e.KNN)
+	}
+	if p := e.Proj; p != nil {
+		s.proj = make([]float32, p.Out)
+		s.scratch = make([]float32, p.In)
+	}
+	return s, nil
+}
+
+// Engine is the engine this session runs.
+func (s *Session) Engine() *Engine { return s.e }
+
+// Features runs the stack and the projection: the vector the k-NN compares.
+// The result is owned by the Session and valid until the next call.
+func (s *Session) Features(in []float32) ([]float32, error) {
+	out, err := s.runner.Forward(in)
+	if err != nil {
+		return nil, err
+	}
+	if s.e.Proj != nil {
+		s.e.Proj.Apply(s.proj, out, s.scratch)
+		return s.proj, nil
+	}
+	return out, nil
+}
+
+// Classify labels one input tensor (the stack's input shape, CHW).
+func (s *Session) Classify(in []float32) (Prediction, error) {
+	t0 := time.Now()
+	out, err := s.runner.Forward(in)
+	if err != nil {
+		return Prediction{}, err
+	}
+	t1 := time.Now()
+	var p Prediction
+	if s.search == nil {
+		best := 0
+		for i, v := range out {
+			if v > out[best] {
+				best = i
+			}
+		}
+		p = Prediction{Label: best, Score: out[best]}
+	} else {
+		feat := out
+		if s.e.Proj != nil {
+			s.e.Proj.Apply(s.proj, out, s.scratch)
+			feat = s.proj
+		}
+		r, err := s.search.Classify(feat)
+		if err != nil {
+			return Prediction{}, err
+		}
+		p = Prediction{Label: r.Label, Score: r.Score, Neighbors: r.Neighbors}
+	}
+	t2 := time.Now()
+	p.Class = s.e.ClassNames()[p.Label]
+	p.Timing = Timing{Conv: t1.Sub(t0), KNN: t2.Sub(t1)}
+	return p, nil
+}

@@ -1,0 +1,271 @@
+package knn
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/sliced-ai/sliced/engine/gemm"
+)
+
+// Metric is how distance between feature vectors is measured. The values
+// are stored in engine files: never renumber.
+type Metric uint8
+
+const (
+	L2     Metric = 1 // Euclidean distance
+	Cosine Metric = 2 // 1 - cosine similarity
+)
+
+func (m Metric) String() string {
+	switch m {
+	case L2:
+		return "l2"
+	case Cosine:
+		return "cosine"
+	}
+	return fmt.Sprintf("metric(%d)", uint8(m))
+}
+
+// ParseMetric accepts "l2" or "cosine".
+func ParseMetric(s string) (Metric, error) {
+	switch s {
+	case "l2", "L2", "euclidean":
+		return L2, nil
+	case "cosine":
+		return Cosine, nil
+	}
+	return 0, fmt.Errorf("unknown metric %q (want l2 or cosine)", s)
+}
+
+// DefaultK is the paper's k.
+const DefaultK = 9
+
+// Set is the stored prototypes: N vectors of Dim values with a class index
+// each, and the class names those indices point into.
+type Set struct {
+	K       int
+	Metric  Metric
+	Dim     int
+	Vectors []float32 // N x Dim, row-major
+	Labels  []int     // N entries, each an index into Classes
+	Classes []string
+
+	norms []float32 // squared norms (L2) or norms (cosine), derived
+}
+
+// Len is the number of prototypes.
+func (s *Set) Len() int { return len(s.Labels) }
+
+// Validate checks that the parts of the set agree with each other.
+func (s *Set) Validate() error {
+	switch {
+	case s.K <= 0:
+		return fmt.Errorf("knn: k = %d", s.K)
+	case s.Metric != L2 && s.Metric != Cosine:
+		return fmt.Errorf("knn: unknown metric %d", uint8(s.Metric))
+	case s.Dim <= 0:
+		return fmt.Errorf("knn: dimension %d", s.Dim)
+	case len(s.Vectors) != len(s.Labels)*s.Dim:
+		return fmt.Errorf("knn: %d values for %d prototypes of %d", len(s.Vectors), len(s.Labels), s.Dim)
+	case len(s.Classes) == 0:
+		return errors.New("knn: no classes")
+	}
+	for i, l := range s.Labels {
+		if l < 0 || l >= len(s.Classes) {
+			return fmt.Errorf("knn: prototype %d has class %d of %d", i, l, len(s.Classes))
+		}
+	}
+	return nil
+}
+
+// Prepare computes the derived norms; call it after changing Vectors.
+func (s *Set) Prepare() {
+	n := s.Len()
+	s.norms = make([]float32, n)
+	for i := 0; i < n; i++ {
+		sq := sumSquares(s.Vectors[i*s.Dim : (i+1)*s.Dim])
+		if s.Metric == Cosine {
+			sq = float32(math.Sqrt(float64(sq)))
+		}
+		s.norms[i] = sq
+	}
+}
+
+// Add appends prototypes of class name (created if new) and returns its index.
+func (s *Set) Add(name string, vecs [][]float32) (int, error) {
+	for i, v := range vecs {
+		if len(v) != s.Dim {
+			return 0, fmt.Errorf("knn: example %d has %d values, want %d", i, len(v), s.Dim)
+		}
+	}
+	idx := slices.Index(s.Classes, name)
+	if idx < 0 {
+		idx = len(s.Classes)
+		s.Classes = append(s.Classes, name)
+	}
+	for _, v := range vecs {
+		s.Vectors = append(s.Vectors, v...)
+		s.Labels = append(s.Labels, idx)
+	}
+	s.Prepare()
+	return idx, nil
+}
+
+// Remove deletes class name and its prototypes; later class indices shift
+// down by one. It reports whether the class existed.
+func (s *Set) Remove(name string) bool {
+	idx := slices.Index(s.Classes, name)
+	if idx < 0 {
+		return false
+	}
+	vecs, labels := s.Vectors[:0:0], s.Labels[:0:0]
+	for i, l := range s.Labels {
+		if l == idx {
+			continue
+		}
+		if l > idx {
+			l--
+		}
+		vecs = append(vecs, s.Vectors[i*s.Dim:(i+1)*s.Dim]...)
+		labels = append(labels, l)
+	}
+	s.Vectors, s.Labels = vecs, labels
+	s.Classes = slices.Delete(slices.Clone(s.Classes), idx, idx+1)
+	s.Prepare()
+	return true
+}
+
+// Counts returns the number of prototypes of each class.
+func (s *Set) Counts() []int {
+	c := make([]int, len(s.Classes))
+	for _, l := range s.Labels {
+		c[l]++
+	}
+	return c
+}
+
+func sumSquares(v []float32) float32 {
+	var s float32
+	for _, x := range v {
+		s += x * x
+	}
+	return s
+}
+
+// Neighbor is one of the k nearest prototypes.
+type Neighbor struct {
+	Index int     // prototype index in the Set
+	Label int     // class index
+	Dist  float32 // distance under the set's metric
+}
+
+// Result is a k-NN decision.
+type Result struct {
+	Label     int        // winning class index
+	Score     float32    // share of the k votes the winner got
+	Neighbors []Neighbor // nearest first; owned by the Searcher
+}
+
+// Searcher runs queries against one Set with reusable scratch.
+type Searcher struct {
+	set   *Set
+	dots  []float32
+	near  []Neighbor
+	votes []int
+	sums  []float32
+}
+
+// NewSearcher prepares a searcher; the Set must not change while it is used.
+func NewSearcher(s *Set) *Searcher {
+	if len(s.norms) != s.Len() {
+		s.Prepare()
+	}
+	return &Searcher{set: s}
+}
+
+// Classify finds the k nearest prototypes of q and takes their majority
+// vote; a tie goes to the class whose tied voters are nearer in total.
+func (r *Searcher) Classify(q []float32) (Result, error) {
+	s := r.set
+	if len(q) != s.Dim {
+		return Result{}, fmt.Errorf("knn: query has %d values, prototypes %d", len(q), s.Dim)
+	}
+	n := s.Len()
+	if n == 0 {
+		return Result{}, errors.New("knn: no prototypes")
+	}
+	r.dots = grow(r.dots, n)
+	gemm.Sgemm(false, false, n, 1, s.Dim, 1, s.Vectors, s.Dim, q, 1, 0, r.dots, 1)
+	qn := sumSquares(q)
+	if s.Metric == Cosine {
+		qn = float32(math.Sqrt(float64(qn)))
+	}
+	k := min(s.K, n)
+	near := r.near[:0]
+	for i, d := range r.dots {
+		var dist float32
+		if s.Metric == Cosine {
+			den := qn * s.norms[i]
+			if den > 0 {
+				dist = 1 - d/den
+			} else {
+				dist = 1
+			}
+		} else {
+			dist = qn - 2*d + s.norms[i]
+			if dist < 0 {
+				dist = 0
+			}
+		}
+		if len(near) == k && dist >= near[k-1].Dist {
+			continue
+		}
+		// Insertion into the sorted short list: k is small.
+		if len(near) < k {
+			near = append(near, Neighbor{})
+		}
+		j := len(near) - 1
+		for j > 0 && near[j-1].Dist > dist {
+			near[j] = near[j-1]
+			j--
+		}
+		near[j] = Neighbor{Index: i, Label: s.Labels[i], Dist: dist}
+	}
+	if s.Metric == L2 {
+		for i := range near {
+			near[i].Dist = float32(math.Sqrt(float64(near[i].Dist)))
+		}
+	}
+	r.near = near
+	r.votes = growInt(r.votes, len(s.Classes))
+	r.sums = grow(r.sums, len(s.Classes))
+	clear(r.votes)
+	clear(r.sums)
+	for _, nb := range near {
+		r.votes[nb.Label]++
+		r.sums[nb.Label] += nb.Dist
+	}
+	best := near[0].Label
+	for c, v := range r.votes {
+		if v > r.votes[best] || (v == r.votes[best] && v > 0 && r.sums[c] < r.sums[best]) {
+			best = c
+		}
+	}
+	return Result{Label: best, Score: float32(r.votes[best]) / float32(len(near)), Neighbors: near}, nil
+}
+
+func grow(b []float32, n int) []float32 {
+	if cap(b) < n {
+		return make([]float32, n)
+	}
+	return b[:n]
+}
+
+func growInt(b []int, n int) []int {
+	if cap(b) < n {
+		return make([]int, n)
+	}
+	return b[:n]
+}
