@@ -1,0 +1,39 @@
+package engine
+
+// The engine file is little-endian:
+//
+//	header   magic[8] "\x89SLC\r\n\x1a\n", version u16, flags u16, sections u32
+//	table    per section: tag[4], crc32c u32, offset u64, length u64
+//	sections META (name, topology, input shape), LAYR (layer stack with
+//	         weights), CLAS (class names), and for a sliced engine KNN_
+//	         (k, metric, prototypes, labels) and optionally PROJ (projection).
+//
+// Unknown sections are skipped so that later versions can add some; a
+// change to a known section's layout bumps the version.
+
+const (
+	// Magic starts every engine file. Its high byte and CR LF catch files
+	// mangled by text-mode transfers, as PNG's does.
+	Magic = "\x89SLC\r\n\x1a\n"
+	// Version is the format version this code writes and reads.
+	Version = 1
+
+	headerLen = 16
+	entryLen  = 24
+
+	// MaxFileSize bounds what Load reads: an engine for a board is KBs to MBs.
+	MaxFileSize = 256 << 20
+	maxSections = 32
+	maxString   = 4096
+	maxClasses  = 1 << 16
+	// MaxPrototypes bounds the k-NN set, whatever the file claims.
+	MaxPrototypes = 1 << 22
+)
+
+var (
+	tagMeta  = [4]byte{'M', 'E', 'T', 'A'}
+	tagLayer = [4]byte{'L', 'A', 'Y', 'R'}
+	tagClass = [4]byte{'C', 'L', 'A', 'S'}
+	tagKNN   = [4]byte{'K', 'N', 'N', '_'}
+	tagProj  = [4]byte{'P', 'R', 'O', 'J'}
+)
