@@ -1,0 +1,73 @@
+package gemm
+
+// gemv computes y = alpha*op(M)*x + beta*y, the n == 1 (and m == 1) case of
+// Sgemm. op(M) is rows x k: without trans M is stored rows x k and each y
+// is a dot product of a row with x; with trans M is stored k x rows and y
+// gathers x-weighted rows of M. x has k values at stride incx, y has rows
+// values at stride incy. Both forms read M exactly once, which is what
+// bounds their speed.
+func gemv(ks *kernels, trans bool, rows, k int, alpha float32, mat []float32, ldm int, x []float32, incx int, beta float32, y []float32, incy int) {
+	ws := workspaces.Get().(*workspace)
+	defer workspaces.Put(ws)
+	xs := x[:k]
+	if incx != 1 {
+		ws.x = grow(ws.x, k)
+		xs = ws.x
+		for p := range xs {
+			xs[p] = x[p*incx]
+		}
+	}
+	if !trans {
+		dots(ks, rows, k, alpha, mat, ldm, xs, beta, y, incy)
+		return
+	}
+	ys := y[:rows]
+	if incy != 1 {
+		ws.y = grow(ws.y, rows)
+		ys = ws.y
+		for i := range ys {
+			ys[i] = y[i*incy]
+		}
+	}
+	scale(1, rows, beta, ys, rows)
+	p := 0
+	for ; p+4 <= k; p += 4 {
+		s := [4]float32{alpha * xs[p], alpha * xs[p+1], alpha * xs[p+2], alpha * xs[p+3]}
+		ks.axpy4(rows, mat[p*ldm:], ldm, &s, ys)
+	}
+	for ; p < k; p++ {
+		s, row := alpha*xs[p], mat[p*ldm:p*ldm+rows]
+		for j, v := range row {
+			ys[j] += s * v
+		}
+	}
+	if incy != 1 {
+		for i, v := range ys {
+			y[i*incy] = v
+		}
+	}
+}
+
+// dots sets y[i] = alpha*(row i of mat · x) + beta*y[i], four rows a call.
+func dots(ks *kernels, rows, k int, alpha float32, mat []float32, ldm int, x []float32, beta float32, y []float32, incy int) {
+	var out [4]float32
+	put := func(i int, d float32) {
+		v := alpha * d
+		if beta != 0 {
+			v += beta * y[i*incy]
+		}
+		y[i*incy] = v
+	}
+	i := 0
+	for ; i+4 <= rows; i += 4 {
+		ks.dot4(k, mat[i*ldm:], ldm, x, &out)
+		for r, d := range out {
+			put(i+r, d)
+		}
+	}
+	for ; i < rows; i++ {
+		// A stride of 0 runs the four dot products on the same row.
+		ks.dot4(k, mat[i*ldm:], 0, x, &out)
+		put(i, out[0])
+	}
+}

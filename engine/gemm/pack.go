@@ -1,0 +1,62 @@
+package gemm
+
+// packA copies rows [i0, i0+mb) and columns [p0, p0+kb) of op(A), scaled by
+// alpha, into panels of mr rows: panel q holds dst[q*kb*mr + p*mr + i].
+// Rows past mb are zero so that the micro-kernel never needs a row tail.
+func packA(dst, a []float32, lda int, transA bool, alpha float32, i0, mb, p0, kb, mr int) []float32 {
+	panels := (mb + mr - 1) / mr
+	dst = grow(dst, panels*kb*mr)
+	for q := 0; q < panels; q++ {
+		pan := dst[q*kb*mr : (q+1)*kb*mr]
+		rows := min(mr, mb-q*mr)
+		if rows < mr {
+			clear(pan)
+		}
+		for i := 0; i < rows; i++ {
+			r := i0 + q*mr + i
+			if !transA {
+				src := a[r*lda+p0 : r*lda+p0+kb]
+				for p, v := range src {
+					pan[p*mr+i] = alpha * v
+				}
+				continue
+			}
+			for p := 0; p < kb; p++ {
+				pan[p*mr+i] = alpha * a[(p0+p)*lda+r]
+			}
+		}
+	}
+	return dst
+}
+
+// packB copies columns [j0, j0+nb) and rows [p0, p0+kb) of op(B) = B^T (B
+// stored n x k) into strips of nr columns: strip q holds
+// dst[q*kb*nr + p*nr + j], zero past nb.
+func packB(dst, b []float32, ldb, p0, kb, j0, nb, nr int) []float32 {
+	strips := (nb + nr - 1) / nr
+	dst = grow(dst, strips*kb*nr)
+	for q := 0; q < strips; q++ {
+		st := dst[q*kb*nr : (q+1)*kb*nr]
+		cols := min(nr, nb-q*nr)
+		if cols < nr {
+			clear(st)
+		}
+		for j := 0; j < cols; j++ {
+			src := b[(j0+q*nr+j)*ldb+p0:][:kb]
+			for p, v := range src {
+				st[p*nr+j] = v
+			}
+		}
+	}
+	return dst
+}
+
+// packEdge copies a kb x nw corner of an untransposed B into a kb x nr
+// strip padded with zeros.
+func packEdge(dst, b []float32, ldb, kb, nw, nr int) {
+	for p := 0; p < kb; p++ {
+		row := dst[p*nr : (p+1)*nr]
+		copy(row, b[p*ldb:p*ldb+nw])
+		clear(row[nw:])
+	}
+}
