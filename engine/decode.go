@@ -297,8 +297,14 @@ func decodeProj(r *reader) (*Projection, error) {
 	if r.err == nil && int64(p.In)*int64(p.Out) > nn.MaxValues {
 		r.fail("projection %dx%d too large", p.Out, p.In)
 	}
+	nMean := r.count("mean length", nn.MaxValues)
+	if r.err == nil && nMean != 0 && nMean != p.In {
+		r.fail("mean has %d values for %d inputs", nMean, p.In)
+	}
 	if r.err == nil {
-		p.Mean = r.f32s(p.In, "mean")
+		if nMean > 0 {
+			p.Mean = r.f32s(nMean, "mean")
+		}
 		p.W = r.matrix(d, p.Out, p.In, "matrix")
 	}
 	return p, r.done()

@@ -141,7 +141,7 @@ func encodeLayers(e *Engine) []byte {
 
 func encodeProj(p *Projection, d DType) []byte {
 	var b bytes.Buffer
-	put(&b, uint32(p.In), uint32(p.Out), uint8(d), [3]byte{})
+	put(&b, uint32(p.In), uint32(p.Out), uint8(d), [3]byte{}, uint32(len(p.Mean)))
 	put(&b, p.Mean)
 	putMatrix(&b, d, p.W, p.Out, p.In)
 	return b.Bytes()

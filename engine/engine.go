@@ -46,19 +46,23 @@ func ParseDType(s string) (DType, error) {
 }
 
 // Projection maps a feature vector x to W*(x - Mean): for example PCA, to
-// shrink the prototypes.
+// shrink the prototypes. Mean may be empty: L2 distances do not change
+// when every vector is shifted alike, so an L2 engine need not store it.
 type Projection struct {
 	In, Out int
-	Mean    []float32 // In values
+	Mean    []float32 // In values, or none
 	W       []float32 // Out x In
 }
 
 // Apply writes the projection of x into out (Out values).
 func (p *Projection) Apply(out, x, scratch []float32) {
-	for i, v := range x {
-		scratch[i] = v - p.Mean[i]
+	if len(p.Mean) > 0 {
+		for i, v := range x {
+			scratch[i] = v - p.Mean[i]
+		}
+		x = scratch[:p.In]
 	}
-	gemm.Sgemm(false, false, p.Out, 1, p.In, 1, p.W, p.In, scratch[:p.In], 1, 0, out, 1)
+	gemm.Sgemm(false, false, p.Out, 1, p.In, 1, p.W, p.In, x, 1, 0, out, 1)
 }
 
 // Engine is a loaded engine file.
@@ -123,7 +127,7 @@ func (e *Engine) Validate() error {
 		if p.In != dim {
 			return fmt.Errorf("engine: projection takes %d values, the stack gives %d", p.In, dim)
 		}
-		if p.Out <= 0 || len(p.Mean) != p.In || len(p.W) != p.In*p.Out {
+		if p.Out <= 0 || (len(p.Mean) != p.In && len(p.Mean) != 0) || len(p.W) != p.In*p.Out {
 			return fmt.Errorf("engine: projection %dx%d has %d mean and %d weight values", p.Out, p.In, len(p.Mean), len(p.W))
 		}
 		dim = p.Out

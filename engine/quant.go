@@ -76,3 +76,26 @@ func quantizeRow(dst []int8, row []float32) float32 {
 	}
 	return scale
 }
+
+// Requantize returns the rows x cols matrix m as it reads back after being
+// stored with precision d, so that calibration can see what the file holds.
+func Requantize(d DType, m []float32, rows, cols int) []float32 {
+	out := make([]float32, len(m))
+	switch d {
+	case F16:
+		for i, v := range m {
+			out[i] = f16ToF32(f32ToF16(v))
+		}
+	case I8:
+		codes := make([]int8, cols)
+		for r := 0; r < rows; r++ {
+			s := quantizeRow(codes, m[r*cols:(r+1)*cols])
+			for j, c := range codes {
+				out[r*cols+j] = float32(c) * s
+			}
+		}
+	default:
+		copy(out, m)
+	}
+	return out
+}

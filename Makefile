@@ -1,0 +1,70 @@
+# sliced: build, run and test. `make run` and `make test` install what they
+# need on a fresh Debian 12 machine (apt packages, Go modules, the ONNX
+# Runtime and OpenVINO libraries used by the tests) and are safe to re-run.
+
+SHELL      := /bin/bash
+GO         ?= go
+TOOLS      := $(CURDIR)/.tools
+BIN        := $(CURDIR)/bin
+VERSION    ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS    := -s -w -X main.version=$(VERSION)
+SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+ORT_VERSION      := 1.30.0
+OPENVINO_VERSION := 2024.6.0
+APT_PACKAGES := build-essential pkg-config git ca-certificates python3 python3-venv npm \
+	libopencv-dev qemu-user prometheus gcc-aarch64-linux-gnu dpkg-dev systemd
+
+export ONNXRUNTIME_LIB ?= $(TOOLS)/npm/node_modules/onnxruntime-node/bin/napi-v6/linux/x64/libonnxruntime.so.1
+export OPENVINO_LIB    ?= $(TOOLS)/venv/lib/python3.11/site-packages/openvino/libs/libopenvino_c.so
+
+.PHONY: all build run test test-go test-tags test-arm64 fuzz-smoke lint deps deps-apt deps-go deps-runtimes bench cross deb clean
+
+all: build
+
+## build: the daemon and the calibration tool for this machine (pure Go)
+build: deps-go
+	mkdir -p $(BIN)
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN)/sliced ./cmd/sliced
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN)/slicecal ./cmd/slicecal
+
+## run: the daemon on the embedded default engine and the bundled demo input
+run: build
+	$(BIN)/sliced classify models/demo
+
+## test: everything CI runs
+test: deps lint test-go test-tags test-arm64 fuzz-smoke
+
+lint: deps-go
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+	CGO_ENABLED=0 $(GO) build ./...
+
+test-go: deps-go
+	$(GO) test -count=1 -timeout 20m ./...
+
+test-tags: deps-go
+
+test-arm64: deps-go
+	CGO_ENABLED=0 GOARCH=arm64 $(GO) build -o $(BIN)/sliced-arm64 ./cmd/sliced
+
+## fuzz-smoke: each fuzz target for a few seconds (the long runs are manual)
+fuzz-smoke: deps-go
+	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime 10s ./engine
+
+deps: deps-apt deps-go deps-runtimes
+
+deps-apt:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then echo "installing:$$missing"; $(SUDO) apt-get update -qq && \
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; fi
+
+deps-go:
+	@command -v $(GO) >/dev/null || { echo "Go is missing: install Go >= 1.24 (see README)"; exit 1; }
+	$(GO) mod download
+
+deps-runtimes:
+	@[ -f "$(ONNXRUNTIME_LIB)" ] || { mkdir -p $(TOOLS)/npm && cd $(TOOLS)/npm && npm install --silent --no-audit --no-fund onnxruntime-node@$(ORT_VERSION); }
+	@[ -f "$(OPENVINO_LIB)" ] || { python3 -m venv $(TOOLS)/venv && $(TOOLS)/venv/bin/pip install -q openvino==$(OPENVINO_VERSION); }
+
+clean:
+	rm -rf $(BIN) dist

@@ -1,0 +1,192 @@
+package prototypes
+
+import (
+	"fmt"
+	"runtime"
+	"sync"
+
+	"github.com/sliced-ai/sliced/engine"
+	"github.com/sliced-ai/sliced/engine/knn"
+	"github.com/sliced-ai/sliced/engine/nn"
+)
+
+// Options say how to build one engine from a Builder.
+type Options struct {
+	Dim         int // PCA components; 0 keeps the raw conv features
+	PerClass    int // k-means prototypes per class; 0 keeps every training vector
+	K           int
+	Metric      knn.Metric
+	WeightType  engine.DType
+	ProtoType   engine.DType
+	ProjType    engine.DType // precision of the projection matrix
+	KMeansIters int
+	Seed        uint64
+}
+
+func (o Options) String() string {
+	return fmt.Sprintf("dim=%d per-class=%d k=%d %v weights=%v protos=%v proj=%v", o.Dim, o.PerClass, o.K, o.Metric, o.WeightType, o.ProtoType, o.ProjType)
+}
+
+// Builder holds the conv features of the training images, computed once,
+// so that many option sets can be built and compared cheaply.
+type Builder struct {
+	Name, Topology string
+	Stack          nn.Stack // as stored: weights already at WeightType
+	WeightType     engine.DType
+	Classes        []string
+
+	feats  []float32
+	labels []int
+	dim    int
+	pca    map[int][2][]float32 // components -> mean, matrix
+}
+
+// NewBuilder quantizes the stack's weights to wt and extracts the features
+// of n training images.
+func NewBuilder(stack nn.Stack, wt engine.DType, images []float32, labels []int, classes []string) (*Builder, error) {
+	q := Quantize(stack, wt)
+	feats, dim, err := Features(&q, images, len(labels))
+	if err != nil {
+		return nil, err
+	}
+	return &Builder{Stack: q, WeightType: wt, Classes: classes, feats: feats, labels: labels, dim: dim, pca: map[int][2][]float32{}}, nil
+}
+
+// Quantize returns a copy of s whose weights are as precision d stores them.
+func Quantize(s nn.Stack, d engine.DType) nn.Stack {
+	out := nn.Stack{In: s.In, Layers: make([]nn.Layer, len(s.Layers))}
+	in := s.In
+	shapes, _ := s.Shapes()
+	for i, l := range s.Layers {
+		if rows, cols := l.WeightShape(in); rows > 0 {
+			l.W = engine.Requantize(d, l.W, rows, cols)
+			l.B = append([]float32(nil), l.B...)
+		}
+		out.Layers[i] = l
+		if i < len(shapes) {
+			in = shapes[i]
+		}
+	}
+	return out
+}
+
+// FeatureDim is the length of the raw conv features.
+func (b *Builder) FeatureDim() int { return b.dim }
+
+// Build makes an engine for one option set.
+func (b *Builder) Build(o Options) (*engine.Engine, error) {
+	if o.K <= 0 {
+		o.K = knn.DefaultK
+	}
+	if o.Metric == 0 {
+		o.Metric = knn.L2
+	}
+	vecs, dim := b.feats, b.dim
+	e := &engine.Engine{Name: b.Name, Topology: b.Topology, Stack: b.Stack, WeightType: b.WeightType, ProtoType: o.ProtoType}
+	if o.Dim > 0 {
+		pc, ok := b.pca[o.Dim]
+		if !ok {
+			mean, w, err := PCA(b.feats, len(b.labels), b.dim, o.Dim)
+			if err != nil {
+				return nil, err
+			}
+			pc = [2][]float32{mean, w}
+			b.pca[o.Dim] = pc
+		}
+		p := &engine.Projection{In: b.dim, Out: o.Dim, W: engine.Requantize(o.ProjType, pc[1], o.Dim, b.dim)}
+		if o.Metric == knn.Cosine {
+			p.Mean = pc[0] // cosine is not shift-invariant; L2 is
+		}
+		e.Proj = p
+		vecs, dim = Project(p, b.feats, len(b.labels)), o.Dim
+	}
+	set := &knn.Set{K: o.K, Metric: o.Metric, Dim: dim, Classes: b.Classes}
+	for c := range b.Classes {
+		var rows []float32
+		for i, l := range b.labels {
+			if l == c {
+				rows = append(rows, vecs[i*dim:(i+1)*dim]...)
+			}
+		}
+		n := len(rows) / dim
+		if n == 0 {
+			continue
+		}
+		if o.PerClass > 0 {
+			iters := o.KMeansIters
+			if iters == 0 {
+				iters = 25
+			}
+			rows = KMeans(rows, n, dim, o.PerClass, iters, o.Seed+uint64(c))
+			n = len(rows) / dim
+		}
+		set.Vectors = append(set.Vectors, rows...)
+		for i := 0; i < n; i++ {
+			set.Labels = append(set.Labels, c)
+		}
+	}
+	// Prototypes as the file will hold them.
+	set.Vectors = engine.Requantize(o.ProtoType, set.Vectors, set.Len(), dim)
+	set.Prepare()
+	e.KNN = set
+	return e, e.Validate()
+}
+
+// Project applies p to n feature rows on every core.
+func Project(p *engine.Projection, feats []float32, n int) []float32 {
+	out := make([]float32, n*p.Out)
+	workers := runtime.GOMAXPROCS(0)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			scratch := make([]float32, p.In)
+			for i := w; i < n; i += workers {
+				p.Apply(out[i*p.Out:(i+1)*p.Out], feats[i*p.In:(i+1)*p.In], scratch)
+			}
+		}(w)
+	}
+	wg.Wait()
+	return out
+}
+
+// Accuracy classifies n images with e on every core and returns the share
+// whose label matches.
+func Accuracy(e *engine.Engine, images []float32, labels []int) (float64, error) {
+	n, inLen := len(labels), e.Stack.In.Len()
+	workers := runtime.GOMAXPROCS(0)
+	correct := make([]int, workers)
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			s, err := e.NewSession()
+			if err != nil {
+				errs[w] = err
+				return
+			}
+			for i := w; i < n; i += workers {
+				p, err := s.Classify(images[i*inLen : (i+1)*inLen])
+				if err != nil {
+					errs[w] = err
+					return
+				}
+				if p.Label == labels[i] {
+					correct[w]++
+				}
+			}
+		}(w)
+	}
+	wg.Wait()
+	total := 0
+	for w := range correct {
+		if errs[w] != nil {
+			return 0, errs[w]
+		}
+		total += correct[w]
+	}
+	return float64(total) / float64(n), nil
+}
