@@ -1,0 +1,106 @@
+package backend
+
+import (
+	"errors"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/sliced-ai/sliced/engine"
+)
+
+func init() { Register("sliced", newSliced) }
+
+// sessions pools the Sessions of one engine: a swapped-in engine gets a
+// fresh pool and the old one is left to the garbage collector.
+type sessions struct {
+	e    *engine.Engine
+	pool sync.Pool
+}
+
+func (s *sessions) get() (*engine.Session, error) {
+	if v := s.pool.Get(); v != nil {
+		return v.(*engine.Session), nil
+	}
+	return s.e.NewSession()
+}
+
+// Sliced runs the daemon's current k-NN engine.
+type Sliced struct {
+	engine func() *engine.Engine
+	cur    atomic.Pointer[sessions]
+}
+
+func newSliced(o Options) (Backend, error) {
+	if o.Engine == nil {
+		return nil, errors.New("sliced: no engine")
+	}
+	e := o.Engine()
+	if e == nil {
+		return nil, errors.New("sliced: no engine loaded")
+	}
+	if e.Kind() != "sliced" {
+		return nil, errors.New("sliced: the engine is a " + e.Kind() + ", not a k-NN engine")
+	}
+	return &Sliced{engine: o.Engine}, nil
+}
+
+// NewSliced wraps a function that returns the current engine.
+func NewSliced(current func() *engine.Engine) Backend {
+	return &Sliced{engine: current}
+}
+
+func (s *Sliced) pool() *sessions {
+	e := s.engine()
+	p := s.cur.Load()
+	if p != nil && p.e == e {
+		return p
+	}
+	np := &sessions{e: e}
+	if s.cur.CompareAndSwap(p, np) {
+		return np
+	}
+	return s.pool()
+}
+
+// Info implements Backend.
+func (s *Sliced) Info() Info {
+	return Info{Name: "sliced", Device: "cpu", Model: s.engine().Name}
+}
+
+// Classes implements Backend.
+func (s *Sliced) Classes() []string { return s.engine().ClassNames() }
+
+// Classify implements Backend.
+func (s *Sliced) Classify(in []float32) (Result, error) {
+	t0 := time.Now()
+	p := s.pool()
+	sess, err := p.get()
+	if err != nil {
+		return Result{}, err
+	}
+	pred, err := sess.Classify(in)
+	if err != nil {
+		p.pool.Put(sess)
+		return Result{}, err
+	}
+	classes := p.e.ClassNames()
+	r := Result{
+		Label:     pred.Label,
+		Class:     pred.Class,
+		Score:     pred.Score,
+		Scores:    make([]float32, len(classes)),
+		Neighbors: make([]Neighbor, len(pred.Neighbors)),
+		Timing:    Timing{Conv: pred.Timing.Conv, KNN: pred.Timing.KNN},
+	}
+	for i, nb := range pred.Neighbors {
+		r.Neighbors[i] = Neighbor{Class: classes[nb.Label], Dist: nb.Dist}
+		r.Scores[nb.Label] += 1 / float32(len(pred.Neighbors))
+	}
+	p.pool.Put(sess)
+	r.Timing.Inference = time.Since(t0)
+	return r, nil
+}
+
+// Close implements Backend.
+func (s *Sliced) Close() error { return nil }

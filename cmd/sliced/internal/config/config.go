@@ -1,0 +1,224 @@
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"regexp"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Config is the whole daemon configuration.
+type Config struct {
+	Listen    string    `yaml:"listen"`
+	Engine    string    `yaml:"engine"`
+	StateDir  string    `yaml:"state_dir"`
+	TokenFile string    `yaml:"token_file"`
+	Log       Log       `yaml:"log"`
+	Backend   string    `yaml:"backend"`
+	Backends  []Backend `yaml:"backends"`
+	Compare   Compare   `yaml:"compare"`
+	Sources   []Source  `yaml:"sources"`
+	Limits    Limits    `yaml:"limits"`
+	Timeouts  Timeouts  `yaml:"timeouts"`
+}
+
+// Log selects the slog handler.
+type Log struct {
+	Format string `yaml:"format"` // text or json
+	Level  string `yaml:"level"`  // debug, info, warn, error
+}
+
+// Backend is one extra backend to load besides sliced.
+type Backend struct {
+	Name   string `yaml:"name"`
+	Device string `yaml:"device"`
+	Model  string `yaml:"model"`
+}
+
+// Compare sends every Every-th frame also to Backend.
+type Compare struct {
+	Backend string `yaml:"backend"`
+	Every   int    `yaml:"every"`
+}
+
+// Source is one frame source with its own pipeline.
+type Source struct {
+	Name     string        `yaml:"name"`
+	Kind     string        `yaml:"kind"`
+	Path     string        `yaml:"path"`
+	Loop     bool          `yaml:"loop"`
+	FPS      float64       `yaml:"fps"`      // pace of dir and video sources; 0: as fast as read
+	Watchdog time.Duration `yaml:"watchdog"` // reopen after this long without a frame
+	Width    int           `yaml:"width"`    // capture size asked of a device
+	Height   int           `yaml:"height"`
+}
+
+// Limits bound what a client can make the daemon do.
+type Limits struct {
+	BodyBytes   int64 `yaml:"body_bytes"`
+	ImagePixels int64 `yaml:"image_pixels"`
+}
+
+// Timeouts of the HTTP server and of shutdown.
+type Timeouts struct {
+	Read     time.Duration `yaml:"read"`
+	Write    time.Duration `yaml:"write"`
+	Idle     time.Duration `yaml:"idle"`
+	Shutdown time.Duration `yaml:"shutdown"`
+}
+
+// Default is the configuration without a file.
+func Default() Config {
+	return Config{
+		Listen:   "127.0.0.1:8080",
+		StateDir: "/var/lib/sliced",
+		Log:      Log{Format: "text", Level: "info"},
+		Backend:  "sliced",
+		Compare:  Compare{Every: 10},
+		Limits:   Limits{BodyBytes: 4 << 20, ImagePixels: 4096 * 4096},
+		Timeouts: Timeouts{Read: 30 * time.Second, Write: 30 * time.Second, Idle: 120 * time.Second, Shutdown: 10 * time.Second},
+	}
+}
+
+// Parse reads YAML over the defaults. Unknown keys are errors.
+func Parse(data []byte) (Config, error) {
+	c := Default()
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) {
+		return Config{}, fmt.Errorf("config: %w", err)
+	}
+	for i := range c.Sources {
+		c.Sources[i].setDefaults(i)
+	}
+	return c, nil
+}
+
+// Load reads the file at path; an empty path gives the defaults.
+func Load(path string) (Config, error) {
+	if path == "" {
+		return Default(), nil
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return Config{}, fmt.Errorf("config: %w", err)
+	}
+	c, err := Parse(data)
+	if err != nil {
+		return Config{}, fmt.Errorf("%s: %w", path, err)
+	}
+	return c, nil
+}
+
+func (s *Source) setDefaults(i int) {
+	if s.Name == "" {
+		s.Name = fmt.Sprintf("%s%d", s.Kind, i)
+	}
+	if s.Watchdog == 0 {
+		s.Watchdog = 10 * time.Second
+	}
+}
+
+// ParseSource reads a --source value: [NAME=]KIND:PATH.
+func ParseSource(v string, i int) (Source, error) {
+	var s Source
+	if n, rest, ok := strings.Cut(v, "="); ok && !strings.ContainsAny(n, ":/") {
+		s.Name, v = n, rest
+	}
+	kind, path, ok := strings.Cut(v, ":")
+	if !ok {
+		return s, fmt.Errorf("--source %q: want KIND:PATH, e.g. dir:/srv/frames", v)
+	}
+	s.Kind, s.Path, s.Loop = kind, path, true
+	s.setDefaults(i)
+	return s, nil
+}
+
+var sourceName = regexp.MustCompile(`^[a-zA-Z0-9_.-]{1,64}$`)
+
+// Kinds are the source kinds the daemon knows.
+var Kinds = []string{"dir", "video", "device", "gstreamer", "upload"}
+
+// Validate checks every key and names the first bad one.
+func (c *Config) Validate() error {
+	var errs []error
+	bad := func(key, format string, a ...any) {
+		errs = append(errs, fmt.Errorf("config: %s: %s", key, fmt.Sprintf(format, a...)))
+	}
+	if c.Listen == "" {
+		bad("listen", "empty")
+	}
+	if c.StateDir == "" {
+		bad("state_dir", "empty")
+	}
+	switch c.Log.Format {
+	case "text", "json":
+	default:
+		bad("log.format", "%q is not text or json", c.Log.Format)
+	}
+	switch c.Log.Level {
+	case "debug", "info", "warn", "error":
+	default:
+		bad("log.level", "%q is not debug, info, warn or error", c.Log.Level)
+	}
+	if c.Backend == "" {
+		bad("backend", "empty")
+	}
+	for i, b := range c.Backends {
+		if b.Name == "" {
+			bad(fmt.Sprintf("backends[%d].name", i), "empty")
+		}
+	}
+	if c.Compare.Backend != "" && c.Compare.Every < 1 {
+		bad("compare.every", "%d, want at least 1", c.Compare.Every)
+	}
+	seen := map[string]bool{}
+	for i, s := range c.Sources {
+		key := fmt.Sprintf("sources[%d]", i)
+		switch {
+		case !sourceName.MatchString(s.Name):
+			bad(key+".name", "%q: use 1-64 letters, digits, '_', '.' or '-'", s.Name)
+		case seen[s.Name]:
+			bad(key+".name", "%q used twice", s.Name)
+		}
+		seen[s.Name] = true
+		known := false
+		for _, k := range Kinds {
+			known = known || k == s.Kind
+		}
+		if !known {
+			bad(key+".kind", "%q is not one of %v", s.Kind, Kinds)
+		}
+		if s.Path == "" && s.Kind != "upload" {
+			bad(key+".path", "empty")
+		}
+		if s.FPS < 0 {
+			bad(key+".fps", "%v is negative", s.FPS)
+		}
+		if s.Watchdog < 0 {
+			bad(key+".watchdog", "%v is negative", s.Watchdog)
+		}
+	}
+	if c.Limits.BodyBytes <= 0 {
+		bad("limits.body_bytes", "%d, want > 0", c.Limits.BodyBytes)
+	}
+	if c.Limits.ImagePixels <= 0 {
+		bad("limits.image_pixels", "%d, want > 0", c.Limits.ImagePixels)
+	}
+	for _, t := range []struct {
+		key string
+		d   time.Duration
+	}{{"timeouts.read", c.Timeouts.Read}, {"timeouts.write", c.Timeouts.Write},
+		{"timeouts.idle", c.Timeouts.Idle}, {"timeouts.shutdown", c.Timeouts.Shutdown}} {
+		if t.d <= 0 {
+			bad(t.key, "%v, want > 0", t.d)
+		}
+	}
+	return errors.Join(errs...)
+}

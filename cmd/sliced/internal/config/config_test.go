@@ -1,0 +1,79 @@
+package config
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestParseUnknownKeyNamed(t *testing.T) {
+	_, err := Parse([]byte("listen: :1\nsourcez: []\n"))
+	if err == nil || !strings.Contains(err.Error(), "sourcez") {
+		t.Fatalf("err = %v, want one naming sourcez", err)
+	}
+	_, err = Parse([]byte("log: {format: json, colour: red}\n"))
+	if err == nil || !strings.Contains(err.Error(), "colour") {
+		t.Fatalf("err = %v, want one naming colour", err)
+	}
+}
+
+func TestParseEmptyIsDefault(t *testing.T) {
+	c, err := Parse(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Listen != "127.0.0.1:8080" || c.Backend != "sliced" {
+		t.Fatalf("defaults not kept: %+v", c)
+	}
+	if err := c.Validate(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestValidateNamesKey(t *testing.T) {
+	c, err := Parse([]byte(`
+sources:
+  - {kind: webcam, path: /dev/video0}
+  - {name: a, kind: dir}
+compare: {backend: fullcnn, every: 0}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = c.Validate()
+	for _, key := range []string{"sources[0].kind", "sources[1].path", "compare.every"} {
+		if err == nil || !strings.Contains(err.Error(), key) {
+			t.Errorf("err = %v, want it to name %s", err, key)
+		}
+	}
+}
+
+func TestFlagsOverrideFile(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "sliced.yaml")
+	os.WriteFile(path, []byte("listen: 0.0.0.0:9000\nlog: {level: debug}\nsources: [{name: f, kind: dir, path: /x, watchdog: 3s}]\n"), 0o644)
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	f := NewFlags(fs)
+	if err := fs.Parse([]string{"--config", path, "--listen", ":7000", "--source", "cam=device:/dev/video1", "--backends", "fullcnn=/m.slc,openvino:MYRIAD"}); err != nil {
+		t.Fatal(err)
+	}
+	c, err := f.LoadWithFlags()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Listen != ":7000" {
+		t.Errorf("listen = %q, the flag should win", c.Listen)
+	}
+	if c.Log.Level != "debug" {
+		t.Errorf("log.level = %q, the file's value should stay", c.Log.Level)
+	}
+	if len(c.Sources) != 1 || c.Sources[0] != (Source{Name: "cam", Kind: "device", Path: "/dev/video1", Loop: true, Watchdog: 10 * time.Second}) {
+		t.Errorf("sources = %+v", c.Sources)
+	}
+	if len(c.Backends) != 2 || c.Backends[0].Model != "/m.slc" || c.Backends[1].Device != "MYRIAD" {
+		t.Errorf("backends = %+v", c.Backends)
+	}
+}

@@ -1,0 +1,27 @@
+// Package config is the daemon's settings: one YAML file (strict: an
+// unknown key is an error that names it) whose every key can be overridden
+// by a command-line flag, validated once at start and on every reload.
+//
+// Example:
+//
+//	listen: 127.0.0.1:8080
+//	engine: /usr/share/sliced/mnist.slc   # empty: the embedded default
+//	state_dir: /var/lib/sliced            # enrolments are saved here
+//	token_file: /etc/sliced/token         # or $CREDENTIALS_DIRECTORY/token
+//	log: {format: text, level: info}
+//	backend: sliced                       # the primary backend
+//	backends:                             # more backends to load
+//	  - {name: fullcnn, model: /usr/share/sliced/full.slc}
+//	compare: {backend: fullcnn, every: 10}
+//	sources:
+//	  - {name: cam0, kind: device, path: /dev/video0, watchdog: 5s}
+//	  - {name: demo, kind: dir, path: /usr/share/sliced/demo, loop: true, fps: 30}
+//	limits: {body_bytes: 4194304, image_pixels: 16777216}
+//	timeouts: {read: 30s, write: 30s, idle: 120s, shutdown: 10s}
+//
+// Source kinds: dir (an image folder), video (a file, GoCV), device (a V4L2
+// device path or index, GoCV), gstreamer (a pipeline string, GoCV) and
+// upload (frames POSTed to /v1/sources/{name}/frames). On the command line
+// --source KIND:PATH (repeatable, optionally NAME=KIND:PATH) replaces the
+// file's list.
+package config

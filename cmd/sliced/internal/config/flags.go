@@ -1,0 +1,131 @@
+package config
+
+import (
+	"flag"
+	"fmt"
+	"strings"
+)
+
+// Flags registers one flag per configuration key on fs. After fs.Parse,
+// call Apply on the loaded file's Config: only flags given on the command
+// line override it, so a reload keeps the command line's word.
+type Flags struct {
+	fs       *flag.FlagSet
+	Config   string // --config, the YAML file
+	c        Config
+	sources  []string
+	backends []string
+}
+
+// NewFlags registers the flags.
+func NewFlags(fs *flag.FlagSet) *Flags {
+	f := &Flags{fs: fs, c: Default()}
+	c := &f.c
+	fs.StringVar(&f.Config, "config", "", "YAML configuration `file`")
+	fs.StringVar(&c.Listen, "listen", c.Listen, "HTTP listen `address`")
+	fs.StringVar(&c.Engine, "engine", c.Engine, "engine `file` (empty: the embedded default)")
+	fs.StringVar(&c.StateDir, "state-dir", c.StateDir, "`directory` for the enrolled engine")
+	fs.StringVar(&c.TokenFile, "token-file", c.TokenFile, "`file` holding the bearer token of mutating endpoints")
+	fs.StringVar(&c.Log.Format, "log-format", c.Log.Format, "log format: text or json")
+	fs.StringVar(&c.Log.Level, "log-level", c.Log.Level, "log level: debug, info, warn or error")
+	fs.StringVar(&c.Backend, "backend", c.Backend, "primary backend `name`")
+	fs.Func("backends", "extra backends, comma-separated `NAME[:DEVICE][=MODEL]`", func(v string) error {
+		f.backends = strings.Split(v, ",")
+		return nil
+	})
+	fs.StringVar(&c.Compare.Backend, "compare", c.Compare.Backend, "backend `name` to compare the primary with")
+	fs.IntVar(&c.Compare.Every, "compare-every", c.Compare.Every, "compare one frame in `N`")
+	fs.Func("source", "frame source `[NAME=]KIND:PATH` (repeatable; kinds: "+strings.Join(Kinds, ", ")+")", func(v string) error {
+		f.sources = append(f.sources, v)
+		return nil
+	})
+	fs.Int64Var(&c.Limits.BodyBytes, "max-body-bytes", c.Limits.BodyBytes, "largest request body in `bytes`")
+	fs.Int64Var(&c.Limits.ImagePixels, "max-image-pixels", c.Limits.ImagePixels, "largest decoded image in `pixels`")
+	fs.DurationVar(&c.Timeouts.Read, "read-timeout", c.Timeouts.Read, "HTTP read timeout")
+	fs.DurationVar(&c.Timeouts.Write, "write-timeout", c.Timeouts.Write, "HTTP write timeout")
+	fs.DurationVar(&c.Timeouts.Idle, "idle-timeout", c.Timeouts.Idle, "HTTP keep-alive idle timeout")
+	fs.DurationVar(&c.Timeouts.Shutdown, "shutdown-timeout", c.Timeouts.Shutdown, "time to drain requests on SIGTERM")
+	return f
+}
+
+// Apply copies the flags given on the command line onto c.
+func (f *Flags) Apply(c *Config) error {
+	var err error
+	f.fs.Visit(func(fl *flag.Flag) {
+		switch fl.Name {
+		case "listen":
+			c.Listen = f.c.Listen
+		case "engine":
+			c.Engine = f.c.Engine
+		case "state-dir":
+			c.StateDir = f.c.StateDir
+		case "token-file":
+			c.TokenFile = f.c.TokenFile
+		case "log-format":
+			c.Log.Format = f.c.Log.Format
+		case "log-level":
+			c.Log.Level = f.c.Log.Level
+		case "backend":
+			c.Backend = f.c.Backend
+		case "compare":
+			c.Compare.Backend = f.c.Compare.Backend
+		case "compare-every":
+			c.Compare.Every = f.c.Compare.Every
+		case "max-body-bytes":
+			c.Limits.BodyBytes = f.c.Limits.BodyBytes
+		case "max-image-pixels":
+			c.Limits.ImagePixels = f.c.Limits.ImagePixels
+		case "read-timeout":
+			c.Timeouts.Read = f.c.Timeouts.Read
+		case "write-timeout":
+			c.Timeouts.Write = f.c.Timeouts.Write
+		case "idle-timeout":
+			c.Timeouts.Idle = f.c.Timeouts.Idle
+		case "shutdown-timeout":
+			c.Timeouts.Shutdown = f.c.Timeouts.Shutdown
+		case "backends":
+			c.Backends = nil
+			for _, v := range f.backends {
+				b, e := parseBackend(v)
+				if e != nil {
+					err = e
+				}
+				c.Backends = append(c.Backends, b)
+			}
+		case "source":
+			c.Sources = nil
+			for i, v := range f.sources {
+				s, e := ParseSource(v, i)
+				if e != nil {
+					err = e
+				}
+				c.Sources = append(c.Sources, s)
+			}
+		}
+	})
+	return err
+}
+
+// parseBackend reads NAME[:DEVICE][=MODEL].
+func parseBackend(v string) (Backend, error) {
+	var b Backend
+	v, b.Model, _ = strings.Cut(v, "=")
+	b.Name, b.Device, _ = strings.Cut(v, ":")
+	if b.Name == "" {
+		return b, fmt.Errorf("--backends: empty name in %q", v)
+	}
+	return b, nil
+}
+
+// LoadWithFlags loads the --config file, applies the command line over it
+// and validates the result.
+func (f *Flags) LoadWithFlags() (Config, error) {
+	c, err := Load(f.Config)
+	if err != nil {
+		return c, err
+	}
+	if err := f.Apply(&c); err != nil {
+		return c, err
+	}
+	return c, c.Validate()
+}

@@ -1,0 +1,27 @@
+// Package metrics defines every Prometheus metric the daemon exports, built
+// once and registered on a registry passed in (never the global one).
+//
+// Names follow sliced_<subsystem>_<name>_<unit> with base units. Durations
+// are histograms in seconds labelled by source, backend and device; the
+// pipeline stages are capture, preprocess, inference, conv and knn (conv
+// and knn only for backends that can tell them apart).
+//
+//	sliced_pipeline_frame_duration_seconds      end to end, capture to result
+//	sliced_pipeline_stage_duration_seconds      one stage (label stage)
+//	sliced_pipeline_frames_total                frames classified
+//	sliced_pipeline_classifications_total       by label
+//	sliced_pipeline_dropped_frames_total        overwritten before inference
+//	sliced_pipeline_errors_total                by kind
+//	sliced_source_up                            1 while a source delivers
+//	sliced_source_reconnects_total              reopen attempts
+//	sliced_source_last_frame_age_seconds        time since the last frame
+//	sliced_backend_info                         loaded / skipped / failed
+//	sliced_backend_fallbacks_total              primary failed, sliced answered
+//	sliced_compare_duration_seconds             the compared backend's latency
+//	sliced_compare_frames_total                 frames sent to it
+//	sliced_compare_agreements_total             of those, same label as primary
+//	sliced_engine_info, _classes, _prototypes, _bytes, sliced_engine_reloads_total
+//	sliced_http_request_duration_seconds        by handler, method, code
+//
+// plus the standard go_* and process_* collectors.
+package metrics
