@@ -1,0 +1,209 @@
+package onnxrt
+
+import (
+	"errors"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/sliced-ai/sliced/engine/nn"
+	"github.com/sliced-ai/sliced/models"
+	"github.com/sliced-ai/sliced/models/onnxexport"
+)
+
+// testLibrary finds libonnxruntime for the tests: ONNXRUNTIME_LIB, or the
+// project's .tools folder, else the test is skipped.
+func testLibrary(t testing.TB) string {
+	t.Helper()
+	if _, err := New(nil, Options{}); errors.Is(err, ErrNoCgo) {
+		t.Skip(err)
+	}
+	if runtime.GOARCH != "amd64" && runtime.GOARCH != "arm64" {
+		t.Skipf("no onnxruntime-node build for %s", runtime.GOARCH)
+	}
+	if p := os.Getenv(EnvLibrary); p != "" {
+		return p
+	}
+	arch := map[string]string{"amd64": "x64", "arm64": "arm64"}[runtime.GOARCH]
+	p := filepath.Join("..", "..", ".tools", "onnxruntime-node", "node_modules", "onnxruntime-node",
+		"bin", "napi-v6", "linux", arch, "libonnxruntime.so.1")
+	if _, err := os.Stat(p); err != nil {
+		t.Skipf("ONNX Runtime not installed: set %s or run "+
+			"`npm install --ignore-scripts --prefix .tools/onnxruntime-node onnxruntime-node@1.30.0`", EnvLibrary)
+	}
+	abs, _ := filepath.Abs(p)
+	return abs
+}
+
+// randomStack fills s with weights of variance 1/fan-in, so that every
+// layer's output stays near unit scale.
+func randomStack(s nn.Stack, seed uint64) *nn.Stack {
+	r := rand.New(rand.NewPCG(seed, 2))
+	in := s.In
+	shapes, _ := s.Shapes()
+	for i := range s.Layers {
+		l := &s.Layers[i]
+		if _, cols := l.WeightShape(in); cols > 0 {
+			a := float32(math.Sqrt(3 / float64(cols)))
+			for j := range l.W {
+				l.W[j] = (2*r.Float32() - 1) * a
+			}
+			for j := range l.B {
+				l.B[j] = (2*r.Float32() - 1) * 0.1
+			}
+		}
+		in = shapes[i]
+	}
+	return &s
+}
+
+func randomImage(seed uint64) []float32 {
+	r := rand.New(rand.NewPCG(seed, 3))
+	img := make([]float32, models.MNISTInput.Len())
+	for i := range img {
+		img[i] = r.Float32()
+	}
+	return img
+}
+
+func maxDiff(a, b []float32) float64 {
+	d := 0.0
+	for i := range a {
+		d = max(d, math.Abs(float64(a[i])-float64(b[i])))
+	}
+	return d
+}
+
+// TestMatchesRunner runs the exported full CNNs and conv stacks on ONNX
+// Runtime and compares them with nn.Runner.
+func TestMatchesRunner(t *testing.T) {
+	lib := testLibrary(t)
+	cases := []struct {
+		name  string
+		stack nn.Stack
+	}{
+		{"fullA", models.FullCNN(models.A, 128, 10)},
+		{"fullB", models.FullCNN(models.B, 64, 10)},
+		{"convA", models.ConvStack(models.A)},
+		{"convB", models.ConvStack(models.B)},
+	}
+	for i, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s := randomStack(c.stack, uint64(i+1))
+			data, err := onnxexport.Export(s, onnxexport.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			m, err := New(data, Options{Library: lib, Threads: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer m.Close()
+			r, err := nn.NewRunner(s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			worst := 0.0
+			for k := range 5 {
+				img := randomImage(uint64(100*i + k))
+				want, _ := r.Forward(img)
+				got, err := m.Run(img)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(got) != len(want) {
+					t.Fatalf("%d outputs, want %d", len(got), len(want))
+				}
+				worst = max(worst, maxDiff(got, want))
+			}
+			t.Logf("%d outputs, max |onnxruntime - nn.Runner| = %.3g", m.OutLen(), worst)
+			if worst > 1e-4 {
+				t.Errorf("max difference %.3g, want <= 1e-4", worst)
+			}
+		})
+	}
+	path, version := Loaded()
+	t.Logf("ONNX Runtime %s from %s", version, path)
+}
+
+func TestRunErrors(t *testing.T) {
+	lib := testLibrary(t)
+	s := randomStack(models.FullCNN(models.B, 8, 10), 9)
+	data, _ := onnxexport.Export(s, onnxexport.Options{DynamicBatch: true})
+	m, err := New(data, Options{Library: lib})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.InLen() != 784 || m.OutLen() != 10 {
+		t.Errorf("sizes %d -> %d, want 784 -> 10", m.InLen(), m.OutLen())
+	}
+	if _, err := m.Run(make([]float32, 10)); err == nil || !strings.Contains(err.Error(), "784") {
+		t.Errorf("short input: %v", err)
+	}
+	if err := m.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Close(); err != nil {
+		t.Errorf("second Close: %v", err)
+	}
+	if _, err := m.Run(make([]float32, 784)); err == nil || !strings.Contains(err.Error(), "closed") {
+		t.Errorf("run after close: %v", err)
+	}
+	if _, err := New([]byte("not a model"), Options{Library: lib}); err == nil {
+		t.Error("garbage model accepted")
+	}
+	if _, err := New(nil, Options{Library: lib}); err == nil {
+		t.Error("empty model accepted")
+	}
+}
+
+func TestMissingLibrary(t *testing.T) {
+	t.Chdir(t.TempDir())
+	t.Setenv(EnvLibrary, "/nonexistent/env/libonnxruntime.so.1")
+	explicit := "/nonexistent/config/libonnxruntime.so.1"
+	_, err := FindLibrary(explicit)
+	if err == nil {
+		t.Skip("a system libonnxruntime exists; the not-found path cannot be exercised here")
+	}
+	if !errors.Is(err, ErrNotFound) {
+		t.Errorf("error %v does not wrap ErrNotFound", err)
+	}
+	for _, want := range []string{explicit, "/nonexistent/env/", "/usr/local/lib/libonnxruntime.so.1", EnvLibrary} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not name %s", err, want)
+		}
+	}
+	if path, _ := Loaded(); path == "" {
+		if _, err := New([]byte{1}, Options{Library: explicit}); err == nil || !strings.Contains(err.Error(), explicit) {
+			t.Errorf("New with a missing library: %v", err)
+		}
+	}
+}
+
+func benchmark(b *testing.B, s nn.Stack, threads int) {
+	lib := testLibrary(b)
+	data, err := onnxexport.Export(randomStack(s, 1), onnxexport.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	m, err := New(data, Options{Library: lib, Threads: threads})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer m.Close()
+	img, out := randomImage(1), make([]float32, m.OutLen())
+	for b.Loop() {
+		if err := m.RunTo(out, img); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkFullA1Thread(b *testing.B) { benchmark(b, models.FullCNN(models.A, 128, 10), 1) }
+func BenchmarkFullB1Thread(b *testing.B) { benchmark(b, models.FullCNN(models.B, 64, 10), 1) }
+func BenchmarkConvA1Thread(b *testing.B) { benchmark(b, models.ConvStack(models.A), 1) }
+func BenchmarkConvB1Thread(b *testing.B) { benchmark(b, models.ConvStack(models.B), 1) }
