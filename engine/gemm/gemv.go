@@ -33,7 +33,7 @@ func gemv(ks *kernels, trans bool, rows, k int, alpha float32, mat []float32, ld
 	p := 0
 	for ; p+4 <= k; p += 4 {
 		s := [4]float32{alpha * xs[p], alpha * xs[p+1], alpha * xs[p+2], alpha * xs[p+3]}
-		ks.axpy4(rows, mat[p*ldm:], ldm, &s, ys)
+		ks.axpy4(rows, mat[p*ldm:], ldm, s, ys)
 	}
 	for ; p < k; p++ {
 		s, row := alpha*xs[p], mat[p*ldm:p*ldm+rows]
@@ -50,7 +50,6 @@ func gemv(ks *kernels, trans bool, rows, k int, alpha float32, mat []float32, ld
 
 // dots sets y[i] = alpha*(row i of mat · x) + beta*y[i], four rows a call.
 func dots(ks *kernels, rows, k int, alpha float32, mat []float32, ldm int, x []float32, beta float32, y []float32, incy int) {
-	var out [4]float32
 	put := func(i int, d float32) {
 		v := alpha * d
 		if beta != 0 {
@@ -60,14 +59,12 @@ func dots(ks *kernels, rows, k int, alpha float32, mat []float32, ldm int, x []f
 	}
 	i := 0
 	for ; i+4 <= rows; i += 4 {
-		ks.dot4(k, mat[i*ldm:], ldm, x, &out)
-		for r, d := range out {
+		for r, d := range ks.dot4(k, mat[i*ldm:], ldm, x) {
 			put(i+r, d)
 		}
 	}
 	for ; i < rows; i++ {
 		// A stride of 0 runs the four dot products on the same row.
-		ks.dot4(k, mat[i*ldm:], 0, x, &out)
-		put(i, out[0])
+		put(i, ks.dot4(k, mat[i*ldm:], 0, x)[0])
 	}
 }

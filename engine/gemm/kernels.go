@@ -13,10 +13,10 @@ type kernels struct {
 	// tile adds the mr x nr product of a packed A panel (a[p*mr+i]) and a
 	// B strip (b[p*ldb+j]) over kc steps to C (c[i*ldc+j]).
 	tile func(kc int, a, b []float32, ldb int, c []float32, ldc int)
-	// dot4 sets out[r] = sum over p < k of a[r*lda+p]*x[p], r < 4.
-	dot4 func(k int, a []float32, lda int, x []float32, out *[4]float32)
+	// dot4 returns, for r < 4, the sum over p < k of a[r*lda+p]*x[p].
+	dot4 func(k int, a []float32, lda int, x []float32) [4]float32
 	// axpy4 adds sum over r < 4 of s[r]*a[r*lda+j] to y[j], j < n.
-	axpy4 func(n int, a []float32, lda int, s *[4]float32, y []float32)
+	axpy4 func(n int, a []float32, lda int, s [4]float32, y []float32)
 }
 
 // active is the kernel set every call uses, chosen once at start-up from
@@ -95,7 +95,7 @@ func addRow(c []float32, v0, v1, v2, v3 float32) {
 	c[3] += v3
 }
 
-func dot4Go(k int, a []float32, lda int, x []float32, out *[4]float32) {
+func dot4Go(k int, a []float32, lda int, x []float32) (out [4]float32) {
 	x = x[:k]
 	for r := range out {
 		row := a[r*lda : r*lda+k]
@@ -112,12 +112,21 @@ func dot4Go(k int, a []float32, lda int, x []float32, out *[4]float32) {
 		}
 		out[r] = (s0 + s1) + (s2 + s3)
 	}
+	return out
 }
 
-func axpy4Go(n int, a []float32, lda int, s *[4]float32, y []float32) {
+func axpy4Go(n int, a []float32, lda int, s [4]float32, y []float32) {
 	y = y[:n]
 	r0, r1, r2, r3 := a[:n], a[lda:lda+n], a[2*lda:2*lda+n], a[3*lda:3*lda+n]
 	for j := range y {
 		y[j] += s[0]*r0[j] + s[1]*r1[j] + s[2]*r2[j] + s[3]*r3[j]
 	}
+}
+
+// peak is a loop of independent multiply-adds that measures the most
+// floating-point work one core can do per second.
+type peak struct {
+	name  string
+	run   func(rounds int)
+	flops int // per round
 }

@@ -2,6 +2,113 @@
 
 package gemm
 
-func best() *kernels { return &goKernels }
+import "golang.org/x/sys/cpu"
 
-func available() []*kernels { return []*kernels{&goKernels} }
+var avx2Kernels = kernels{
+	name: "avx2", mr: 6, nr: 16, kc: 384,
+	tile: func(kc int, a, b []float32, ldb int, c []float32, ldc int) {
+		checkTile(kc, 6, 16, a, b, ldb, c, ldc)
+		tileAVX2(kc, &a[0], &b[0], ldb, &c[0], ldc)
+	},
+	dot4: func(k int, a []float32, lda int, x []float32) [4]float32 {
+		const block = 16
+		var acc [4 * block]float32
+		if n := k / block; n > 0 {
+			checkRows(n*block, a, lda, x)
+			dot4AVX2(n, &a[0], lda, &x[0], &acc[0])
+		}
+		return foldDot(acc[:], block, k/block*block, k, a, lda, x)
+	},
+	axpy4: func(n int, a []float32, lda int, s [4]float32, y []float32) {
+		const block = 16
+		if m := n / block; m > 0 {
+			checkRows(m*block, a, lda, y)
+			axpy4AVX2(m, &a[0], lda, &s[0], &y[0])
+		}
+		axpyTail(n/block*block, n, a, lda, s, y)
+	},
+}
+
+var avx512Kernels = kernels{
+	name: "avx512", mr: 8, nr: 32, kc: 256,
+	tile: func(kc int, a, b []float32, ldb int, c []float32, ldc int) {
+		checkTile(kc, 8, 32, a, b, ldb, c, ldc)
+		tileAVX512(kc, &a[0], &b[0], ldb, &c[0], ldc)
+	},
+	dot4: func(k int, a []float32, lda int, x []float32) [4]float32 {
+		const block = 32
+		var acc [4 * block]float32
+		if n := k / block; n > 0 {
+			checkRows(n*block, a, lda, x)
+			dot4AVX512(n, &a[0], lda, &x[0], &acc[0])
+		}
+		return foldDot(acc[:], block, k/block*block, k, a, lda, x)
+	},
+	axpy4: func(n int, a []float32, lda int, s [4]float32, y []float32) {
+		const block = 32
+		if m := n / block; m > 0 {
+			checkRows(m*block, a, lda, y)
+			axpy4AVX512(m, &a[0], lda, &s[0], &y[0])
+		}
+		axpyTail(n/block*block, n, a, lda, s, y)
+	},
+}
+
+func hasAVX2() bool   { return cpu.X86.HasAVX2 && cpu.X86.HasFMA }
+func hasAVX512() bool { return hasAVX2() && cpu.X86.HasAVX512F }
+
+func best() *kernels {
+	switch {
+	case hasAVX512():
+		return &avx512Kernels
+	case hasAVX2():
+		return &avx2Kernels
+	}
+	return &goKernels
+}
+
+// available lists every kernel set this machine can run, fastest first.
+func available() []*kernels {
+	var ks []*kernels
+	if hasAVX512() {
+		ks = append(ks, &avx512Kernels)
+	}
+	if hasAVX2() {
+		ks = append(ks, &avx2Kernels)
+	}
+	return append(ks, &goKernels)
+}
+
+//go:noescape
+func tileAVX2(kc int, a, b *float32, ldb int, c *float32, ldc int)
+
+//go:noescape
+func tileAVX512(kc int, a, b *float32, ldb int, c *float32, ldc int)
+
+//go:noescape
+func dot4AVX2(blocks int, a *float32, lda int, x *float32, acc *float32)
+
+//go:noescape
+func dot4AVX512(blocks int, a *float32, lda int, x *float32, acc *float32)
+
+//go:noescape
+func axpy4AVX2(blocks int, a *float32, lda int, s *float32, y *float32)
+
+//go:noescape
+func axpy4AVX512(blocks int, a *float32, lda int, s *float32, y *float32)
+
+func peakAVX2(n int)
+
+func peakAVX512(n int)
+
+// peaks are the FMA-throughput loops, with the flops one round does.
+func peaks() []peak {
+	var ps []peak
+	if hasAVX512() {
+		ps = append(ps, peak{"avx512", peakAVX512, 24 * 16 * 2})
+	}
+	if hasAVX2() {
+		ps = append(ps, peak{"avx2", peakAVX2, 12 * 8 * 2})
+	}
+	return ps
+}

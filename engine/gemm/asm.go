@@ -1,0 +1,44 @@
+//go:build !purego && (amd64 || arm64)
+
+package gemm
+
+// The assembly trusts its arguments. Each wrapper first touches the last
+// value the assembly will read or write, so that a driver bug ends in a
+// bounds panic rather than in corrupted memory.
+
+// checkTile bounds-checks a call of a tile kernel.
+func checkTile(kc, mr, nr int, a, b []float32, ldb int, c []float32, ldc int) {
+	_ = a[kc*mr-1]
+	_ = b[(kc-1)*ldb+nr-1]
+	_ = c[(mr-1)*ldc+nr-1]
+}
+
+// foldDot finishes dot4: it sums the partial vectors the assembly left in
+// acc (block values a row) and adds the products from done to k.
+func foldDot(acc []float32, block, done, k int, a []float32, lda int, x []float32) (out [4]float32) {
+	for r := range out {
+		var s float32
+		for _, v := range acc[r*block : (r+1)*block] {
+			s += v
+		}
+		row := a[r*lda : r*lda+k]
+		for p := done; p < k; p++ {
+			s += row[p] * x[p]
+		}
+		out[r] = s
+	}
+	return out
+}
+
+// checkRows bounds-checks four rows of n values at stride lda.
+func checkRows(n int, a []float32, lda int, v []float32) {
+	_ = a[3*lda+n-1]
+	_ = v[n-1]
+}
+
+// axpyTail adds the products past done that the assembly left out.
+func axpyTail(done, n int, a []float32, lda int, s [4]float32, y []float32) {
+	for j := done; j < n; j++ {
+		y[j] += s[0]*a[j] + s[1]*a[lda+j] + s[2]*a[2*lda+j] + s[3]*a[3*lda+j]
+	}
+}

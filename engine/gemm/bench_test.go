@@ -1,0 +1,112 @@
+package gemm
+
+import (
+	"math/rand/v2"
+	"testing"
+	"time"
+)
+
+// benchShapes are the products sliced runs: the conv layers of topologies
+// A and B (filters x pixels x patch), the dense and k-NN matrix-vector
+// products, and a training-sized square.
+var benchShapes = []struct {
+	name           string
+	transA, transB bool
+	m, n, k        int
+}{
+	{"convA1_32x676x9", false, false, 32, 676, 9},
+	{"convA2_64x576x288", false, false, 64, 576, 288},
+	{"convB2_64x121x288", false, false, 64, 121, 288},
+	{"denseA_128x1x9216", false, false, 128, 1, 9216},
+	{"denseB_64x1x1600", false, false, 64, 1, 1600},
+	{"knn_1000x1x1600", false, false, 1000, 1, 1600},
+	{"train_256x256x256", false, false, 256, 256, 256},
+	{"train_256x256x256_tA", true, false, 256, 256, 256},
+	{"train_256x256x256_tB", false, true, 256, 256, 256},
+}
+
+func gflops(b *testing.B, flops float64) {
+	b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+}
+
+// BenchmarkSgemm reports GFLOP/s per shape and kernel set, single thread.
+func BenchmarkSgemm(b *testing.B) {
+	r := rand.New(rand.NewPCG(1, 1))
+	for _, s := range benchShapes {
+		a, bb, c := randSlice(r, s.m*s.k), randSlice(r, s.k*s.n), randSlice(r, s.m*s.n)
+		lda, ldb := s.k, s.n
+		if s.transA {
+			lda = s.m
+		}
+		if s.transB {
+			ldb = s.k
+		}
+		for _, ks := range available() {
+			b.Run(s.name+"/"+ks.name, func(b *testing.B) {
+				for b.Loop() {
+					sgemm(ks, s.transA, s.transB, s.m, s.n, s.k, 1, a, lda, bb, ldb, 0, c, s.n)
+				}
+				gflops(b, 2*float64(s.m*s.n*s.k))
+			})
+		}
+	}
+}
+
+// BenchmarkConvStack runs the two conv-layer products of each topology
+// back to back, the work the sliced engine does per image.
+func BenchmarkConvStack(b *testing.B) {
+	r := rand.New(rand.NewPCG(2, 2))
+	stacks := []struct {
+		name   string
+		layers [][3]int
+	}{
+		{"A", [][3]int{{32, 676, 9}, {64, 576, 288}}},
+		{"B", [][3]int{{32, 676, 9}, {64, 121, 288}}},
+	}
+	for _, st := range stacks {
+		var flops float64
+		type op struct{ a, b, c []float32 }
+		ops := make([]op, len(st.layers))
+		for i, l := range st.layers {
+			ops[i] = op{randSlice(r, l[0]*l[2]), randSlice(r, l[2]*l[1]), randSlice(r, l[0]*l[1])}
+			flops += 2 * float64(l[0]*l[1]*l[2])
+		}
+		for _, ks := range available() {
+			b.Run(st.name+"/"+ks.name, func(b *testing.B) {
+				for b.Loop() {
+					for i, l := range st.layers {
+						sgemm(ks, false, false, l[0], l[1], l[2], 1, ops[i].a, l[2], ops[i].b, l[1], 1, ops[i].c, l[1])
+					}
+				}
+				gflops(b, flops)
+			})
+		}
+	}
+}
+
+// BenchmarkPeak measures the FMA ceiling of one core per vector width.
+func BenchmarkPeak(b *testing.B) {
+	const rounds = 1 << 16
+	for _, p := range peaks() {
+		b.Run(p.name, func(b *testing.B) {
+			for b.Loop() {
+				p.run(rounds)
+			}
+			gflops(b, float64(rounds*p.flops))
+		})
+	}
+}
+
+// TestReportPeak logs the peak and the conv-stack share of it; with -v it
+// is a one-line summary of the machine.
+func TestReportPeak(t *testing.T) {
+	if testing.Short() {
+		t.Skip("timing report")
+	}
+	for _, p := range peaks() {
+		const rounds = 1 << 20
+		start := time.Now()
+		p.run(rounds)
+		t.Logf("%s peak: %.1f GFLOP/s", p.name, float64(rounds*p.flops)/time.Since(start).Seconds()/1e9)
+	}
+}

@@ -1,0 +1,227 @@
+package gen
+
+import "fmt"
+
+// x86 describes one vector extension: register prefix and width.
+type x86 struct {
+	name  string // suffix of the generated functions
+	reg   string // "Y" or "Z"
+	lanes int    // float32 lanes per register
+}
+
+func (v x86) r(i int) string { return fmt.Sprintf("%s%d", v.reg, i) }
+
+func (v x86) bytes() int { return v.lanes * 4 }
+
+var (
+	avx2   = x86{"AVX2", "Y", 8}
+	avx512 = x86{"AVX512", "Z", 16}
+)
+
+// Tile shapes: rows of A times vectors of B per register tile. AVX2 has
+// 16 registers: 6x2 accumulators, 2 for B, 2 for broadcasts. AVX-512 has
+// 32: 8x2 accumulators leave room to spare while the 64 and 32 filter
+// rows of the conv layers split into whole panels.
+const (
+	avx2Rows   = 6
+	avx512Rows = 8
+	tileVecs   = 2
+	tileUnroll = 4
+)
+
+// AMD64 is the text of kernels_amd64.s.
+func AMD64() string {
+	w := &asm{}
+	w.b.WriteString(header)
+	w.b.WriteString("//go:build !purego\n\n#include \"textflag.h\"\n")
+	x86Tile(w, avx2, avx2Rows)
+	x86Tile(w, avx512, avx512Rows)
+	x86Dot4(w, avx2)
+	x86Dot4(w, avx512)
+	x86Axpy4(w, avx2)
+	x86Axpy4(w, avx512)
+	x86Peak(w, avx2, 12)
+	x86Peak(w, avx512, 24)
+	return w.String()
+}
+
+// x86Tile writes tile<ISA>(kc int, a, b *float32, ldb int, c *float32, ldc int):
+// C[rows x 2*lanes] += packed A panel times a B strip of row stride ldb.
+// The accumulators start as C so that no separate add pass is needed.
+func x86Tile(w *asm, v x86, rows int) {
+	acc := func(i, j int) string { return v.r(i*tileVecs + j) }
+	bReg := func(j int) string { return v.r(rows*tileVecs + j) }
+	aReg := func(i int) string { return v.r(rows*tileVecs + tileVecs + i%2) }
+	name := "tile" + v.name
+	w.comment(fmt.Sprintf("func %s(kc int, a, b *float32, ldb int, c *float32, ldc int)\n// C[%d x %d] += A panel (a[p*%d+i]) times B strip (b[p*ldb+j]).", name, rows, tileVecs*v.lanes, rows))
+	w.text(name, 48)
+	w.line("MOVQ kc+0(FP), CX")
+	w.line("MOVQ a+8(FP), AX")
+	w.line("MOVQ b+16(FP), BX")
+	w.line("MOVQ ldb+24(FP), DX")
+	w.line("SHLQ $2, DX")
+	w.line("MOVQ c+32(FP), DI")
+	w.line("MOVQ ldc+40(FP), SI")
+	w.line("SHLQ $2, SI")
+	w.line("MOVQ DI, R8")
+	for i := 0; i < rows; i++ {
+		for j := 0; j < tileVecs; j++ {
+			w.line("VMOVUPS %d(R8), %s", j*v.bytes(), acc(i, j))
+		}
+		if i < rows-1 {
+			w.line("ADDQ SI, R8")
+		}
+	}
+	step := func(u int) {
+		for j := 0; j < tileVecs; j++ {
+			w.line("VMOVUPS %d(BX), %s", j*v.bytes(), bReg(j))
+		}
+		w.line("ADDQ DX, BX")
+		for i := 0; i < rows; i++ {
+			w.line("VBROADCASTSS %d(AX), %s", 4*(u*rows+i), aReg(i))
+			for j := 0; j < tileVecs; j++ {
+				w.line("VFMADD231PS %s, %s, %s", bReg(j), aReg(i), acc(i, j))
+			}
+		}
+	}
+	l := func(s string) string { return name + "_" + s }
+	w.line("CMPQ CX, $%d", tileUnroll)
+	w.line("JLT %s", l("tail"))
+	w.label(l("loop"))
+	for u := 0; u < tileUnroll; u++ {
+		step(u)
+	}
+	w.line("ADDQ $%d, AX", 4*rows*tileUnroll)
+	w.line("SUBQ $%d, CX", tileUnroll)
+	w.line("CMPQ CX, $%d", tileUnroll)
+	w.line("JGE %s", l("loop"))
+	w.label(l("tail"))
+	w.line("TESTQ CX, CX")
+	w.line("JEQ %s", l("store"))
+	w.label(l("one"))
+	step(0)
+	w.line("ADDQ $%d, AX", 4*rows)
+	w.line("DECQ CX")
+	w.line("JNZ %s", l("one"))
+	w.label(l("store"))
+	for i := 0; i < rows; i++ {
+		for j := 0; j < tileVecs; j++ {
+			w.line("VMOVUPS %s, %d(DI)", acc(i, j), j*v.bytes())
+		}
+		if i < rows-1 {
+			w.line("ADDQ SI, DI")
+		}
+	}
+	w.line("VZEROUPPER")
+	w.line("RET")
+}
+
+// x86Dot4 writes dot4<ISA>(blocks int, a *float32, lda int, x *float32, acc *float32):
+// four rows of a times x over blocks*2*lanes values, two accumulators a
+// row so that the multiply-adds overlap; the 8 partial vectors go to acc
+// (row r at acc[r*2*lanes:]) for the caller to fold.
+func x86Dot4(w *asm, v x86) {
+	name := "dot4" + v.name
+	rows := []string{"AX", "R8", "R9", "R10"}
+	w.comment(fmt.Sprintf("func %s(blocks int, a *float32, lda int, x *float32, acc *float32)", name))
+	w.text(name, 40)
+	w.line("MOVQ blocks+0(FP), CX")
+	w.line("MOVQ a+8(FP), AX")
+	w.line("MOVQ lda+16(FP), DX")
+	w.line("SHLQ $2, DX")
+	w.line("MOVQ x+24(FP), BX")
+	w.line("MOVQ acc+32(FP), DI")
+	w.line("LEAQ (AX)(DX*1), R8")
+	w.line("LEAQ (R8)(DX*1), R9")
+	w.line("LEAQ (R9)(DX*1), R10")
+	for i := 0; i < 8; i++ {
+		w.line("VXORPS %s, %s, %s", v.r(i), v.r(i), v.r(i))
+	}
+	w.line("TESTQ CX, CX")
+	w.line("JEQ %s_store", name)
+	w.label(name + "_loop")
+	w.line("VMOVUPS (BX), %s", v.r(8))
+	w.line("VMOVUPS %d(BX), %s", v.bytes(), v.r(9))
+	for r, p := range rows {
+		w.line("VFMADD231PS (%s), %s, %s", p, v.r(8), v.r(2*r))
+		w.line("VFMADD231PS %d(%s), %s, %s", v.bytes(), p, v.r(9), v.r(2*r+1))
+	}
+	for _, p := range append(rows, "BX") {
+		w.line("ADDQ $%d, %s", 2*v.bytes(), p)
+	}
+	w.line("DECQ CX")
+	w.line("JNZ %s_loop", name)
+	w.label(name + "_store")
+	for i := 0; i < 8; i++ {
+		w.line("VMOVUPS %s, %d(DI)", v.r(i), i*v.bytes())
+	}
+	w.line("VZEROUPPER")
+	w.line("RET")
+}
+
+// x86Axpy4 writes axpy4<ISA>(blocks int, a *float32, lda int, s *float32, y *float32):
+// y += s[0]*a0 + s[1]*a1 + s[2]*a2 + s[3]*a3 over blocks*2*lanes values,
+// with the four terms split over two sums to halve the dependency chain.
+func x86Axpy4(w *asm, v x86) {
+	name := "axpy4" + v.name
+	rows := []string{"AX", "R8", "R9", "R10"}
+	w.comment(fmt.Sprintf("func %s(blocks int, a *float32, lda int, s *float32, y *float32)", name))
+	w.text(name, 40)
+	w.line("MOVQ blocks+0(FP), CX")
+	w.line("MOVQ a+8(FP), AX")
+	w.line("MOVQ lda+16(FP), DX")
+	w.line("SHLQ $2, DX")
+	w.line("MOVQ s+24(FP), BX")
+	w.line("MOVQ y+32(FP), DI")
+	w.line("LEAQ (AX)(DX*1), R8")
+	w.line("LEAQ (R8)(DX*1), R9")
+	w.line("LEAQ (R9)(DX*1), R10")
+	for r := 0; r < 4; r++ {
+		w.line("VBROADCASTSS %d(BX), %s", 4*r, v.r(12+r))
+	}
+	w.line("TESTQ CX, CX")
+	w.line("JEQ %s_done", name)
+	w.label(name + "_loop")
+	for j := 0; j < 2; j++ {
+		off := j * v.bytes()
+		y, t := v.r(j), v.r(2+j)
+		w.line("VMOVUPS %d(DI), %s", off, y)
+		w.line("VFMADD231PS %d(%s), %s, %s", off, rows[0], v.r(12), y)
+		w.line("VMULPS %d(%s), %s, %s", off, rows[1], v.r(13), t)
+		w.line("VFMADD231PS %d(%s), %s, %s", off, rows[2], v.r(14), y)
+		w.line("VFMADD231PS %d(%s), %s, %s", off, rows[3], v.r(15), t)
+		w.line("VADDPS %s, %s, %s", t, y, y)
+		w.line("VMOVUPS %s, %d(DI)", y, off)
+	}
+	for _, p := range append(rows, "DI") {
+		w.line("ADDQ $%d, %s", 2*v.bytes(), p)
+	}
+	w.line("DECQ CX")
+	w.line("JNZ %s_loop", name)
+	w.label(name + "_done")
+	w.line("VZEROUPPER")
+	w.line("RET")
+}
+
+// x86Peak writes peak<ISA>(n int): n rounds of chains independent
+// multiply-adds and nothing else, the ceiling any kernel can reach.
+func x86Peak(w *asm, v x86, chains int) {
+	name := "peak" + v.name
+	w.comment(fmt.Sprintf("func %s(n int)\n// %d independent FMA chains per round: %d flops a round.", name, chains, chains*v.lanes*2))
+	w.text(name, 8)
+	w.line("MOVQ n+0(FP), CX")
+	for i := 0; i <= chains+1; i++ {
+		w.line("VXORPS %s, %s, %s", v.r(i), v.r(i), v.r(i))
+	}
+	w.line("TESTQ CX, CX")
+	w.line("JEQ %s_done", name)
+	w.label(name + "_loop")
+	for i := 0; i < chains; i++ {
+		w.line("VFMADD231PS %s, %s, %s", v.r(chains), v.r(chains+1), v.r(i))
+	}
+	w.line("DECQ CX")
+	w.line("JNZ %s_loop", name)
+	w.label(name + "_done")
+	w.line("VZEROUPPER")
+	w.line("RET")
+}

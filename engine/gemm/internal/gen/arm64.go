@@ -1,0 +1,169 @@
+package gen
+
+import "fmt"
+
+// NEON tile: 8 rows of A times 3 vectors (12 columns) of B. The 24
+// accumulators, 2 registers of A and 3 of B fill 29 of the 32 registers.
+const (
+	neonRows = 8
+	neonVecs = 3
+)
+
+// fmlaElem encodes FMLA Vd.4S, Vn.4S, Vm.S[idx] (multiply-add by element),
+// which the Go assembler does not spell; the encoding is checked against
+// the Go assembler's own test data in gen_test.go.
+func fmlaElem(d, n, m, idx int) uint32 {
+	h, l := uint32(idx>>1)&1, uint32(idx)&1
+	return 0x4f801000 | l<<21 | uint32(m>>4)<<20 | uint32(m&15)<<16 | h<<11 | uint32(n)<<5 | uint32(d)
+}
+
+func fmla(w *asm, d, n, m, idx int) {
+	w.line("WORD $0x%08x // FMLA V%d.4S, V%d.4S, V%d.S[%d]", fmlaElem(d, n, m, idx), d, n, m, idx)
+}
+
+// vlist is a register list like [V0.S4, V1.S4, V2.S4].
+func vlist(first, n int) string {
+	s := "["
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			s += ", "
+		}
+		s += fmt.Sprintf("V%d.S4", first+i)
+	}
+	return s + "]"
+}
+
+// ARM64 is the text of kernels_arm64.s.
+func ARM64() string {
+	w := &asm{}
+	w.b.WriteString(header)
+	w.b.WriteString("//go:build !purego\n\n#include \"textflag.h\"\n")
+	neonTile(w)
+	neonDot4(w)
+	neonAxpy4(w)
+	neonPeak(w)
+	return w.String()
+}
+
+// neonTile writes tileNEON(kc int, a, b *float32, ldb int, c *float32, ldc int),
+// the same contract as the amd64 tiles.
+func neonTile(w *asm) {
+	const aReg, bReg = neonRows * neonVecs, neonRows*neonVecs + 2
+	w.comment(fmt.Sprintf("func tileNEON(kc int, a, b *float32, ldb int, c *float32, ldc int)\n// C[%d x %d] += A panel (a[p*%d+i]) times B strip (b[p*ldb+j]).", neonRows, neonVecs*4, neonRows))
+	w.text("tileNEON", 48)
+	w.line("MOVD kc+0(FP), R2")
+	w.line("MOVD a+8(FP), R0")
+	w.line("MOVD b+16(FP), R1")
+	w.line("MOVD ldb+24(FP), R3")
+	w.line("LSL $2, R3, R3")
+	w.line("MOVD c+32(FP), R4")
+	w.line("MOVD ldc+40(FP), R5")
+	w.line("LSL $2, R5, R5")
+	w.line("MOVD R4, R6")
+	for i := 0; i < neonRows; i++ {
+		w.line("VLD1 (R6), %s", vlist(i*neonVecs, neonVecs))
+		w.line("ADD R5, R6, R6")
+	}
+	w.line("CBZ R2, tileNEON_store")
+	w.label("tileNEON_loop")
+	w.line("VLD1.P 32(R0), %s", vlist(aReg, 2))
+	w.line("VLD1.P (R1)(R3), %s", vlist(bReg, neonVecs))
+	for i := 0; i < neonRows; i++ {
+		for j := 0; j < neonVecs; j++ {
+			fmla(w, i*neonVecs+j, bReg+j, aReg+i/4, i%4)
+		}
+	}
+	w.line("SUBS $1, R2, R2")
+	w.line("BNE tileNEON_loop")
+	w.label("tileNEON_store")
+	for i := 0; i < neonRows; i++ {
+		w.line("VST1 %s, (R4)", vlist(i*neonVecs, neonVecs))
+		w.line("ADD R5, R4, R4")
+	}
+	w.line("RET")
+}
+
+// neonDot4 writes dot4NEON(blocks int, a *float32, lda int, x *float32, acc *float32)
+// over blocks of 8 values, storing 2 partial vectors a row.
+func neonDot4(w *asm) {
+	w.comment("func dot4NEON(blocks int, a *float32, lda int, x *float32, acc *float32)")
+	w.text("dot4NEON", 40)
+	w.line("MOVD blocks+0(FP), R2")
+	w.line("MOVD a+8(FP), R0")
+	w.line("MOVD lda+16(FP), R3")
+	w.line("LSL $2, R3, R3")
+	w.line("MOVD x+24(FP), R1")
+	w.line("MOVD acc+32(FP), R4")
+	w.line("ADD R3, R0, R5")
+	w.line("ADD R3, R5, R6")
+	w.line("ADD R3, R6, R7")
+	for i := 0; i < 8; i++ {
+		w.line("VEOR V%d.B16, V%d.B16, V%d.B16", i, i, i)
+	}
+	w.line("CBZ R2, dot4NEON_store")
+	w.label("dot4NEON_loop")
+	w.line("VLD1.P 32(R1), %s", vlist(16, 2))
+	for r, p := range []string{"R0", "R5", "R6", "R7"} {
+		w.line("VLD1.P 32(%s), %s", p, vlist(20+2*r, 2))
+		w.line("VFMLA V16.S4, V%d.S4, V%d.S4", 20+2*r, 2*r)
+		w.line("VFMLA V17.S4, V%d.S4, V%d.S4", 21+2*r, 2*r+1)
+	}
+	w.line("SUBS $1, R2, R2")
+	w.line("BNE dot4NEON_loop")
+	w.label("dot4NEON_store")
+	w.line("VST1.P %s, 64(R4)", vlist(0, 4))
+	w.line("VST1 %s, (R4)", vlist(4, 4))
+	w.line("RET")
+}
+
+// neonAxpy4 writes axpy4NEON(blocks int, a *float32, lda int, s *float32, y *float32)
+// over blocks of 8 values.
+func neonAxpy4(w *asm) {
+	w.comment("func axpy4NEON(blocks int, a *float32, lda int, s *float32, y *float32)")
+	w.text("axpy4NEON", 40)
+	w.line("MOVD blocks+0(FP), R2")
+	w.line("MOVD a+8(FP), R0")
+	w.line("MOVD lda+16(FP), R3")
+	w.line("LSL $2, R3, R3")
+	w.line("MOVD s+24(FP), R1")
+	w.line("MOVD y+32(FP), R4")
+	w.line("ADD R3, R0, R5")
+	w.line("ADD R3, R5, R6")
+	w.line("ADD R3, R6, R7")
+	w.line("VLD1 (R1), [V28.S4]")
+	w.line("CBZ R2, axpy4NEON_done")
+	w.label("axpy4NEON_loop")
+	w.line("VLD1 (R4), %s", vlist(0, 2))
+	for r, p := range []string{"R0", "R5", "R6", "R7"} {
+		w.line("VLD1.P 32(%s), %s", p, vlist(8+2*r, 2))
+	}
+	for r := 0; r < 4; r++ {
+		fmla(w, 0, 8+2*r, 28, r)
+		fmla(w, 1, 9+2*r, 28, r)
+	}
+	w.line("VST1.P %s, 32(R4)", vlist(0, 2))
+	w.line("SUBS $1, R2, R2")
+	w.line("BNE axpy4NEON_loop")
+	w.label("axpy4NEON_done")
+	w.line("RET")
+}
+
+// neonPeak writes peakNEON(n int): 24 independent FMLA chains a round,
+// 192 flops.
+func neonPeak(w *asm) {
+	w.comment("func peakNEON(n int)\n// 24 independent FMA chains per round: 192 flops a round.")
+	w.text("peakNEON", 8)
+	w.line("MOVD n+0(FP), R2")
+	for i := 0; i < 26; i++ {
+		w.line("VEOR V%d.B16, V%d.B16, V%d.B16", i, i, i)
+	}
+	w.line("CBZ R2, peakNEON_done")
+	w.label("peakNEON_loop")
+	for i := 0; i < 24; i++ {
+		w.line("VFMLA V24.S4, V25.S4, V%d.S4", i)
+	}
+	w.line("SUBS $1, R2, R2")
+	w.line("BNE peakNEON_loop")
+	w.label("peakNEON_done")
+	w.line("RET")
+}
