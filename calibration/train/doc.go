@@ -1,0 +1,26 @@
+// Package train fits the weights of an nn.Stack by backpropagation: the
+// full CNNs of topologies A and B (models.FullCNN), whose conv stacks the
+// sliced engine keeps.
+//
+// The trainer runs on the project's own kernels: the forward pass reuses
+// nn.Conv (im2col + GEMM), and the backward pass is written the same way,
+// so every matrix multiply goes through engine/gemm.Sgemm:
+//
+//	conv:    dW += dOut x col^T,  dB += row sums of dOut,  dCol = W^T x dOut, then col2im
+//	dense:   dW += dOut^T x X,    dB += column sums,       dX = dOut x W  (over a whole sub-batch)
+//	maxpool: the gradient goes to the position that held the maximum
+//	relu:    the gradient passes where the output is positive
+//	softmax + cross-entropy: dLogits = p - onehot(label)
+//
+// Dropout is a training-only step placed after a layer (Keras' mnist_cnn:
+// 0.25 after the pool, 0.5 after the dense-128 ReLU; see KerasDropout); it is
+// not part of the stack the engine file stores, since at inference it is the
+// identity (inverted dropout scales kept values by 1/(1-p) while training).
+//
+// Each mini-batch is split into one contiguous slice per worker goroutine;
+// every worker owns its activations and gradient buffers, and the
+// gradients are summed in worker order before the optimiser step (Adam or
+// SGD with momentum). Shuffling and dropout masks derive from the seed and
+// the image's position in the run, so the same seed and the same number of
+// workers give bit-identical weights.
+package train

@@ -1,0 +1,98 @@
+package main
+
+import (
+	"fmt"
+	"runtime"
+	"sync"
+	"time"
+
+	"github.com/sliced-ai/sliced/calibration/dataset"
+	"github.com/sliced-ai/sliced/engine"
+)
+
+func init() {
+	register(&command{Name: "eval", Summary: "print an engine's accuracy on the MNIST test images (full CNN or sliced)", Run: runEval})
+}
+
+func runEval(args []string) error {
+	fs := newFlags("eval", "--engine FILE [flags]")
+	path := fs.String("engine", "", "engine file to score (required)")
+	data := fs.String("data", "", "folder of MNIST-style idx files (default: GoMNIST in the Go module cache)")
+	size := fs.Int("test-size", 0, "score this many test images drawn by --seed (0: all)")
+	seed := fs.Uint64("seed", 1, "seed for --test-size")
+	threads := fs.Int("threads", runtime.GOMAXPROCS(0), "worker goroutines")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *path == "" {
+		fmt.Fprintln(fs.Output(), "slicecal eval: --engine is required")
+		return errUsage
+	}
+	e, err := engine.Load(*path)
+	if err != nil {
+		return err
+	}
+	_, test, err := dataset.LoadMNIST(*data)
+	if err != nil {
+		return err
+	}
+	if *size > 0 {
+		test = test.Subset(*size, *seed)
+	}
+	start := time.Now()
+	correct, err := scoreEngine(e, test, *threads)
+	if err != nil {
+		return err
+	}
+	el := time.Since(start)
+	fmt.Printf("%s: %s engine %q, topology %s\n", *path, e.Kind(), e.Name, e.Topology)
+	fmt.Printf("test accuracy %.2f%% (%d/%d) in %.1fs (%.0f images/s, %d threads)\n",
+		100*float64(correct)/float64(test.Len()), correct, test.Len(), el.Seconds(), float64(test.Len())/el.Seconds(), *threads)
+	return nil
+}
+
+// scoreEngine counts the images whose predicted class name equals their
+// label's class name, with one Session per goroutine.
+func scoreEngine(e *engine.Engine, set *dataset.Set, threads int) (int, error) {
+	if e.Stack.In != set.Shape {
+		return 0, fmt.Errorf("engine takes %v images, the data set has %v", e.Stack.In, set.Shape)
+	}
+	threads = max(1, min(threads, set.Len()))
+	// Sessions are made one after another: preparing the k-NN writes to it.
+	sessions := make([]*engine.Session, threads)
+	for i := range sessions {
+		s, err := e.NewSession()
+		if err != nil {
+			return 0, err
+		}
+		sessions[i] = s
+	}
+	counts := make([]int, threads)
+	errs := make([]error, threads)
+	var wg sync.WaitGroup
+	for w, s := range sessions {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < set.Len(); i += threads {
+				p, err := s.Classify(set.Image(i))
+				if err != nil {
+					errs[w] = fmt.Errorf("image %d: %w", i, err)
+					return
+				}
+				if p.Class == set.Classes[set.Labels[i]] {
+					counts[w]++
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	total := 0
+	for w := range sessions {
+		if errs[w] != nil {
+			return 0, errs[w]
+		}
+		total += counts[w]
+	}
+	return total, nil
+}
