@@ -39,9 +39,12 @@ func (b *Backoff) Reset() { b.cur = 0 }
 type Runner struct {
 	Source   Source
 	Watchdog time.Duration // reopen after this long without a frame; 0: never
-	Backoff  Backoff
-	Observer Observer
-	Emit     func(Frame) // receives every frame; must not block
+	// StopAtEnd makes Run return when the source ends (io.EOF) instead of
+	// reopening it: a folder read once.
+	StopAtEnd bool
+	Backoff   Backoff
+	Observer  Observer
+	Emit      func(Frame) // receives every frame; must not block
 }
 
 // Run opens, reads and reopens the source until ctx is done.
@@ -53,7 +56,7 @@ func (r *Runner) Run(ctx context.Context) {
 	for ctx.Err() == nil {
 		reason, err := r.session(ctx, &seq)
 		r.Observer.Up(false)
-		if ctx.Err() != nil {
+		if ctx.Err() != nil || (reason == "end" && r.StopAtEnd) {
 			return
 		}
 		r.Observer.Reconnect(reason, err)

@@ -1,0 +1,13 @@
+// Package pipeline moves one source's frames through preprocessing, the
+// primary backend and the sinks, timing every stage.
+//
+// Capture runs in its own goroutine (a source.Runner) and hands frames to
+// the worker through a one-frame slot: when inference is slower than the
+// source, the waiting frame is replaced by the newest and the drop is
+// counted, so results are never late by more than one frame.
+//
+// A Route says which backends answer: the primary, the sliced engine as
+// fallback when the primary fails (counted), and optionally a backend to
+// compare with on every Nth frame (its latency and its agreement with the
+// primary are exported).
+package pipeline

@@ -1,0 +1,185 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/sliced-ai/sliced/cmd/sliced/internal/metrics"
+	"github.com/sliced-ai/sliced/cmd/sliced/internal/prep"
+	"github.com/sliced-ai/sliced/cmd/sliced/internal/source"
+)
+
+// Result is one processed frame, handed to the sinks.
+type Result struct {
+	Source     string
+	Frame      source.Frame
+	Answer     Answer
+	Err        error // set when no label came out (no object, backend error)
+	Preprocess time.Duration
+	Total      time.Duration // capture time to result
+}
+
+// Config is what one pipeline needs. Route is called per frame, so a
+// reloaded route takes effect at the next frame.
+type Config struct {
+	Name     string
+	Source   source.Source
+	Watchdog time.Duration
+	Once     bool // stop when the source ends instead of reopening it
+	Prep     prep.Func
+	Route    func() *Route
+	Metrics  *metrics.Metrics
+	Sink     func(Result) // called from the worker; must not block long
+	Log      *slog.Logger
+}
+
+// Pipeline runs one source. Its methods are safe for concurrent use.
+type Pipeline struct {
+	c        Config
+	slot     *slot
+	done     atomic.Uint64 // frames processed: progress for the watchdog
+	lastSeen atomic.Int64  // unix nanos of the last captured frame
+	up       atomic.Bool
+}
+
+// New prepares a pipeline; Run starts it.
+func New(c Config) *Pipeline {
+	if c.Log == nil {
+		c.Log = slog.Default()
+	}
+	return &Pipeline{c: c, slot: newSlot()}
+}
+
+// Name is the source label.
+func (p *Pipeline) Name() string { return p.c.Name }
+
+// Processed counts frames that went all the way through.
+func (p *Pipeline) Processed() uint64 { return p.done.Load() }
+
+// Up reports whether the source is open and delivering.
+func (p *Pipeline) Up() bool { return p.up.Load() }
+
+// LastFrame is when the source last delivered (zero before the first).
+func (p *Pipeline) LastFrame() time.Time {
+	if n := p.lastSeen.Load(); n != 0 {
+		return time.Unix(0, n)
+	}
+	return time.Time{}
+}
+
+// Run captures and classifies until ctx is done.
+func (p *Pipeline) Run(ctx context.Context) {
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		defer p.slot.close()
+		r := &source.Runner{Source: p.c.Source, Watchdog: p.c.Watchdog, StopAtEnd: p.c.Once, Observer: observer{p}, Emit: func(f source.Frame) {
+			if p.slot.put(f) {
+				p.c.Metrics.Drops.WithLabelValues(p.c.Name).Inc()
+			}
+		}}
+		r.Run(ctx)
+	}()
+	for {
+		f, ok := p.slot.take(ctx)
+		if !ok {
+			break
+		}
+		p.process(f)
+	}
+	wg.Wait()
+	p.c.Metrics.SourceUp.WithLabelValues(p.c.Name).Set(0)
+}
+
+// process runs one frame through preprocessing, the route and the sinks.
+func (p *Pipeline) process(f source.Frame) {
+	m, name := p.c.Metrics, p.c.Name
+	route := p.c.Route()
+	t0 := time.Now()
+	in, err := p.c.Prep(f.Image)
+	res := Result{Source: name, Frame: f, Preprocess: time.Since(t0)}
+	primary := route.Primary.Info()
+	m.StageSeconds.WithLabelValues(metrics.StagePreprocess, name, primary.Name, primary.Device).Observe(res.Preprocess.Seconds())
+	if err != nil {
+		kind := "preprocess"
+		if errors.Is(err, prep.ErrNoInk) {
+			kind = "no_object"
+		}
+		m.Errors.WithLabelValues(name, kind).Inc()
+		res.Err = err
+		res.Answer.Backend = primary
+		p.finish(res)
+		return
+	}
+	a, err := route.Classify(in, m)
+	res.Answer = a
+	res.Total = time.Since(f.Time)
+	if err != nil {
+		m.Errors.WithLabelValues(name, "inference").Inc()
+		res.Err = err
+		p.c.Log.Warn("inference failed", "source", name, "backend", a.Backend.Name, "err", err)
+		p.finish(res)
+		return
+	}
+	b, d := a.Backend.Name, a.Backend.Device
+	m.StageSeconds.WithLabelValues(metrics.StageInference, name, b, d).Observe(a.Timing.Inference.Seconds())
+	if a.Timing.Conv > 0 {
+		m.StageSeconds.WithLabelValues(metrics.StageConv, name, b, d).Observe(a.Timing.Conv.Seconds())
+	}
+	if a.Timing.KNN > 0 {
+		m.StageSeconds.WithLabelValues(metrics.StageKNN, name, b, d).Observe(a.Timing.KNN.Seconds())
+	}
+	m.FrameSeconds.WithLabelValues(name, b, d).Observe(res.Total.Seconds())
+	m.Frames.WithLabelValues(name).Inc()
+	m.Classifications.WithLabelValues(name, b, a.Class).Inc()
+	p.finish(res)
+	if route.Compare != nil && route.Every > 0 && f.Seq%uint64(route.Every) == 0 {
+		if _, err := route.CompareWith(in, a, m); err != nil {
+			m.Errors.WithLabelValues(name, "compare").Inc()
+			p.c.Log.Debug("compare failed", "source", name, "backend", route.Compare.Info().Name, "err", err)
+		}
+	}
+}
+
+func (p *Pipeline) finish(r Result) {
+	p.done.Add(1)
+	if p.c.Sink != nil {
+		p.c.Sink(r)
+	}
+}
+
+// observer turns Runner events into metrics and logs.
+type observer struct{ p *Pipeline }
+
+func (o observer) Up(up bool) {
+	o.p.up.Store(up)
+	v := 0.0
+	if up {
+		v = 1
+		o.p.c.Log.Info("source up", "source", o.p.c.Name)
+	}
+	o.p.c.Metrics.SourceUp.WithLabelValues(o.p.c.Name).Set(v)
+}
+
+func (o observer) Reconnect(reason string, err error) {
+	o.p.c.Metrics.Reconnects.WithLabelValues(o.p.c.Name).Inc()
+	o.p.c.Metrics.Errors.WithLabelValues(o.p.c.Name, "source_"+reason).Inc()
+	o.p.c.Log.Warn("source down, reopening", "source", o.p.c.Name, "reason", reason, "err", err)
+}
+
+func (o observer) Frame(f source.Frame, capture time.Duration) {
+	o.p.lastSeen.Store(f.Time.UnixNano())
+	o.p.c.Metrics.FrameSeen(o.p.c.Name, f.Time)
+	info := o.p.c.Route().Primary.Info()
+	o.p.c.Metrics.StageSeconds.WithLabelValues(metrics.StageCapture, o.p.c.Name, info.Name, info.Device).Observe(capture.Seconds())
+}
+
+func (o observer) FrameError(err error) {
+	o.p.c.Metrics.Errors.WithLabelValues(o.p.c.Name, "frame").Inc()
+	o.p.c.Log.Debug("bad frame", "source", o.p.c.Name, "err", err)
+}
