@@ -26,6 +26,13 @@ func (p *Preprocessor) downsample(pix []byte, w, h, stride, f int) (sw, sh int) 
 		clear(acc)
 		for y := sy * fy; y < sy*fy+fy; y++ {
 			row := pix[y*stride : y*stride+sw*fx]
+			if fx == 4 { // 640x480 frames: unrolled
+				for sx := range acc {
+					q := row[4*sx : 4*sx+4 : 4*sx+4]
+					acc[sx] += uint32(q[0]) + uint32(q[1]) + uint32(q[2]) + uint32(q[3])
+				}
+				continue
+			}
 			for sx := range acc {
 				var s uint32
 				for _, v := range row[sx*fx : sx*fx+fx] {
@@ -95,28 +102,36 @@ func (p *Preprocessor) flatten(sw, sh int) {
 			p.cells[gy*gw+gx] = byte(percentile(&hist, (y1-y0)*(x1-x0), 0.2))
 		}
 	}
+	// Interpolate along x once per block row, then between block rows.
+	p.bgRows = grow(p.bgRows, gh*sw)
+	for x := 0; x < sw; x++ {
+		gx0, gx1, tx := interp(x, sw, gw)
+		for gy := 0; gy < gh; gy++ {
+			c := p.cells[gy*gw:]
+			p.bgRows[gy*sw+x] = float32(c[gx0])*(1-tx) + float32(c[gx1])*tx
+		}
+	}
 	p.bg = grow(p.bg, sw*sh)
 	p.flat = grow(p.flat, sw*sh)
 	for y := 0; y < sh; y++ {
-		// Position in block-centre units, clamped at the outer half blocks.
-		gyf := clampf((float32(y)+0.5)*float32(gh)/float32(sh)-0.5, 0, float32(gh-1))
-		gy0 := int(gyf)
-		gy1 := min(gy0+1, gh-1)
-		ty := gyf - float32(gy0)
-		for x := 0; x < sw; x++ {
-			gxf := clampf((float32(x)+0.5)*float32(gw)/float32(sw)-0.5, 0, float32(gw-1))
-			gx0 := int(gxf)
-			gx1 := min(gx0+1, gw-1)
-			tx := gxf - float32(gx0)
-			c := p.cells
-			top := float32(c[gy0*gw+gx0])*(1-tx) + float32(c[gy0*gw+gx1])*tx
-			bot := float32(c[gy1*gw+gx0])*(1-tx) + float32(c[gy1*gw+gx1])*tx
-			b := top*(1-ty) + bot*ty
-			i := y*sw + x
-			p.bg[i] = byte(b + 0.5)
-			p.flat[i] = byte(max(int(p.small[i])-int(p.bg[i]), 0))
+		gy0, gy1, ty := interp(y, sh, gh)
+		top, bot := p.bgRows[gy0*sw:gy0*sw+sw], p.bgRows[gy1*sw:gy1*sw+sw]
+		bg, flat, small := p.bg[y*sw:y*sw+sw], p.flat[y*sw:y*sw+sw], p.small[y*sw:y*sw+sw]
+		for x := range bg {
+			b := byte(top[x]*(1-ty) + bot[x]*ty + 0.5)
+			bg[x] = b
+			flat[x] = byte(max(int(small[x])-int(b), 0))
 		}
 	}
+}
+
+// interp places pixel i of n on a grid of g block centres: the two
+// neighbouring blocks and the weight of the second, clamped at the outer
+// half blocks.
+func interp(i, n, g int) (g0, g1 int, t float32) {
+	f := clampf((float32(i)+0.5)*float32(g)/float32(n)-0.5, 0, float32(g-1))
+	g0 = int(f)
+	return g0, min(g0+1, g-1), f - float32(g0)
 }
 
 // otsu returns the threshold t (background <= t < ink) maximising the

@@ -88,7 +88,7 @@ func (c *components) run(img []byte, w, h int, t byte) {
 	}
 	c.comps = c.comps[:0]
 	for i := int32(0); i < n; i++ {
-		c.comps = append(c.comps, comp{box: image.Rect(w, h, 0, 0)})
+		c.comps = append(c.comps, comp{box: image.Rectangle{Min: image.Pt(w, h)}})
 	}
 	for y := 0; y < h; y++ {
 		for x := 0; x < w; x++ {

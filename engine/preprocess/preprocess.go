@@ -42,13 +42,14 @@ type Info struct {
 // Preprocessor converts images to tensors, reusing its scratch buffers.
 // The zero value is ready to use. Not safe for concurrent use.
 type Preprocessor struct {
-	gray   []byte   // image.Image converted to 8-bit gray, when needed
-	small  []byte   // low-resolution analysis copy, polarity applied
-	bg     []byte   // background estimate per small pixel
-	flat   []byte   // small minus background
-	rowSum []uint32 // downsampling accumulator
-	cells  []byte   // background per block
-	mask   []byte   // analysis pixels next to the digit
+	gray   []byte    // image.Image converted to 8-bit gray, when needed
+	small  []byte    // low-resolution analysis copy, polarity applied
+	bg     []byte    // background estimate per small pixel
+	bgRows []float32 // background interpolated along x per block row
+	flat   []byte    // small minus background
+	rowSum []uint32  // downsampling accumulator
+	cells  []byte    // background per block
+	mask   []byte    // analysis pixels next to the digit
 	cc     components
 	crop   []float32 // the digit at full resolution
 	tmp    []float32 // resampling scratch
