@@ -8,6 +8,9 @@ import (
 
 	"github.com/sliced-ai/sliced/calibration/dataset"
 	"github.com/sliced-ai/sliced/engine"
+	"github.com/sliced-ai/sliced/engine/knn"
+	"github.com/sliced-ai/sliced/engine/nn"
+	"github.com/sliced-ai/sliced/models"
 )
 
 // fixtureMNIST writes a small MNIST-shaped idx set whose class is the row
@@ -71,6 +74,40 @@ func TestTrainThenEval(t *testing.T) {
 	}
 	if code := run([]string{"eval", "--engine", out, "--data", data}); code != 0 {
 		t.Errorf("eval exited %d", code)
+	}
+
+	// The same conv stack sliced, with the training images as prototypes:
+	// eval scores it through the k-NN.
+	train, _, _ := dataset.LoadMNIST(data)
+	conv := e.Stack
+	conv.Layers = conv.Layers[:models.ConvLayers(models.B)]
+	dim := 5 * 5 * 64
+	set := &knn.Set{K: 3, Metric: knn.L2, Dim: dim, Classes: train.Classes}
+	r, err := nn.NewRunner(&conv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range train.Len() {
+		f, err := r.Forward(train.Image(i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		set.Vectors = append(set.Vectors, f...)
+		set.Labels = append(set.Labels, train.Labels[i])
+	}
+	sliced := filepath.Join(t.TempDir(), "sliced.slc")
+	if err := engine.Save(sliced, &engine.Engine{Name: "t", Topology: "B", Stack: conv, KNN: set, WeightType: engine.F32, ProtoType: engine.F32}); err != nil {
+		t.Fatal(err)
+	}
+	se, err := engine.Load(sliced)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if correct, err := scoreEngine(se, test, 2); err != nil || correct < 35 {
+		t.Errorf("sliced engine gets %d of 50, %v", correct, err)
+	}
+	if code := run([]string{"eval", "--engine", sliced, "--data", data}); code != 0 {
+		t.Errorf("eval of the sliced engine exited %d", code)
 	}
 }
 
