@@ -1,6 +1,49 @@
 // Package gemm is the single-precision matrix multiply that every
-// convolution, dense layer and k-NN distance in sliced runs on.
+// convolution, dense layer, k-NN distance and training step in sliced runs
+// on.
 //
-// All matrices are row-major. The pure-Go kernel is the reference that any
-// faster path is checked against.
+// All matrices are row-major. Sgemm computes C = alpha*op(A)*op(B) + beta*C
+// on the calling goroutine; SgemmParallel splits a large product over
+// goroutines for training. Inference is single-threaded on purpose: its
+// cost is stated per thread.
+//
+// # How it is fast
+//
+// The general product is blocked the way BLIS and GotoBLAS do it: A is
+// packed, scaled by alpha, into panels of mr rows; B is read in place in
+// strips of nr columns (only a transposed B and the ragged right edge are
+// packed); a micro-kernel keeps an mr x nr tile of C in vector registers
+// while it runs through k. The micro-kernels are Go assembly:
+//
+//	avx512  8 x 32 tile, chosen at start-up when the CPU has AVX-512F
+//	avx2    6 x 16 tile, AVX2 + FMA
+//	neon    8 x 12 tile, arm64 Advanced SIMD (FMLA by element)
+//	go      4 x 4 tile in plain Go: other architectures and -tags purego
+//
+// Kernel reports which one runs. Products with one column (dense layers,
+// k-NN distances) or one row go through matrix-vector loops that stream
+// the matrix once, four rows at a time.
+//
+// Weights used for many products can be packed once with Pack; MulBias on
+// the result (or the package-level MulBias for a one-off matrix) adds a
+// per-row bias and an optional ReLU while each tile is still in L1, the
+// shape of a convolution layer.
+//
+// # The assembly is generated
+//
+// The .s files are written by internal/gen (go generate ./engine/gemm) and
+// committed; TestGeneratedUpToDate fails when they drift from the
+// generator. Every kernel set is tested against a float64 triple loop and
+// against the pure-Go set on odd sizes, tails, padded strides, all
+// transposes and special alpha and beta. TestARM64UnderQEMU runs the same
+// tests for arm64 under qemu-aarch64 when it is installed.
+//
+// # Measuring
+//
+//	go test -run XXX -bench . ./engine/gemm
+//
+// reports GFLOP/s per shape and kernel set (the conv layers of topologies
+// A and B, the dense and k-NN matrix-vector products, training squares)
+// and BenchmarkPeak the one-core FMA ceiling of each vector width, so that
+// results can be read as a share of the machine's peak.
 package gemm

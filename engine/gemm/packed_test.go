@@ -43,6 +43,17 @@ func TestMulBias(t *testing.T) {
 						t.Fatal(err)
 					}
 					compareRel(t, ks.name+" packed", got, want, 1e-5)
+					if !relu {
+						// The path nn.Conv took before: fill C with the bias, add the product.
+						simple := make([]float32, m*ldc)
+						for i := 0; i < m && bs != nil; i++ {
+							for j := 0; j < n; j++ {
+								simple[i*ldc+j] = bs[i]
+							}
+						}
+						sgemm(ks, false, false, m, n, k, 1, a, lda, b, ldb, 1, simple, ldc)
+						compareRel(t, ks.name+" packed vs fill+Sgemm", got, simple, 1e-5)
+					}
 					if ks == active {
 						got2 := make([]float32, m*ldc)
 						if err := MulBias(m, n, k, a, lda, b, ldb, bs, relu, got2, ldc); err != nil {

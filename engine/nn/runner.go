@@ -100,13 +100,11 @@ func Conv(out, in []float32, s Shape, l Layer, col []float32) {
 	n, kk := oh*ow, s.C*k*k
 	col = col[:kk*n]
 	Im2Col(col, in, s, k)
-	for f := 0; f < l.Out; f++ {
-		row := out[f*n : (f+1)*n]
-		for i := range row {
-			row[i] = l.B[f]
-		}
+	// The bias is written with each output tile, not in a pass of its own.
+	// Shapes were checked when the stack was built; an error is a bug.
+	if err := gemm.MulBias(l.Out, n, kk, l.W, kk, col, n, l.B, false, out, n); err != nil {
+		panic(err)
 	}
-	gemm.Sgemm(false, false, l.Out, n, kk, 1, l.W, kk, col, n, 1, out, n)
 }
 
 // Dense computes out = W*in + B.
