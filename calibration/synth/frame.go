@@ -86,55 +86,79 @@ func Draw(digit []float32, label int, seed uint64, o Options) (Frame, error) {
 		return Frame{}, err
 	}
 	rng := rand.New(rand.NewPCG(seed, 0x51ced_f4a3e))
+	sc := newScene(rng, o)
+	return sc.draw(digit, label, o, rng, 0, 0), nil
+}
+
+// scene is everything about a frame except its sensor noise, so that a
+// video can show one scene in many noisy, slightly moving frames.
+type scene struct {
+	scale, angle, half, cx, cy float64
+	paper, ink                 float64
+	tint                       [3]float64
+	grad, gx, gy               float64
+	sigma                      float64
+	quality                    int
+	tex                        texture
+}
+
+func newScene(rng *rand.Rand, o Options) scene {
 	uni := func(lo, hi float64) float64 { return lo + (hi-lo)*rng.Float64() }
-
-	scale := uni(o.MinScale, o.MaxScale)
-	angle := uni(-o.MaxAngle, o.MaxAngle)
-	half := Side * scale * rotExtent(angle) / 2
-	cx := uni(half, float64(o.Width)-half)
-	cy := uni(half, float64(o.Height)-half)
-
-	paper := uni(170, 235)
-	ink := uni(15, 60)
-	tint := [3]float64{1, uni(0.94, 1), uni(0.82, 0.98)} // warm light
-	grad := uni(0, o.MaxGradient)
+	var s scene
+	s.scale = uni(o.MinScale, o.MaxScale)
+	s.angle = uni(-o.MaxAngle, o.MaxAngle)
+	s.half = Side * s.scale * rotExtent(s.angle) / 2
+	s.cx = uni(s.half, float64(o.Width)-s.half)
+	s.cy = uni(s.half, float64(o.Height)-s.half)
+	s.paper = uni(170, 235)
+	s.ink = uni(15, 60)
+	s.tint = [3]float64{1, uni(0.94, 1), uni(0.82, 0.98)} // warm light
+	s.grad = uni(0, o.MaxGradient)
 	dir := uni(0, 2*math.Pi)
-	gx, gy := math.Cos(dir), math.Sin(dir)
-	sigma := uni(o.MaxNoise/4, o.MaxNoise)
-	quality := o.MinQuality + rng.IntN(o.MaxQuality-o.MinQuality+1)
-	tex := newTexture(rng, o.Width, o.Height, 24, 4)
+	s.gx, s.gy = math.Cos(dir), math.Sin(dir)
+	s.sigma = uni(o.MaxNoise/4, o.MaxNoise)
+	s.quality = o.MinQuality + rng.IntN(o.MaxQuality-o.MinQuality+1)
+	s.tex = newTexture(rng, o.Width, o.Height, 24, 4)
+	return s
+}
 
-	// The gradient runs from 1 to 1-grad along dir across the frame.
+// draw renders the scene with the digit moved by (dx, dy) pixels (kept
+// inside the frame) and noise drawn from rng.
+func (s scene) draw(digit []float32, label int, o Options, rng *rand.Rand, dx, dy float64) Frame {
 	w, h := o.Width, o.Height
-	proj := func(x, y float64) float64 { return x*gx + y*gy }
-	p0 := min(proj(0, 0), proj(float64(w), 0), proj(0, float64(h)), proj(float64(w), float64(h)))
-	p1 := max(proj(0, 0), proj(float64(w), 0), proj(0, float64(h)), proj(float64(w), float64(h)))
+	cx := min(max(s.cx+dx, s.half), float64(w)-s.half)
+	cy := min(max(s.cy+dy, s.half), float64(h)-s.half)
+	// The light runs from 1 to 1-grad along (gx, gy) across the frame.
+	proj := func(x, y float64) float64 { return x*s.gx + y*s.gy }
+	fw, fh := float64(w), float64(h)
+	p0 := min(proj(0, 0), proj(fw, 0), proj(0, fh), proj(fw, fh))
+	p1 := max(proj(0, 0), proj(fw, 0), proj(0, fh), proj(fw, fh))
 
-	sin, cos := math.Sincos(angle * math.Pi / 180)
+	sin, cos := math.Sincos(s.angle * math.Pi / 180)
 	img := image.NewRGBA(image.Rect(0, 0, w, h))
-	box := image.Rect(int(cx-half), int(cy-half), int(math.Ceil(cx+half)), int(math.Ceil(cy+half)))
+	box := image.Rect(int(cx-s.half), int(cy-s.half), int(math.Ceil(cx+s.half)), int(math.Ceil(cy+s.half)))
 	for y := 0; y < h; y++ {
 		row := img.Pix[y*img.Stride:]
 		for x := 0; x < w; x++ {
 			fx, fy := float64(x)+0.5, float64(y)+0.5
-			light := 1 - grad*(proj(fx, fy)-p0)/(p1-p0)
+			light := 1 - s.grad*(proj(fx, fy)-p0)/(p1-p0)
 			a := 0.0
 			if image.Pt(x, y).In(box) {
 				// Inverse rotation into digit coordinates.
-				dx, dy := fx-cx, fy-cy
-				u := (dx*cos+dy*sin)/scale + Side/2
-				v := (-dx*sin+dy*cos)/scale + Side/2
+				ux, uy := fx-cx, fy-cy
+				u := (ux*cos+uy*sin)/s.scale + Side/2
+				v := (-ux*sin+uy*cos)/s.scale + Side/2
 				a = bilinear(digit, u-0.5, v-0.5)
 			}
-			refl := paper*(1-a) + ink*a + tex.at(x, y)
-			n := rng.NormFloat64() * sigma
+			refl := s.paper*(1-a) + s.ink*a + s.tex.at(x, y)
+			n := rng.NormFloat64() * s.sigma
 			for c := 0; c < 3; c++ {
-				row[4*x+c] = clamp8(refl*light*tint[c] + n)
+				row[4*x+c] = clamp8(refl*light*s.tint[c] + n)
 			}
 			row[4*x+3] = 255
 		}
 	}
-	return Frame{Image: img, Label: label, Box: box.Intersect(img.Rect), Scale: scale, Angle: angle, Quality: quality}, nil
+	return Frame{Image: img, Label: label, Box: box.Intersect(img.Rect), Scale: s.scale, Angle: s.angle, Quality: s.quality}
 }
 
 // Render draws a frame and compresses it as JPEG at the frame's quality.
