@@ -1,0 +1,232 @@
+package openvino
+
+import (
+	"errors"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/sliced-ai/sliced/engine/nn"
+	"github.com/sliced-ai/sliced/models"
+	"github.com/sliced-ai/sliced/models/onnxexport"
+)
+
+// testLibrary finds libopenvino_c for the tests: OPENVINO_LIB, or the wheel
+// in the project's .tools folder, else the test is skipped.
+func testLibrary(t testing.TB) string {
+	t.Helper()
+	if _, err := New(nil, Options{}); errors.Is(err, ErrNoCgo) {
+		t.Skip(err)
+	}
+	if p := os.Getenv(EnvLibrary); p != "" {
+		return p
+	}
+	matches, _ := filepath.Glob(filepath.Join("..", "..", ".tools", "openvino*", "openvino", "libs", "libopenvino_c.so*"))
+	if len(matches) == 0 {
+		t.Skipf("OpenVINO not installed: set %s or run "+
+			"`pip install --no-deps --target .tools/openvino-2024.6.0 openvino==2024.6.0`", EnvLibrary)
+	}
+	abs, _ := filepath.Abs(matches[0])
+	return abs
+}
+
+// randomStack fills s with weights of variance 1/fan-in, so that every
+// layer's output stays near unit scale.
+func randomStack(s nn.Stack, seed uint64) *nn.Stack {
+	r := rand.New(rand.NewPCG(seed, 2))
+	in := s.In
+	shapes, _ := s.Shapes()
+	for i := range s.Layers {
+		l := &s.Layers[i]
+		if _, cols := l.WeightShape(in); cols > 0 {
+			a := float32(math.Sqrt(3 / float64(cols)))
+			for j := range l.W {
+				l.W[j] = (2*r.Float32() - 1) * a
+			}
+			for j := range l.B {
+				l.B[j] = (2*r.Float32() - 1) * 0.1
+			}
+		}
+		in = shapes[i]
+	}
+	return &s
+}
+
+func randomImage(seed uint64) []float32 {
+	r := rand.New(rand.NewPCG(seed, 3))
+	img := make([]float32, models.MNISTInput.Len())
+	for i := range img {
+		img[i] = r.Float32()
+	}
+	return img
+}
+
+func maxDiff(a, b []float32) float64 {
+	d := 0.0
+	for i := range a {
+		d = max(d, math.Abs(float64(a[i])-float64(b[i])))
+	}
+	return d
+}
+
+// TestCPUMatchesRunner runs the exported full CNNs and conv stacks on
+// OpenVINO's CPU plugin through the shim and compares them with nn.Runner.
+func TestCPUMatchesRunner(t *testing.T) {
+	lib := testLibrary(t)
+	cases := []struct {
+		name  string
+		stack nn.Stack
+	}{
+		{"fullA", models.FullCNN(models.A, 128, 10)},
+		{"fullB", models.FullCNN(models.B, 64, 10)},
+		{"convA", models.ConvStack(models.A)},
+		{"convB", models.ConvStack(models.B)},
+	}
+	for i, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s := randomStack(c.stack, uint64(i+1))
+			data, err := onnxexport.Export(s, onnxexport.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			m, err := New(data, Options{Library: lib, Device: "CPU", Threads: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer m.Close()
+			r, err := nn.NewRunner(s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			worst := 0.0
+			for k := range 5 {
+				img := randomImage(uint64(100*i + k))
+				want, _ := r.Forward(img)
+				got, err := m.Run(img)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(got) != len(want) {
+					t.Fatalf("%d outputs, want %d", len(got), len(want))
+				}
+				worst = max(worst, maxDiff(got, want))
+			}
+			t.Logf("%d outputs, max |openvino CPU - nn.Runner| = %.3g", m.OutLen(), worst)
+			if worst > 1e-4 {
+				t.Errorf("max difference %.3g, want <= 1e-4", worst)
+			}
+		})
+	}
+	path, version := Loaded()
+	t.Logf("OpenVINO %s from %s", version, path)
+}
+
+func TestModelErrors(t *testing.T) {
+	lib := testLibrary(t)
+	s := randomStack(models.FullCNN(models.B, 8, 10), 9)
+	data, _ := onnxexport.Export(s, onnxexport.Options{})
+	m, err := New(data, Options{Library: lib})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.InLen() != 784 || m.OutLen() != 10 || m.Device() != "CPU" {
+		t.Errorf("sizes %d -> %d on %q, want 784 -> 10 on CPU", m.InLen(), m.OutLen(), m.Device())
+	}
+	if _, err := m.Run(make([]float32, 10)); err == nil || !strings.Contains(err.Error(), "784") {
+		t.Errorf("short input: %v", err)
+	}
+	if err := m.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Close(); err != nil {
+		t.Errorf("second Close: %v", err)
+	}
+	if _, err := m.Run(make([]float32, 784)); err == nil || !strings.Contains(err.Error(), "closed") {
+		t.Errorf("run after close: %v", err)
+	}
+
+	_, err = New([]byte("not a model"), Options{Library: lib})
+	var se *StatusError
+	if !errors.As(err, &se) || !strings.HasPrefix(se.Call, "ov_core_read_model") || se.Status >= 0 {
+		t.Errorf("garbage model: %v, want a StatusError from ov_core_read_model*", err)
+	} else {
+		t.Logf("garbage model: %v", err)
+	}
+	if _, err := New(nil, Options{Library: lib}); err == nil {
+		t.Error("empty model accepted")
+	}
+}
+
+func TestDevices(t *testing.T) {
+	lib := testLibrary(t)
+	avail, err := Available(lib)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("devices: %v", avail)
+	s := randomStack(models.FullCNN(models.B, 8, 10), 9)
+	data, _ := onnxexport.Export(s, onnxexport.Options{})
+	if _, err := New(data, Options{Library: lib, Device: "TPU"}); err == nil || !strings.Contains(err.Error(), "unknown device") {
+		t.Errorf("unknown device: %v", err)
+	}
+	for _, dev := range []string{"MYRIAD", "NPU"} {
+		if strings.Contains(strings.Join(avail, ","), dev) {
+			continue
+		}
+		_, err := New(data, Options{Library: lib, Device: dev})
+		if err == nil || !strings.Contains(err.Error(), "not available") || !strings.Contains(err.Error(), "CPU") {
+			t.Errorf("absent %s: %v, want an error naming the devices present", dev, err)
+		} else {
+			t.Logf("absent %s: %v", dev, err)
+		}
+	}
+	m, err := New(data, Options{Library: lib, Device: "AUTO"})
+	if err != nil {
+		t.Fatalf("AUTO: %v", err)
+	}
+	m.Close()
+}
+
+func TestMissingLibrary(t *testing.T) {
+	t.Chdir(t.TempDir())
+	t.Setenv(EnvLibrary, "/nonexistent/env/libopenvino_c.so")
+	t.Setenv("VIRTUAL_ENV", "")
+	explicit := "/nonexistent/config/libopenvino_c.so"
+	_, err := FindLibrary(explicit)
+	if err == nil {
+		t.Skip("a system libopenvino_c exists; the not-found path cannot be exercised here")
+	}
+	if !errors.Is(err, ErrNotFound) {
+		t.Errorf("error %v does not wrap ErrNotFound", err)
+	}
+	for _, want := range []string{explicit, "/nonexistent/env/", "/usr/lib/", "openvino/libs", EnvLibrary} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not name %s", err, want)
+		}
+	}
+	if path, _ := Loaded(); path == "" {
+		_, err := New([]byte{1}, Options{Library: explicit})
+		if errors.Is(err, ErrNoCgo) {
+			return
+		}
+		if err == nil || !strings.Contains(err.Error(), explicit) {
+			t.Errorf("New with a missing library: %v", err)
+		}
+	}
+}
+
+func TestStatusNames(t *testing.T) {
+	e := &StatusError{Call: "ov_core_compile_model", Status: -1, Detail: "boom"}
+	if got, want := e.Error(), "ov_core_compile_model: GENERAL_ERROR (-1): boom"; got != want {
+		t.Errorf("%q, want %q", got, want)
+	}
+	if got := Status(-99).String(); got != "ov_status_e(-99)" {
+		t.Errorf("unknown status: %q", got)
+	}
+	if got := Status(-14).String(); got != "INVALID_C_PARAM" {
+		t.Errorf("-14: %q", got)
+	}
+}
