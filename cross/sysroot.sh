@@ -36,18 +36,32 @@ elif ! apt-cache show libopencv-dev:arm64 >/dev/null 2>&1; then
 fi
 
 # Every arm64 package libopencv-dev pulls in; amd64 and arch-all helpers (perl,
-# python, data files) are not needed to compile and link.
+# python, data files) are not needed to compile and link. The C and C++ runtime
+# development files come from the cross toolchain: the sysroot's libc.so linker
+# script names absolute /lib paths that the cross linker would not find.
+toolchain='^(libc6-dev|libc-dev-bin|linux-libc-dev|libcrypt-dev|libgcc-[0-9]+-dev|libstdc\+\+-[0-9]+-dev):arm64$'
 mapfile -t pkgs < <(apt-cache depends --recurse --no-recommends --no-suggests \
 	--no-conflicts --no-breaks --no-replaces --no-enhances libopencv-dev:arm64 |
-	grep -E '^[a-z0-9].*:arm64$' | sort -u)
+	grep -E '^[a-z0-9].*:arm64$' | grep -Ev "$toolchain" | sort -u)
 echo "sysroot: ${#pkgs[@]} arm64 packages"
 
 mkdir -p "$debs" "$sysroot"
 # apt-get download writes into the working directory.
 (cd "$debs" && apt-get download -qq "${pkgs[@]}")
 
-for deb in "$debs"/*_arm64.deb; do
-	dpkg-deb -x "$deb" "$sysroot"
+for p in "${pkgs[@]}"; do
+	dpkg-deb -x "$debs/${p%:arm64}"_*_arm64.deb "$sysroot"
+done
+
+# Debian 12 packages still ship files under /lib; a booted system merges it into
+# /usr (usrmerge). Merge here too, so that one -rpath-link and qemu -L find all.
+for d in lib bin sbin; do
+	if [[ -d $sysroot/$d && ! -L $sysroot/$d ]]; then
+		mkdir -p "$sysroot/usr/$d"
+		cp -a "$sysroot/$d/." "$sysroot/usr/$d/"
+		rm -rf "${sysroot:?}/$d"
+	fi
+	[[ -e $sysroot/$d ]] || ln -s "usr/$d" "$sysroot/$d"
 done
 
 # Absolute symlinks (e.g. libfoo.so -> /lib/aarch64-linux-gnu/libfoo.so.1) would
@@ -57,9 +71,11 @@ find "$sysroot" -type l -lname '/*' -print0 | while IFS= read -r -d '' link; do
 	ln -sfn "$(realpath -m --relative-to="$(dirname "$link")" "$sysroot$target")" "$link"
 done
 
-# Debian 12 is merged-/usr: /lib -> usr/lib, used by qemu -L and the dynamic loader.
-for d in lib bin sbin; do
-	[[ -e $sysroot/$d ]] || ln -s "usr/$d" "$sysroot/$d"
+# libblas.so.3 and liblapack.so.3 are chosen by update-alternatives in postinst
+# scripts, which extraction does not run: point them at the reference builds.
+lib=$sysroot/usr/lib/aarch64-linux-gnu
+for so in blas/libblas.so.3 lapack/liblapack.so.3; do
+	[[ -e $lib/$so && ! -e $lib/${so#*/} ]] && ln -s "$so" "$lib/${so#*/}"
 done
 
 if ! PKG_CONFIG_SYSROOT_DIR=$sysroot PKG_CONFIG_LIBDIR=$sysroot/usr/lib/aarch64-linux-gnu/pkgconfig:$sysroot/usr/share/pkgconfig \
