@@ -1,0 +1,116 @@
+package evolve
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/sliced-ai/sliced/engine/nn"
+	"github.com/sliced-ai/sliced/models"
+)
+
+func randomStack(t *testing.T, top models.Topology, seed uint64) nn.Stack {
+	t.Helper()
+	s := models.ConvStack(top)
+	r := rand.New(rand.NewPCG(seed, 1))
+	for i := range s.Layers {
+		for j := range s.Layers[i].W {
+			s.Layers[i].W[j] = float32(r.NormFloat64() * 0.3)
+		}
+		for j := range s.Layers[i].B {
+			s.Layers[i].B[j] = float32(r.NormFloat64() * 0.1)
+		}
+	}
+	return s
+}
+
+func randomImages(n, size int, seed uint64) []float32 {
+	r := rand.New(rand.NewPCG(seed, 2))
+	x := make([]float32, n*size)
+	for i := range x {
+		x[i] = r.Float32()
+	}
+	return x
+}
+
+// The per-filter fast path must give exactly the features the plain layer
+// stack gives, stage by stage, for both topologies.
+func TestFilterOutputsMatchRunner(t *testing.T) {
+	for _, top := range []models.Topology{models.A, models.B} {
+		s := randomStack(t, top, 1)
+		stages, err := stagesOf(&s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		const n = 5
+		imgs := randomImages(n, s.In.Len(), 3)
+		inputs := imgs
+		var chans [][]float32
+		for si, st := range stages {
+			if si > 0 {
+				inputs = toCHW(chans, n, stages[si-1].dOut())
+			}
+			chans = make([][]float32, st.filters)
+			for i := range chans {
+				chans[i] = make([]float32, n*st.dOut())
+			}
+			l := s.Layers[st.conv]
+			st.filterOutputs(chans, l.W, l.B, st.filters, inputs, n, 2)
+		}
+		final := toCHW(chans, n, stages[len(stages)-1].dOut())
+		r, err := nn.NewRunner(&s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dim := r.Out().Len()
+		for i := 0; i < n; i++ {
+			want, _ := r.Forward(imgs[i*s.In.Len() : (i+1)*s.In.Len()])
+			got := final[i*dim : (i+1)*dim]
+			for j := range want {
+				if d := math.Abs(float64(got[j] - want[j])); d > 1e-4*(1+math.Abs(float64(want[j]))) {
+					t.Fatalf("topology %s image %d value %d: fast path %g, layer stack %g", top, i, j, got[j], want[j])
+				}
+			}
+		}
+	}
+}
+
+// blockDist against the plain definition, on small hand-made channels.
+func TestBlockDist(t *testing.T) {
+	// 3 images (2 prototypes, 1 query), 2 channels of 2 values each.
+	chans := [][]float32{
+		{0, 0, 1, 0, 3, 4},
+		{1, 1, 0, 2, 0, 0},
+	}
+	pr := pairs{qOff: 2, nq: 1, np: 2}
+	got := make([]float32, 2)
+	pr.blockDist(got, chans, 2, &distBuf{})
+	// query = (3,4 | 0,0); proto0 = (0,0 | 1,1): 9+16+1+1 = 27;
+	// proto1 = (1,0 | 0,2): 4+16+0+4 = 24.
+	want := []float32{27, 24}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("distance to prototype %d = %g, want %g", i, got[i], want[i])
+		}
+	}
+	pr.blockDist(got, chans[:1], 2, &distBuf{})
+	if got[0] != 25 || got[1] != 20 {
+		t.Errorf("channel 0 alone: %v, want [25 20]", got)
+	}
+}
+
+func TestKNNScoreVotes(t *testing.T) {
+	// One query, five prototypes, k = 3: labels of the three nearest are
+	// 1, 1, 0, so the vote is 1 with a share of 2/3 for the true label 1.
+	pr := pairs{nq: 1, np: 5, qLabels: []int{1}, pLabels: []int{0, 1, 1, 0, 2}}
+	base := []float32{3, 1, 2, 9, 8}
+	acc, share := pr.knnScore(base, nil, 3, 3)
+	if acc != 1 || math.Abs(share-2.0/3) > 1e-12 {
+		t.Errorf("acc %g share %g, want 1 and 2/3", acc, share)
+	}
+	// A delta that pushes both label-1 prototypes away flips the vote.
+	acc, share = pr.knnScore(base, []float32{0, 10, 10, 0, 0}, 3, 3)
+	if acc != 0 || share != 0 {
+		t.Errorf("with delta: acc %g share %g, want 0 and 0", acc, share)
+	}
+}

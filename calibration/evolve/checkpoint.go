@@ -1,0 +1,127 @@
+package evolve
+
+import (
+	"bytes"
+	"encoding/gob"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/sliced-ai/sliced/calibration/optimize"
+	"github.com/sliced-ai/sliced/engine/nn"
+)
+
+const checkpointVersion = 1
+
+// checkpoint is everything a resumed run needs: the kernels so far, where
+// the run stood, and the optimiser of the block in progress (nil between
+// blocks). Caches are rebuilt from the kernels, which is cheap and keeps
+// the file small.
+type checkpoint struct {
+	Version      int
+	Method, Init string
+	Block, K     int
+	Seed         uint64
+	Generations  int
+	ConvW, ConvB [][]float32 // per stage
+	Stage        int
+	Filter       int // first filter of the block in progress (or next)
+	Opt          []byte
+	ValAcc       []float64 // finished stages
+	DoneGens     int
+	Elapsed      time.Duration
+}
+
+func (r *runner) checkpoint(filter int, opt optimize.Optimizer) error {
+	r.sinceCheckpoint = 0
+	c := checkpoint{
+		Version: checkpointVersion, Method: r.cfg.Method, Init: r.cfg.Init, Block: r.cfg.Block, K: r.cfg.K,
+		Seed: r.cfg.Seed, Generations: r.cfg.Generations, Stage: r.cur, Filter: filter,
+		ValAcc: r.res.ValAcc, DoneGens: r.doneGens, Elapsed: r.prevElapsed + time.Since(r.start),
+	}
+	for _, st := range r.stages {
+		l := r.stack.Layers[st.conv]
+		c.ConvW = append(c.ConvW, l.W)
+		c.ConvB = append(c.ConvB, l.B)
+	}
+	if opt != nil {
+		s, err := opt.MarshalState()
+		if err != nil {
+			return err
+		}
+		c.Opt = s
+	}
+	var buf bytes.Buffer
+	if err := gob.NewEncoder(&buf).Encode(&c); err != nil {
+		return err
+	}
+	return writeAtomic(r.cfg.CheckpointPath, buf.Bytes())
+}
+
+// writeAtomic replaces path with data so that a crash leaves either the
+// old file or the new one, never a torn one.
+func writeAtomic(path string, data []byte) error {
+	dir := filepath.Dir(path)
+	f, err := os.CreateTemp(dir, filepath.Base(path)+".tmp*")
+	if err != nil {
+		return fmt.Errorf("evolve: checkpoint: %w", err)
+	}
+	tmp := f.Name()
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("evolve: checkpoint: %w", err)
+	}
+	if d, err := os.Open(dir); err == nil {
+		d.Sync()
+		d.Close()
+	}
+	return nil
+}
+
+func loadCheckpoint(path string) (*checkpoint, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("evolve: resume: %w", err)
+	}
+	var c checkpoint
+	if err := gob.NewDecoder(bytes.NewReader(data)).Decode(&c); err != nil {
+		return nil, fmt.Errorf("evolve: resume: %s is not a checkpoint: %w", path, err)
+	}
+	if c.Version != checkpointVersion {
+		return nil, fmt.Errorf("evolve: resume: checkpoint version %d, this build reads %d", c.Version, checkpointVersion)
+	}
+	return &c, nil
+}
+
+// apply checks that the checkpoint belongs to this run and loads its
+// kernels into s.
+func (c *checkpoint) apply(s *nn.Stack, stages []stage, cfg *Config) error {
+	if c.Method != cfg.Method || c.Init != cfg.Init || c.Block != cfg.Block || c.K != cfg.K || c.Seed != cfg.Seed || c.Generations != cfg.Generations {
+		return fmt.Errorf("evolve: resume: checkpoint is for method %s, init %s, block %d, k %d, seed %d, %d generations; this run asks for %s, %s, %d, %d, %d, %d",
+			c.Method, c.Init, c.Block, c.K, c.Seed, c.Generations, cfg.Method, cfg.Init, cfg.Block, cfg.K, cfg.Seed, cfg.Generations)
+	}
+	if len(c.ConvW) != len(stages) || len(c.ConvB) != len(stages) || c.Stage < 0 || c.Stage >= len(stages) ||
+		c.Filter < 0 || c.Filter > stages[c.Stage].filters {
+		return fmt.Errorf("evolve: resume: checkpoint does not fit this stack")
+	}
+	for i, st := range stages {
+		l := &s.Layers[st.conv]
+		if len(c.ConvW[i]) != len(l.W) || len(c.ConvB[i]) != len(l.B) {
+			return fmt.Errorf("evolve: resume: checkpoint conv %d has %d weights, the stack %d", i, len(c.ConvW[i]), len(l.W))
+		}
+		copy(l.W, c.ConvW[i])
+		copy(l.B, c.ConvB[i])
+	}
+	return nil
+}

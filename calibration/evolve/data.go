@@ -1,0 +1,64 @@
+package evolve
+
+import (
+	"fmt"
+
+	"github.com/sliced-ai/sliced/calibration/dataset"
+)
+
+// Data is what a run sees. Fitness classifies Queries by their nearest
+// Protos; Val (again against Protos) decides whether a block's winner is
+// kept. The test set has no place here: it never touches fitness or
+// selection.
+type Data struct {
+	Protos, Queries, Val *dataset.Set
+}
+
+// SplitTrain divides a training set into prototypes, nQueries fitness
+// queries and nVal validation images, deterministically for seed.
+func SplitTrain(train *dataset.Set, nQueries, nVal int, seed uint64) (Data, error) {
+	if nQueries <= 0 || nVal <= 0 {
+		return Data{}, fmt.Errorf("evolve: %d fitness queries and %d validation images: both must be positive", nQueries, nVal)
+	}
+	if nQueries+nVal >= train.Len() {
+		return Data{}, fmt.Errorf("evolve: %d training images leave no prototypes after %d queries and %d validation images", train.Len(), nQueries, nVal)
+	}
+	rest, val, err := train.Split(nVal, seed)
+	if err != nil {
+		return Data{}, err
+	}
+	protos, queries, err := rest.Split(nQueries, seed+1)
+	if err != nil {
+		return Data{}, err
+	}
+	return Data{Protos: protos, Queries: queries, Val: val}, nil
+}
+
+func (d Data) check() error {
+	if d.Protos == nil || d.Queries == nil || d.Val == nil {
+		return fmt.Errorf("evolve: prototypes, queries and validation images are all needed")
+	}
+	for _, s := range []*dataset.Set{d.Protos, d.Queries, d.Val} {
+		if err := s.Validate(); err != nil {
+			return err
+		}
+		if s.Len() == 0 {
+			return fmt.Errorf("evolve: an empty image set")
+		}
+		if s.Shape != d.Protos.Shape {
+			return fmt.Errorf("evolve: image shapes %v and %v differ", s.Shape, d.Protos.Shape)
+		}
+	}
+	return nil
+}
+
+// combined lays prototypes, queries and validation images end to end, the
+// single index every cache uses.
+func (d Data) combined() (images []float32, labels []int, classes int) {
+	for _, s := range []*dataset.Set{d.Protos, d.Queries, d.Val} {
+		images = append(images, s.Images...)
+		labels = append(labels, s.Labels...)
+		classes = max(classes, len(s.Classes))
+	}
+	return images, labels, classes
+}
