@@ -45,6 +45,7 @@ func Open(src Sources) (*Store, error) {
 		src.Save = engine.Save
 	}
 	s := &Store{src: src}
+	s.sweep()
 	e, from, err := s.load()
 	if err != nil {
 		return nil, err
@@ -86,6 +87,14 @@ func (s *Store) load() (*engine.Engine, string, error) {
 		return nil, from, fmt.Errorf("engine %s: %w", from, err)
 	}
 	return e, from, nil
+}
+
+// sweep removes temporary files that a crash during a save left behind.
+func (s *Store) sweep() {
+	tmps, _ := filepath.Glob(filepath.Join(s.src.StateDir, "."+FileName+".tmp-*"))
+	for _, t := range tmps {
+		os.Remove(t)
+	}
 }
 
 func fileExists(p string) bool {

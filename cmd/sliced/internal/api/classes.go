@@ -1,0 +1,104 @@
+package api
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"mime/multipart"
+	"net/http"
+	"regexp"
+	"strings"
+
+	"github.com/sliced-ai/sliced/cmd/sliced/internal/store"
+)
+
+func (s *server) classesRoutes() {
+	s.handle("GET /v1/classes", "classes", func(w http.ResponseWriter, r *http.Request) {
+		reply(w, http.StatusOK, map[string]any{"classes": s.d.Store.Classes()})
+	})
+	s.handle("POST /v1/classes/{name}/examples", "enrol", s.mutating(s.enrol))
+	s.handle("DELETE /v1/classes/{name}", "unenrol", s.mutating(s.unenrol))
+}
+
+var className = regexp.MustCompile(`^[\p{L}\p{N}_.+-][\p{L}\p{N} _.+-]{0,63}$`)
+
+// maxExamples bounds one enrolment request.
+const maxExamples = 64
+
+// enrol answers POST /v1/classes/{name}/examples. The body is one image,
+// or multipart/form-data whose file parts are images.
+func (s *server) enrol(w http.ResponseWriter, r *http.Request) {
+	name := r.PathValue("name")
+	if !className.MatchString(name) {
+		fail(w, http.StatusBadRequest, "class name %q: use 1-64 letters, digits, spaces, '_', '.', '+' or '-'", name)
+		return
+	}
+	var inputs [][]float32
+	mt, params, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if strings.HasPrefix(mt, "multipart/") {
+		mr := multipart.NewReader(r.Body, params["boundary"])
+		for {
+			part, err := mr.NextPart()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				bodyError(w, err)
+				return
+			}
+			if part.FileName() == "" {
+				continue
+			}
+			if len(inputs) == maxExamples {
+				fail(w, http.StatusRequestEntityTooLarge, "more than %d examples in one request", maxExamples)
+				return
+			}
+			in, _, _, herr := s.readImage(part)
+			if herr != nil {
+				herr.write(w, fmt.Sprintf("example %q: ", part.FileName()))
+				return
+			}
+			inputs = append(inputs, in)
+		}
+	} else {
+		in, _, _, herr := s.readImage(r.Body)
+		if herr != nil {
+			herr.write(w, "")
+			return
+		}
+		inputs = append(inputs, in)
+	}
+	if len(inputs) == 0 {
+		fail(w, http.StatusBadRequest, "no images in the request")
+		return
+	}
+	n, err := s.d.Store.Add(name, inputs)
+	switch {
+	case errors.Is(err, store.ErrNotSliced):
+		fail(w, http.StatusConflict, "%v", err)
+		return
+	case err != nil:
+		s.d.Log.Error("enrolment failed", "class", name, "err", err)
+		fail(w, http.StatusInternalServerError, "%v", err)
+		return
+	}
+	s.d.Log.Info("enrolled", "class", name, "added", len(inputs), "examples", n)
+	reply(w, http.StatusCreated, map[string]any{"class": name, "added": len(inputs), "examples": n})
+}
+
+func (s *server) unenrol(w http.ResponseWriter, r *http.Request) {
+	name := r.PathValue("name")
+	found, err := s.d.Store.Remove(name)
+	switch {
+	case !found && err == nil:
+		fail(w, http.StatusNotFound, "class %q not found", name)
+	case errors.Is(err, store.ErrNotSliced):
+		fail(w, http.StatusConflict, "%v", err)
+	case err != nil:
+		fail(w, http.StatusConflict, "%v", err)
+	default:
+		s.d.Log.Info("class removed", "class", name)
+		w.WriteHeader(http.StatusNoContent)
+	}
+}

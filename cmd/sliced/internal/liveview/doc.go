@@ -1,0 +1,9 @@
+// Package liveview is the daemon's page for people: "/" shows every
+// source's latest frame as an MJPEG stream (multipart/x-mixed-replace) with
+// the label, score and latency drawn on it, and a table of recent results
+// that the page polls from /v1/recent.
+//
+// The pipelines Publish every result, which only stores a reference; frames
+// are drawn and JPEG-encoded only while someone watches, at most MaxFPS
+// times a second per source, and shared by all viewers of a source.
+package liveview

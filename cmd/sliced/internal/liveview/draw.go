@@ -1,0 +1,48 @@
+package liveview
+
+import (
+	"bytes"
+	"fmt"
+	"image"
+	"image/color"
+	"image/jpeg"
+
+	"golang.org/x/image/draw"
+	"golang.org/x/image/font"
+	"golang.org/x/image/font/basicfont"
+	"golang.org/x/image/math/fixed"
+
+	"github.com/sliced-ai/sliced/cmd/sliced/internal/pipeline"
+)
+
+// maxWidth keeps streamed frames small: the page is for a glance.
+const maxWidth = 640
+
+// Annotate draws r's frame, scaled to at most 640 pixels wide, with a
+// banner of label, score and latency, and encodes it as JPEG.
+func Annotate(r pipeline.Result) ([]byte, error) {
+	src := r.Frame.Image
+	b := src.Bounds()
+	w, h := b.Dx(), b.Dy()
+	if w > maxWidth {
+		w, h = maxWidth, h*maxWidth/w
+	}
+	const banner = 20
+	m := image.NewRGBA(image.Rect(0, 0, w, h+banner))
+	draw.ApproxBiLinear.Scale(m, image.Rect(0, banner, w, h+banner), src, b, draw.Src, nil)
+	draw.Draw(m, image.Rect(0, 0, w, banner), image.NewUniform(color.RGBA{20, 20, 20, 255}), image.Point{}, draw.Src)
+	text := fmt.Sprintf("%s  #%d  %s %.2f  %.2f ms  %s", r.Source, r.Frame.Seq, r.Answer.Class, r.Answer.Score,
+		float64(r.Total)/1e6, r.Answer.Backend.Name)
+	ink := color.RGBA{120, 255, 120, 255}
+	if r.Err != nil {
+		text = fmt.Sprintf("%s  #%d  %v", r.Source, r.Frame.Seq, r.Err)
+		ink = color.RGBA{255, 140, 100, 255}
+	}
+	d := font.Drawer{Dst: m, Src: image.NewUniform(ink), Face: basicfont.Face7x13, Dot: fixed.P(4, 15)}
+	d.DrawString(text)
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, m, &jpeg.Options{Quality: 75}); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}

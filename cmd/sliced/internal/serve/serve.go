@@ -1,0 +1,286 @@
+package serve
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"reflect"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/sliced-ai/sliced/cmd/sliced/internal/api"
+	"github.com/sliced-ai/sliced/cmd/sliced/internal/backend"
+	"github.com/sliced-ai/sliced/cmd/sliced/internal/config"
+	"github.com/sliced-ai/sliced/cmd/sliced/internal/liveview"
+	"github.com/sliced-ai/sliced/cmd/sliced/internal/metrics"
+	"github.com/sliced-ai/sliced/cmd/sliced/internal/pipeline"
+	"github.com/sliced-ai/sliced/cmd/sliced/internal/prep"
+	"github.com/sliced-ai/sliced/cmd/sliced/internal/sdnotify"
+	"github.com/sliced-ai/sliced/cmd/sliced/internal/source"
+	"github.com/sliced-ai/sliced/cmd/sliced/internal/store"
+	"github.com/sliced-ai/sliced/engine"
+	"github.com/sliced-ai/sliced/models"
+)
+
+// ErrUsage means the flags were wrong; the flag package printed why.
+var ErrUsage = errors.New("usage")
+
+// Version is reported by GET /v2; the command sets it.
+var Version = "dev"
+
+// daemon is the state of one serve run.
+type daemon struct {
+	flags   *config.Flags
+	log     *slog.Logger
+	level   *slog.LevelVar
+	stdout  io.Writer
+	reg     *prometheus.Registry
+	metrics *metrics.Metrics
+	store   *store.Store
+	hub     *liveview.Hub
+	notify  *sdnotify.Notifier
+
+	mu    sync.Mutex // guards cfg, pipes and backends during a reload
+	cfg   config.Config
+	pipes *pipelines
+	bset  *backendSet
+	route atomic.Pointer[pipeline.Route]
+	token atomic.Value // string
+}
+
+// Serve runs the daemon until ctx is done or SIGTERM/SIGINT arrives.
+func Serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("sliced serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	flags := config.NewFlags(fs)
+	if err := fs.Parse(args); err != nil {
+		return ErrUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "sliced serve: unexpected argument %q\n", fs.Arg(0))
+		return ErrUsage
+	}
+	cfg, err := flags.LoadWithFlags()
+	if err != nil {
+		return err
+	}
+	d := &daemon{flags: flags, stdout: stdout, level: new(slog.LevelVar), hub: liveview.New(), notify: sdnotify.FromEnv()}
+	d.log = newLogger(cfg.Log, d.level, stderr)
+	return d.run(ctx, cfg)
+}
+
+func (d *daemon) run(ctx context.Context, cfg config.Config) error {
+	start := time.Now()
+	ctx, stop := signal.NotifyContext(ctx, syscall.SIGTERM, syscall.SIGINT)
+	defer stop()
+	d.reg = prometheus.NewRegistry()
+	var err error
+	if d.metrics, err = metrics.New(d.reg); err != nil {
+		return err
+	}
+	d.store, err = store.Open(storeSources(cfg))
+	if err != nil {
+		return err
+	}
+	d.engineChanged(d.store.Engine(), d.store.From())
+	d.store.OnChange = d.engineChanged
+	d.cfg = cfg
+	if err := d.loadToken(cfg); err != nil {
+		return err
+	}
+	d.bset = loadBackends(cfg, backend.Default, d.store.Engine, d.metrics, d.log)
+	d.route.Store(d.bset.route)
+
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	srv := &http.Server{
+		Handler:           d.handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       cfg.Timeouts.Read,
+		WriteTimeout:      cfg.Timeouts.Write,
+		IdleTimeout:       cfg.Timeouts.Idle,
+		ErrorLog:          slog.NewLogLogger(d.log.Handler(), slog.LevelWarn),
+	}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+
+	runCtx, cancelRun := context.WithCancel(context.Background())
+	defer cancelRun()
+	d.pipes = startPipelines(runCtx, cfg.Sources, cfg.Limits.ImagePixels, d.pipelineBase(), d.log)
+
+	d.notify.Send("READY=1\nSTATUS=serving")
+	d.log.Info("ready", "listen", ln.Addr().String(), "engine", d.store.From(), "startup", time.Since(start).Round(time.Microsecond))
+	fmt.Fprintf(d.stdout, "sliced serve: live view at http://%s/\n", ln.Addr())
+	go d.notify.Watchdog(runCtx, sdnotify.WatchdogInterval(), sdnotify.Progress(d.processed, d.idle))
+
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	for {
+		select {
+		case <-hup:
+			d.reload(runCtx)
+			continue
+		case err := <-served:
+			d.shutdownPipelines()
+			return fmt.Errorf("http server: %w", err)
+		case <-ctx.Done():
+		}
+		break
+	}
+	d.notify.Send("STOPPING=1")
+	d.log.Info("stopping: draining requests", "timeout", d.cfg.Timeouts.Shutdown)
+	sctx, cancel := context.WithTimeout(context.Background(), d.cfg.Timeouts.Shutdown)
+	defer cancel()
+	err = srv.Shutdown(sctx)
+	d.shutdownPipelines()
+	d.bset.close()
+	if err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	d.log.Info("stopped")
+	return nil
+}
+
+func (d *daemon) shutdownPipelines() {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.pipes.stop()
+}
+
+func storeSources(c config.Config) store.Sources {
+	return store.Sources{StateDir: c.StateDir, Configured: c.Engine, Default: models.Default, Load: engine.Load, Save: engine.Save}
+}
+
+func (d *daemon) pipelineBase() pipeline.Config {
+	return pipeline.Config{Prep: prep.Frame, Route: d.route.Load, Metrics: d.metrics, Sink: d.hub.Publish, Log: d.log}
+}
+
+func (d *daemon) processed() uint64 {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.pipes.processed()
+}
+
+// idle: with no source of its own the daemon has no pipeline progress to
+// prove; the watchdog then only shows that the process is scheduled.
+func (d *daemon) idle() bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return !d.pipes.cameras()
+}
+
+func (d *daemon) ready() (bool, string) {
+	if d.store.Engine() == nil {
+		return false, "no engine"
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.pipes.flowing(time.Now())
+}
+
+func (d *daemon) handler() http.Handler {
+	return api.Handler(api.Deps{
+		Version: Version,
+		Store:   d.store,
+		Route:   d.route.Load,
+		Backends: func() map[string]backend.Backend {
+			d.mu.Lock()
+			defer d.mu.Unlock()
+			return d.bset.byName
+		},
+		Prep:     prep.Frame,
+		Metrics:  d.metrics,
+		Gatherer: d.reg,
+		Token:    func() string { s, _ := d.token.Load().(string); return s },
+		Limits: func() (int64, int64) {
+			d.mu.Lock()
+			defer d.mu.Unlock()
+			return d.cfg.Limits.BodyBytes, d.cfg.Limits.ImagePixels
+		},
+		Ready: d.ready,
+		Uploads: func(name string) *source.Upload {
+			d.mu.Lock()
+			defer d.mu.Unlock()
+			return d.pipes.uploads[name]
+		},
+		Live: d.hub,
+		Log:  d.log,
+	})
+}
+
+// reload re-reads configuration and engine. Anything invalid keeps the old.
+func (d *daemon) reload(runCtx context.Context) {
+	d.log.Info("SIGHUP: reloading")
+	d.notify.Send("RELOADING=1")
+	defer d.notify.Send("READY=1\nSTATUS=serving")
+	cfg, err := d.flags.LoadWithFlags()
+	if err != nil {
+		d.metrics.EngineReloads.WithLabelValues("error").Inc()
+		d.log.Error("reload: bad configuration, keeping the old one", "err", err)
+		return
+	}
+	if err := d.store.Reload(storeSources(cfg)); err != nil {
+		d.metrics.EngineReloads.WithLabelValues("error").Inc()
+		d.log.Error("reload: engine not loaded, the old engine keeps serving", "err", err)
+		return
+	}
+	d.metrics.EngineReloads.WithLabelValues("ok").Inc()
+	if err := d.loadToken(cfg); err != nil {
+		d.log.Error("reload: token", "err", err)
+	}
+	d.level.Set(parseLevel(cfg.Log.Level))
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if cfg.Listen != d.cfg.Listen {
+		d.log.Warn("reload: listen address changes need a restart", "listen", d.cfg.Listen)
+		cfg.Listen = d.cfg.Listen
+	}
+	old := d.bset
+	d.bset = loadBackends(cfg, backend.Default, d.store.Engine, d.metrics, d.log)
+	d.route.Store(d.bset.route)
+	if !reflect.DeepEqual(cfg.Sources, d.cfg.Sources) || cfg.Limits != d.cfg.Limits {
+		d.pipes.stop()
+		d.pipes = startPipelines(runCtx, cfg.Sources, cfg.Limits.ImagePixels, d.pipelineBase(), d.log)
+	}
+	d.cfg = cfg
+	// Old backends may still be in a request; closing them is left to the
+	// ones that hold native resources, after a grace period.
+	go func() {
+		time.Sleep(30 * time.Second)
+		old.close()
+	}()
+	d.log.Info("reloaded", "engine", d.store.From())
+}
+
+// engineChanged refreshes the engine metrics.
+func (d *daemon) engineChanged(e *engine.Engine, from string) {
+	m := d.metrics
+	m.EngineInfo.Reset()
+	m.EngineInfo.WithLabelValues(e.Name, e.Kind(), e.Topology).Set(1)
+	m.EngineClasses.Set(float64(len(e.ClassNames())))
+	if e.KNN != nil {
+		m.EnginePrototypes.Set(float64(e.KNN.Len()))
+	} else {
+		m.EnginePrototypes.Set(0)
+	}
+	if n, err := engine.EncodedSize(e); err == nil {
+		m.EngineBytes.Set(float64(n))
+	}
+	if d.log != nil {
+		d.log.Info("engine", "name", e.Name, "kind", e.Kind(), "topology", e.Topology, "classes", len(e.ClassNames()), "from", from)
+	}
+}

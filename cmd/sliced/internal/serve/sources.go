@@ -1,0 +1,108 @@
+package serve
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/sliced-ai/sliced/cmd/sliced/internal/config"
+	"github.com/sliced-ai/sliced/cmd/sliced/internal/pipeline"
+	"github.com/sliced-ai/sliced/cmd/sliced/internal/source"
+)
+
+// openCapture makes a GoCV source (video, device, gstreamer); it is set by
+// capture_gocv.go when built with -tags gocv.
+var openCapture = func(c config.Source) (source.Source, error) {
+	return nil, fmt.Errorf("source %s: kind %s needs OpenCV: this binary was built without the gocv tag", c.Name, c.Kind)
+}
+
+// pipelines are the running pipelines of one configuration.
+type pipelines struct {
+	cfg     []config.Source
+	list    []*pipeline.Pipeline
+	uploads map[string]*source.Upload
+	cancel  context.CancelFunc
+	wg      sync.WaitGroup
+}
+
+// startPipelines starts one pipeline per source. A source that cannot be
+// built (a kind this binary lacks) is logged and left out.
+func startPipelines(ctx context.Context, srcs []config.Source, maxPixels int64, base pipeline.Config, log *slog.Logger) *pipelines {
+	ctx, cancel := context.WithCancel(ctx)
+	ps := &pipelines{cfg: srcs, uploads: map[string]*source.Upload{}, cancel: cancel}
+	for _, sc := range srcs {
+		var src source.Source
+		var err error
+		switch sc.Kind {
+		case "dir":
+			src = &source.Dir{Path: sc.Path, Loop: sc.Loop, FPS: sc.FPS, MaxPixels: maxPixels}
+		case "upload":
+			u := source.NewUpload()
+			ps.uploads[sc.Name] = u
+			src = u
+		default:
+			src, err = openCapture(sc)
+		}
+		if err != nil {
+			log.Error("source not started", "source", sc.Name, "err", err)
+			base.Metrics.Errors.WithLabelValues(sc.Name, "source_unsupported").Inc()
+			continue
+		}
+		pc := base
+		pc.Name, pc.Source, pc.Watchdog = sc.Name, src, sc.Watchdog
+		pc.Once = sc.Kind == "dir" && !sc.Loop
+		if sc.Kind == "upload" {
+			pc.Watchdog = 0 // silence is normal for uploads
+		}
+		p := pipeline.New(pc)
+		ps.list = append(ps.list, p)
+		ps.wg.Add(1)
+		go func() {
+			defer ps.wg.Done()
+			p.Run(ctx)
+		}()
+		log.Info("source started", "source", sc.Name, "kind", sc.Kind, "path", sc.Path)
+	}
+	return ps
+}
+
+func (ps *pipelines) stop() {
+	ps.cancel()
+	ps.wg.Wait()
+}
+
+// processed sums the frames of all pipelines: the watchdog's progress.
+func (ps *pipelines) processed() uint64 {
+	var n uint64
+	for _, p := range ps.list {
+		n += p.Processed()
+	}
+	return n
+}
+
+// flowing reports whether every frame-producing source delivered within
+// its watchdog (or 10 s), naming the first that did not.
+func (ps *pipelines) flowing(now time.Time) (bool, string) {
+	for _, p := range ps.list {
+		if _, up := ps.uploads[p.Name()]; up {
+			continue
+		}
+		limit := 10 * time.Second
+		for _, c := range ps.cfg {
+			if c.Name == p.Name() && c.Watchdog > 0 {
+				limit = c.Watchdog
+			}
+		}
+		if last := p.LastFrame(); last.IsZero() || now.Sub(last) > limit {
+			return false, "source " + p.Name() + " has no recent frames"
+		}
+	}
+	return true, ""
+}
+
+// cameras reports whether any pipeline reads frames on its own (not uploads).
+func (ps *pipelines) cameras() bool {
+	return len(ps.list) > len(ps.uploads)
+}
