@@ -39,7 +39,9 @@
 //
 // Run writes a checkpoint (kernels, position, optimiser state with its
 // random generator) every CheckpointEvery generations, at each block's end
-// and when its context is cancelled; Resume continues bit for bit. Log
+// and when its context is cancelled; Resume continues from the same
+// optimiser state and random stream. Caches are rebuilt from the kernels,
+// so distances can differ from an uninterrupted run in the last bits. Log
 // receives a CSV row per generation. `slicecal evolve` wires this to flags,
 // a progress line, SIGINT/SIGTERM, and an engine file with the training
 // images as prototypes.
