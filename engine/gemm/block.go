@@ -12,22 +12,34 @@ const (
 // over columns [pc, pc+kb), in the layout packA writes.
 type aSource func(ws *workspace, pc, kb, ic, mb int) []float32
 
-// epilogue is what happens to C around the product: with bias, C starts
-// from bias[i] in row i instead of its old value; with relu it is clamped
-// at zero after the last pass. Both run per tile while it is in L1.
+// epilogue is what happens to C around the product. The first pass over
+// k starts each tile from C (initC), from zero (initZero: C is not read) or
+// from bias[i] in row i (initBias); later passes add to C. With relu the
+// last pass clamps C at zero while the tile is still in L1.
 type epilogue struct {
+	init int
 	bias []float32
 	relu bool
 }
 
-// blocked is the general product: C = beta*C first, then C += (alpha*A)·B.
+const (
+	initC = iota
+	initZero
+	initBias
+)
+
+// blocked is the general product: C = beta*C + (alpha*A)·B.
 func blocked(ks *kernels, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	scale(m, n, beta, c, ldc)
+	ep := epilogue{init: initZero}
+	if beta != 0 {
+		scale(m, n, beta, c, ldc)
+		ep.init = initC
+	}
 	src := func(ws *workspace, pc, kb, ic, mb int) []float32 {
 		ws.a = packA(ws.a, a, lda, transA, alpha, ic, mb, pc, kb, ks.mr)
 		return ws.a
 	}
-	drive(ks, src, transB, m, n, k, b, ldb, c, ldc, epilogue{})
+	drive(ks, src, transB, m, n, k, b, ldb, c, ldc, ep)
 }
 
 // drive runs the product one kc-deep pass at a time, tile by tile through
@@ -47,7 +59,7 @@ func drive(ks *kernels, src aSource, transB bool, m, n, k int, b []float32, ldb 
 		kb := min(kc, k-pc)
 		pass := ep
 		if pc > 0 {
-			pass.bias = nil
+			pass.init = initC
 		}
 		pass.relu = ep.relu && pc+kb == k
 		for jc := 0; jc < n; jc += nc {
@@ -88,15 +100,14 @@ func tile(ks *kernels, ws *workspace, kb int, at, bt []float32, ldbt int, c []fl
 	mr, nr := ks.mr, ks.nr
 	ci := i0*ldc + j0
 	if mh == mr && nw == nr {
-		if ep.bias != nil {
-			for i := 0; i < mr; i++ {
-				row := c[ci+i*ldc : ci+i*ldc+nr]
-				for j := range row {
-					row[j] = ep.bias[i0+i]
-				}
-			}
+		switch ep.init {
+		case initC:
+			ks.tile(kb, at, bt, ldbt, c[ci:], ldc)
+		case initZero:
+			ks.tileSet(kb, at, bt, ldbt, c[ci:], ldc)
+		case initBias:
+			ks.tileBias(kb, at, bt, ldbt, c[ci:], ldc, ep.bias[i0:])
 		}
-		ks.tile(kb, at, bt, ldbt, c[ci:], ldc)
 		if ep.relu {
 			for i := 0; i < mr; i++ {
 				reluRow(c[ci+i*ldc : ci+i*ldc+nr])
@@ -106,16 +117,22 @@ func tile(ks *kernels, ws *workspace, kb int, at, bt []float32, ldbt int, c []fl
 	}
 	ws.tile = grow(ws.tile, mr*nr)
 	t := ws.tile
-	clear(t)
-	ks.tile(kb, at, bt, ldbt, t, nr)
+	ks.tileSet(kb, at, bt, ldbt, t, nr)
 	for i := 0; i < mh; i++ {
 		row := c[ci+i*ldc : ci+i*ldc+nw]
-		for j := range row {
-			base := row[j]
-			if ep.bias != nil {
-				base = ep.bias[i0+i]
+		tr := t[i*nr : i*nr+nw]
+		switch ep.init {
+		case initC:
+			for j, v := range tr {
+				row[j] += v
 			}
-			row[j] = base + t[i*nr+j]
+		case initZero:
+			copy(row, tr)
+		case initBias:
+			bi := ep.bias[i0+i]
+			for j, v := range tr {
+				row[j] = bi + v
+			}
 		}
 		if ep.relu {
 			reluRow(row)

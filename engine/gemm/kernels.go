@@ -13,6 +13,10 @@ type kernels struct {
 	// tile adds the mr x nr product of a packed A panel (a[p*mr+i]) and a
 	// B strip (b[p*ldb+j]) over kc steps to C (c[i*ldc+j]).
 	tile func(kc int, a, b []float32, ldb int, c []float32, ldc int)
+	// tileSet is tile writing C = A·B without reading C.
+	tileSet func(kc int, a, b []float32, ldb int, c []float32, ldc int)
+	// tileBias is tile writing C = bias[i] + A·B without reading C.
+	tileBias func(kc int, a, b []float32, ldb int, c []float32, ldc int, bias []float32)
 	// dot4 returns, for r < 4, the sum over p < k of a[r*lda+p]*x[p].
 	dot4 func(k int, a []float32, lda int, x []float32) [4]float32
 	// axpy4 adds sum over r < 4 of s[r]*a[r*lda+j] to y[j], j < n.
@@ -48,9 +52,28 @@ func grow(s []float32, n int) []float32 {
 // against.
 var goKernels = kernels{
 	name: "go", mr: 4, nr: 4, kc: 512,
-	tile:  tileGo,
-	dot4:  dot4Go,
-	axpy4: axpy4Go,
+	tile:     tileGo,
+	tileSet:  tileSetGo,
+	tileBias: tileBiasGo,
+	dot4:     dot4Go,
+	axpy4:    axpy4Go,
+}
+
+func tileSetGo(kc int, a, b []float32, ldb int, c []float32, ldc int) {
+	for i := 0; i < 4; i++ {
+		clear(c[i*ldc : i*ldc+4])
+	}
+	tileGo(kc, a, b, ldb, c, ldc)
+}
+
+func tileBiasGo(kc int, a, b []float32, ldb int, c []float32, ldc int, bias []float32) {
+	for i := 0; i < 4; i++ {
+		row := c[i*ldc : i*ldc+4]
+		for j := range row {
+			row[j] = bias[i]
+		}
+	}
+	tileGo(kc, a, b, ldb, c, ldc)
 }
 
 // tileGo keeps the 4x4 tile in 16 locals so that the compiler holds it in

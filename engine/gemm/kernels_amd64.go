@@ -10,6 +10,15 @@ var avx2Kernels = kernels{
 		checkTile(kc, 6, 16, a, b, ldb, c, ldc)
 		tileAVX2(kc, &a[0], &b[0], ldb, &c[0], ldc)
 	},
+	tileSet: func(kc int, a, b []float32, ldb int, c []float32, ldc int) {
+		checkTile(kc, 6, 16, a, b, ldb, c, ldc)
+		tileAVX2Set(kc, &a[0], &b[0], ldb, &c[0], ldc)
+	},
+	tileBias: func(kc int, a, b []float32, ldb int, c []float32, ldc int, bias []float32) {
+		checkTile(kc, 6, 16, a, b, ldb, c, ldc)
+		_ = bias[5]
+		tileAVX2Bias(kc, &a[0], &b[0], ldb, &c[0], ldc, &bias[0])
+	},
 	dot4: func(k int, a []float32, lda int, x []float32) [4]float32 {
 		const block = 16
 		var acc [4 * block]float32
@@ -30,10 +39,19 @@ var avx2Kernels = kernels{
 }
 
 var avx512Kernels = kernels{
-	name: "avx512", mr: 8, nr: 32, kc: 256,
+	name: "avx512", mr: 8, nr: 32, kc: 384,
 	tile: func(kc int, a, b []float32, ldb int, c []float32, ldc int) {
 		checkTile(kc, 8, 32, a, b, ldb, c, ldc)
 		tileAVX512(kc, &a[0], &b[0], ldb, &c[0], ldc)
+	},
+	tileSet: func(kc int, a, b []float32, ldb int, c []float32, ldc int) {
+		checkTile(kc, 8, 32, a, b, ldb, c, ldc)
+		tileAVX512Set(kc, &a[0], &b[0], ldb, &c[0], ldc)
+	},
+	tileBias: func(kc int, a, b []float32, ldb int, c []float32, ldc int, bias []float32) {
+		checkTile(kc, 8, 32, a, b, ldb, c, ldc)
+		_ = bias[7]
+		tileAVX512Bias(kc, &a[0], &b[0], ldb, &c[0], ldc, &bias[0])
 	},
 	dot4: func(k int, a []float32, lda int, x []float32) [4]float32 {
 		const block = 32
@@ -83,7 +101,19 @@ func available() []*kernels {
 func tileAVX2(kc int, a, b *float32, ldb int, c *float32, ldc int)
 
 //go:noescape
+func tileAVX2Set(kc int, a, b *float32, ldb int, c *float32, ldc int)
+
+//go:noescape
+func tileAVX2Bias(kc int, a, b *float32, ldb int, c *float32, ldc int, bias *float32)
+
+//go:noescape
 func tileAVX512(kc int, a, b *float32, ldb int, c *float32, ldc int)
+
+//go:noescape
+func tileAVX512Set(kc int, a, b *float32, ldb int, c *float32, ldc int)
+
+//go:noescape
+func tileAVX512Bias(kc int, a, b *float32, ldb int, c *float32, ldc int, bias *float32)
 
 //go:noescape
 func dot4AVX2(blocks int, a *float32, lda int, x *float32, acc *float32)

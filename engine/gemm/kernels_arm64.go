@@ -9,6 +9,15 @@ var neonKernels = kernels{
 		checkTile(kc, 8, 12, a, b, ldb, c, ldc)
 		tileNEON(kc, &a[0], &b[0], ldb, &c[0], ldc)
 	},
+	tileSet: func(kc int, a, b []float32, ldb int, c []float32, ldc int) {
+		checkTile(kc, 8, 12, a, b, ldb, c, ldc)
+		tileNEONSet(kc, &a[0], &b[0], ldb, &c[0], ldc)
+	},
+	tileBias: func(kc int, a, b []float32, ldb int, c []float32, ldc int, bias []float32) {
+		checkTile(kc, 8, 12, a, b, ldb, c, ldc)
+		_ = bias[7]
+		tileNEONBias(kc, &a[0], &b[0], ldb, &c[0], ldc, &bias[0])
+	},
 	dot4: func(k int, a []float32, lda int, x []float32) [4]float32 {
 		const block = 8
 		var acc [4 * block]float32
@@ -35,6 +44,12 @@ func available() []*kernels { return []*kernels{&neonKernels, &goKernels} }
 
 //go:noescape
 func tileNEON(kc int, a, b *float32, ldb int, c *float32, ldc int)
+
+//go:noescape
+func tileNEONSet(kc int, a, b *float32, ldb int, c *float32, ldc int)
+
+//go:noescape
+func tileNEONBias(kc int, a, b *float32, ldb int, c *float32, ldc int, bias *float32)
 
 //go:noescape
 func dot4NEON(blocks int, a *float32, lda int, x *float32, acc *float32)

@@ -12,17 +12,36 @@ func packA(dst, a []float32, lda int, transA bool, alpha float32, i0, mb, p0, kb
 		if rows < mr {
 			clear(pan)
 		}
-		for i := 0; i < rows; i++ {
-			r := i0 + q*mr + i
-			if !transA {
-				src := a[r*lda+p0 : r*lda+p0+kb]
-				for p, v := range src {
-					pan[p*mr+i] = alpha * v
-				}
-				continue
-			}
+		r0 := i0 + q*mr
+		if transA {
 			for p := 0; p < kb; p++ {
-				pan[p*mr+i] = alpha * a[(p0+p)*lda+r]
+				src := a[(p0+p)*lda+r0 : (p0+p)*lda+r0+rows]
+				d := pan[p*mr : p*mr+rows]
+				for i, v := range src {
+					d[i] = alpha * v
+				}
+			}
+			continue
+		}
+		// Four rows at a time: four read streams, one write stream.
+		i := 0
+		for ; i+4 <= rows; i += 4 {
+			s0 := a[(r0+i)*lda+p0:][:kb]
+			s1 := a[(r0+i+1)*lda+p0:][:len(s0)]
+			s2 := a[(r0+i+2)*lda+p0:][:len(s0)]
+			s3 := a[(r0+i+3)*lda+p0:][:len(s0)]
+			for p := range s0 {
+				d := pan[p*mr+i:][:4]
+				d[0] = alpha * s0[p]
+				d[1] = alpha * s1[p]
+				d[2] = alpha * s2[p]
+				d[3] = alpha * s3[p]
+			}
+		}
+		for ; i < rows; i++ {
+			src := a[(r0+i)*lda+p0:][:kb]
+			for p, v := range src {
+				pan[p*mr+i] = alpha * v
 			}
 		}
 	}

@@ -98,13 +98,10 @@ func mulBias(ks *kernels, src aSource, m, n, k int, b []float32, ldb int, bias [
 	if m == 0 || n == 0 {
 		return
 	}
-	if bias == nil {
-		// Zero rows stand in for a missing bias; the tile writes them.
-		scale(m, n, 0, c, ldc)
-	}
 	if k == 0 {
 		for i := 0; i < m; i++ {
 			row := c[i*ldc : i*ldc+n]
+			clear(row)
 			if bias != nil {
 				for j := range row {
 					row[j] = bias[i]
@@ -116,5 +113,9 @@ func mulBias(ks *kernels, src aSource, m, n, k int, b []float32, ldb int, bias [
 		}
 		return
 	}
-	drive(ks, src, false, m, n, k, b, ldb, c, ldc, epilogue{bias: bias, relu: relu})
+	ep := epilogue{init: initZero, relu: relu}
+	if bias != nil {
+		ep.init, ep.bias = initBias, bias
+	}
+	drive(ks, src, false, m, n, k, b, ldb, c, ldc, ep)
 }

@@ -34,8 +34,10 @@ func AMD64() string {
 	w := &asm{}
 	w.b.WriteString(header)
 	w.b.WriteString("//go:build !purego\n\n#include \"textflag.h\"\n")
-	x86Tile(w, avx2, avx2Rows)
-	x86Tile(w, avx512, avx512Rows)
+	for _, s := range []start{fromC, fromZero, fromBias} {
+		x86Tile(w, avx2, avx2Rows, s)
+		x86Tile(w, avx512, avx512Rows, s)
+	}
 	x86Dot4(w, avx2)
 	x86Dot4(w, avx512)
 	x86Axpy4(w, avx2)
@@ -45,16 +47,41 @@ func AMD64() string {
 	return w.String()
 }
 
-// x86Tile writes tile<ISA>(kc int, a, b *float32, ldb int, c *float32, ldc int):
-// C[rows x 2*lanes] += packed A panel times a B strip of row stride ldb.
-// The accumulators start as C so that no separate add pass is needed.
-func x86Tile(w *asm, v x86, rows int) {
+// start is how a tile kernel fills its accumulators before the loop: from
+// C (C += A·B), with zeros (C = A·B), or with a per-row bias
+// (C = bias + A·B). The last two spare a pass over C and its loads.
+type start int
+
+const (
+	fromC start = iota
+	fromZero
+	fromBias
+)
+
+// suffixes name the three variants of each tile kernel.
+var suffixes = map[start]string{fromC: "", fromZero: "Set", fromBias: "Bias"}
+
+func tileSignature(name string, s start) string {
+	if s == fromBias {
+		return fmt.Sprintf("func %s(kc int, a, b *float32, ldb int, c *float32, ldc int, bias *float32)", name)
+	}
+	return fmt.Sprintf("func %s(kc int, a, b *float32, ldb int, c *float32, ldc int)", name)
+}
+
+// x86Tile writes tile<ISA>[Set|Bias](kc int, a, b *float32, ldb int, c *float32, ldc int[, bias *float32]):
+// C[rows x 2*lanes] (+)= packed A panel times a B strip of row stride ldb.
+func x86Tile(w *asm, v x86, rows int, s start) {
 	acc := func(i, j int) string { return v.r(i*tileVecs + j) }
 	bReg := func(j int) string { return v.r(rows*tileVecs + j) }
 	aReg := func(i int) string { return v.r(rows*tileVecs + tileVecs + i%2) }
-	name := "tile" + v.name
-	w.comment(fmt.Sprintf("func %s(kc int, a, b *float32, ldb int, c *float32, ldc int)\n// C[%d x %d] += A panel (a[p*%d+i]) times B strip (b[p*ldb+j]).", name, rows, tileVecs*v.lanes, rows))
-	w.text(name, 48)
+	name := "tile" + v.name + suffixes[s]
+	op := map[start]string{fromC: "C +=", fromZero: "C =", fromBias: "C = bias +"}[s]
+	w.comment(fmt.Sprintf("%s\n// %s A panel (a[p*%d+i]) times B strip (b[p*ldb+j]), %d x %d.", tileSignature(name, s), op, rows, rows, tileVecs*v.lanes))
+	args := 48
+	if s == fromBias {
+		args = 56
+	}
+	w.text(name, args)
 	w.line("MOVQ kc+0(FP), CX")
 	w.line("MOVQ a+8(FP), AX")
 	w.line("MOVQ b+16(FP), BX")
@@ -63,13 +90,29 @@ func x86Tile(w *asm, v x86, rows int) {
 	w.line("MOVQ c+32(FP), DI")
 	w.line("MOVQ ldc+40(FP), SI")
 	w.line("SHLQ $2, SI")
-	w.line("MOVQ DI, R8")
-	for i := 0; i < rows; i++ {
-		for j := 0; j < tileVecs; j++ {
-			w.line("VMOVUPS %d(R8), %s", j*v.bytes(), acc(i, j))
+	switch s {
+	case fromC:
+		w.line("MOVQ DI, R8")
+		for i := 0; i < rows; i++ {
+			for j := 0; j < tileVecs; j++ {
+				w.line("VMOVUPS %d(R8), %s", j*v.bytes(), acc(i, j))
+			}
+			if i < rows-1 {
+				w.line("ADDQ SI, R8")
+			}
 		}
-		if i < rows-1 {
-			w.line("ADDQ SI, R8")
+	case fromZero:
+		for i := 0; i < rows; i++ {
+			for j := 0; j < tileVecs; j++ {
+				w.line("VXORPS %s, %s, %s", acc(i, j), acc(i, j), acc(i, j))
+			}
+		}
+	case fromBias:
+		w.line("MOVQ bias+48(FP), R8")
+		for i := 0; i < rows; i++ {
+			for j := 0; j < tileVecs; j++ {
+				w.line("VBROADCASTSS %d(R8), %s", 4*i, acc(i, j))
+			}
 		}
 	}
 	step := func(u int) {

@@ -38,19 +38,27 @@ func ARM64() string {
 	w := &asm{}
 	w.b.WriteString(header)
 	w.b.WriteString("//go:build !purego\n\n#include \"textflag.h\"\n")
-	neonTile(w)
+	for _, s := range []start{fromC, fromZero, fromBias} {
+		neonTile(w, s)
+	}
 	neonDot4(w)
 	neonAxpy4(w)
 	neonPeak(w)
 	return w.String()
 }
 
-// neonTile writes tileNEON(kc int, a, b *float32, ldb int, c *float32, ldc int),
-// the same contract as the amd64 tiles.
-func neonTile(w *asm) {
+// neonTile writes tileNEON[Set|Bias], the same contracts as the amd64
+// tiles.
+func neonTile(w *asm, s start) {
 	const aReg, bReg = neonRows * neonVecs, neonRows*neonVecs + 2
-	w.comment(fmt.Sprintf("func tileNEON(kc int, a, b *float32, ldb int, c *float32, ldc int)\n// C[%d x %d] += A panel (a[p*%d+i]) times B strip (b[p*ldb+j]).", neonRows, neonVecs*4, neonRows))
-	w.text("tileNEON", 48)
+	name := "tileNEON" + suffixes[s]
+	op := map[start]string{fromC: "C +=", fromZero: "C =", fromBias: "C = bias +"}[s]
+	w.comment(fmt.Sprintf("%s\n// %s A panel (a[p*%d+i]) times B strip (b[p*ldb+j]), %d x %d.", tileSignature(name, s), op, neonRows, neonRows, neonVecs*4))
+	args := 48
+	if s == fromBias {
+		args = 56
+	}
+	w.text(name, args)
 	w.line("MOVD kc+0(FP), R2")
 	w.line("MOVD a+8(FP), R0")
 	w.line("MOVD b+16(FP), R1")
@@ -59,13 +67,29 @@ func neonTile(w *asm) {
 	w.line("MOVD c+32(FP), R4")
 	w.line("MOVD ldc+40(FP), R5")
 	w.line("LSL $2, R5, R5")
-	w.line("MOVD R4, R6")
-	for i := 0; i < neonRows; i++ {
-		w.line("VLD1 (R6), %s", vlist(i*neonVecs, neonVecs))
-		w.line("ADD R5, R6, R6")
+	switch s {
+	case fromC:
+		w.line("MOVD R4, R6")
+		for i := 0; i < neonRows; i++ {
+			w.line("VLD1 (R6), %s", vlist(i*neonVecs, neonVecs))
+			w.line("ADD R5, R6, R6")
+		}
+	case fromZero:
+		for i := 0; i < neonRows*neonVecs; i++ {
+			w.line("VEOR V%d.B16, V%d.B16, V%d.B16", i, i, i)
+		}
+	case fromBias:
+		w.line("MOVD bias+48(FP), R6")
+		for i := 0; i < neonRows; i++ {
+			for j := 0; j < neonVecs; j++ {
+				w.line("VLD1R (R6), [V%d.S4]", i*neonVecs+j)
+			}
+			w.line("ADD $4, R6, R6")
+		}
 	}
-	w.line("CBZ R2, tileNEON_store")
-	w.label("tileNEON_loop")
+	l := func(s string) string { return name + "_" + s }
+	w.line("CBZ R2, %s", l("store"))
+	w.label(l("loop"))
 	w.line("VLD1.P 32(R0), %s", vlist(aReg, 2))
 	w.line("VLD1.P (R1)(R3), %s", vlist(bReg, neonVecs))
 	for i := 0; i < neonRows; i++ {
@@ -74,8 +98,8 @@ func neonTile(w *asm) {
 		}
 	}
 	w.line("SUBS $1, R2, R2")
-	w.line("BNE tileNEON_loop")
-	w.label("tileNEON_store")
+	w.line("BNE %s", l("loop"))
+	w.label(l("store"))
 	for i := 0; i < neonRows; i++ {
 		w.line("VST1 %s, (R4)", vlist(i*neonVecs, neonVecs))
 		w.line("ADD R5, R4, R4")
