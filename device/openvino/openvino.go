@@ -112,6 +112,12 @@ func New(onnx []byte, opt Options) (*Model, error) {
 	if err := present(device); err != nil {
 		return nil, err
 	}
+	return compile(onnx, device, threads, C.ovs_reads_memory() == 0)
+}
+
+// compile reads the model from memory, or through a temporary file when
+// viaFile (OpenVINO before 2023.1 reads ONNX from a file only).
+func compile(onnx []byte, device string, threads int, viaFile bool) (*Model, error) {
 	cdev := C.CString(device)
 	defer C.free(unsafe.Pointer(cdev))
 	var (
@@ -119,10 +125,7 @@ func New(onnx []byte, opt Options) (*Model, error) {
 		e  C.ovs_error
 		rc C.int
 	)
-	if C.ovs_reads_memory() != 0 {
-		rc = C.ovs_model_create(unsafe.Pointer(&onnx[0]), C.size_t(len(onnx)), nil, cdev, C.int(threads), &m, &e)
-	} else {
-		// OpenVINO before 2023.1 reads ONNX from a file only.
+	if viaFile {
 		path, err := tempModel(onnx)
 		if err != nil {
 			return nil, err
@@ -131,6 +134,8 @@ func New(onnx []byte, opt Options) (*Model, error) {
 		cpath := C.CString(path)
 		defer C.free(unsafe.Pointer(cpath))
 		rc = C.ovs_model_create(nil, 0, cpath, cdev, C.int(threads), &m, &e)
+	} else {
+		rc = C.ovs_model_create(unsafe.Pointer(&onnx[0]), C.size_t(len(onnx)), nil, cdev, C.int(threads), &m, &e)
 	}
 	if rc != 0 {
 		return nil, fmt.Errorf("openvino: model on %s: %w", device, shimError(&e))
