@@ -94,15 +94,8 @@ func TestIncrementalDistancesStayExact(t *testing.T) {
 	if err := cfg.defaults(); err != nil {
 		t.Fatal(err)
 	}
-	r := &runner{cfg: cfg, stack: &s}
-	r.stages, _ = stagesOf(&s)
-	r.images, r.labels, r.classes = data.combined()
-	np, nq, nv := data.Protos.Len(), data.Queries.Len(), data.Val.Len()
-	r.n, r.nFit = np+nq+nv, np+nq
-	r.fit = pairs{qOff: np, nq: nq, np: np, qLabels: r.labels[np : np+nq], pLabels: r.labels[:np]}
-	r.val = pairs{qOff: np + nq, nq: nv, np: np, qLabels: r.labels[np+nq:], pLabels: r.labels[:np]}
-	r.deltas = [][]float32{make([]float32, nq*np), make([]float32, nq*np)}
-	r.bufs = make([]distBuf, 2)
+	stages, _ := stagesOf(&s)
+	r := newRunner(&s, stages, data, cfg)
 	r.enterStage(0)
 	for f := 0; f < 4; f += 3 {
 		if err := r.runBlock(context.Background(), f, nil); err != nil {

@@ -70,17 +70,7 @@ func Run(ctx context.Context, s *nn.Stack, data Data, cfg Config) (*Result, erro
 	if s.In != data.Protos.Shape {
 		return nil, fmt.Errorf("evolve: the stack takes %v images, the data has %v", s.In, data.Protos.Shape)
 	}
-	r := &runner{cfg: cfg, stack: s, stages: stages, start: time.Now()}
-	r.images, r.labels, r.classes = data.combined()
-	np, nq, nv := data.Protos.Len(), data.Queries.Len(), data.Val.Len()
-	r.n, r.nFit = np+nq+nv, np+nq
-	r.fit = pairs{qOff: np, nq: nq, np: np, qLabels: r.labels[np : np+nq], pLabels: r.labels[:np]}
-	r.val = pairs{qOff: np + nq, nq: nv, np: np, qLabels: r.labels[np+nq:], pLabels: r.labels[:np]}
-	r.deltas = make([][]float32, cfg.Workers)
-	for i := range r.deltas {
-		r.deltas[i] = make([]float32, max(nq, nv)*np)
-	}
-	r.bufs = make([]distBuf, cfg.Workers)
+	r := newRunner(s, stages, data, cfg)
 	for _, st := range stages {
 		r.gens += (st.filters + cfg.Block - 1) / cfg.Block * cfg.Generations
 	}
@@ -130,6 +120,22 @@ func Run(ctx context.Context, s *nn.Stack, data Data, cfg Config) (*Result, erro
 	}
 	r.finish()
 	return &r.res, nil
+}
+
+// newRunner sets up the index of all images and the per-worker scratch.
+func newRunner(s *nn.Stack, stages []stage, data Data, cfg Config) *runner {
+	r := &runner{cfg: cfg, stack: s, stages: stages, start: time.Now()}
+	r.images, r.labels, r.classes = data.combined()
+	np, nq, nv := data.Protos.Len(), data.Queries.Len(), data.Val.Len()
+	r.n, r.nFit = np+nq+nv, np+nq
+	r.fit = pairs{qOff: np, nq: nq, np: np, qLabels: r.labels[np : np+nq], pLabels: r.labels[:np]}
+	r.val = pairs{qOff: np + nq, nq: nv, np: np, qLabels: r.labels[np+nq:], pLabels: r.labels[:np]}
+	r.deltas = make([][]float32, cfg.Workers)
+	for i := range r.deltas {
+		r.deltas[i] = make([]float32, max(nq, nv)*np)
+	}
+	r.bufs = make([]distBuf, cfg.Workers)
+	return r
 }
 
 func (r *runner) finish() {

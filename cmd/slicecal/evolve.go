@@ -48,6 +48,7 @@ func runEvolve(args []string) error {
 	every := fs.Int("checkpoint-every", 10, "generations between checkpoints")
 	resume := fs.Bool("resume", false, "continue from the checkpoint")
 	logPath := fs.String("log", "", "CSV of fitness per generation (default: --out + .csv)")
+	plotPath := fs.String("plot", "", "PNG plot of that log (default: --out + .png; - for none)")
 	quiet := fs.Bool("quiet", false, "no progress bar")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -61,6 +62,9 @@ func runEvolve(args []string) error {
 	}
 	if *logPath == "" {
 		*logPath = *out + ".csv"
+	}
+	if *plotPath == "" {
+		*plotPath = *out + ".png"
 	}
 	t, err := models.ParseTopology(*topo)
 	if err != nil {
@@ -116,6 +120,11 @@ func runEvolve(args []string) error {
 	res, err := evolve.Run(ctx, &stack, d, cfg)
 	if !*quiet {
 		fmt.Fprintln(os.Stderr)
+	}
+	if *plotPath != "-" && res != nil && res.Evals > 0 {
+		if perr := plotLog(*logPath, *plotPath); perr != nil {
+			fmt.Fprintf(os.Stderr, "slicecal evolve: plot: %v\n", perr)
+		}
 	}
 	if res != nil {
 		fmt.Printf("%d evaluations in %s (conv %s, distances and k-NN %s); blocks kept %d, turned down %d\n",
@@ -176,6 +185,23 @@ func loadConvStack(s *nn.Stack, t models.Topology, path string) error {
 		copy(s.Layers[i].B, l.B)
 	}
 	return nil
+}
+
+func plotLog(csvPath, pngPath string) error {
+	in, err := os.Open(csvPath)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.Create(pngPath)
+	if err != nil {
+		return err
+	}
+	if err := evolve.PlotLog(in, out); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
 }
 
 // evolveBar redraws one status line per generation.
