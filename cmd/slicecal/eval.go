@@ -18,6 +18,7 @@ func runEval(args []string) error {
 	fs := newFlags("eval", "--engine FILE [flags]")
 	path := fs.String("engine", "", "engine file to score (required)")
 	data := fs.String("data", "", "folder of MNIST-style idx files (default: GoMNIST in the Go module cache)")
+	folder := fs.String("folder", "", "score a class-per-folder tree of PNG/JPEG images instead (classes matched by name)")
 	size := fs.Int("test-size", 0, "score this many test images drawn by --seed (0: all)")
 	seed := fs.Uint64("seed", 1, "seed for --test-size")
 	threads := fs.Int("threads", runtime.GOMAXPROCS(0), "worker goroutines")
@@ -32,7 +33,12 @@ func runEval(args []string) error {
 	if err != nil {
 		return err
 	}
-	_, test, err := dataset.LoadMNIST(*data)
+	var test *dataset.Set
+	if *folder != "" {
+		test, err = dataset.LoadFolder(*folder, dataset.FolderOptions{Size: e.Stack.In.W})
+	} else {
+		_, test, err = dataset.LoadMNIST(*data)
+	}
 	if err != nil {
 		return err
 	}
@@ -46,8 +52,12 @@ func runEval(args []string) error {
 	}
 	el := time.Since(start)
 	fmt.Printf("%s: %s engine %q, topology %s\n", *path, e.Kind(), e.Name, e.Topology)
-	fmt.Printf("test accuracy %.2f%% (%d/%d) in %.1fs (%.0f images/s, %d threads)\n",
-		100*float64(correct)/float64(test.Len()), correct, test.Len(), el.Seconds(), float64(test.Len())/el.Seconds(), *threads)
+	what := "MNIST test images"
+	if *folder != "" {
+		what = *folder
+	}
+	fmt.Printf("test accuracy %.2f%% (%d/%d, %s) in %.1fs (%.0f images/s, %d threads)\n",
+		100*float64(correct)/float64(test.Len()), correct, test.Len(), what, el.Seconds(), float64(test.Len())/el.Seconds(), *threads)
 	return nil
 }
 

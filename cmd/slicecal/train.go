@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"runtime"
 	"time"
 
@@ -31,8 +32,9 @@ func runTrain(args []string) error {
 	seed := fs.Uint64("seed", 1, "seed for initial weights, data order, subsets and dropout")
 	threads := fs.Int("threads", runtime.GOMAXPROCS(0), "worker goroutines; same seed and threads give the same weights")
 	data := fs.String("data", "", "folder of MNIST-style idx files (default: GoMNIST in the Go module cache)")
+	folder := fs.String("folder", "", "train on a class-per-folder tree of PNG/JPEG images instead of MNIST (no test scoring)")
 	out := fs.String("out", "", "engine file to write (required)")
-	name := fs.String("name", "", "engine name stored in the file (default mnist-<topology><hidden>)")
+	name := fs.String("name", "", "engine name stored in the file (default <mnist or folder name>-<topology><hidden>)")
 	quiet := fs.Bool("quiet", false, "no progress bar")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -58,7 +60,7 @@ func runTrain(args []string) error {
 	if err != nil {
 		return err
 	}
-	trainSet, testSet, err := dataset.LoadMNIST(*data)
+	trainSet, testSet, err := loadTrainData(*data, *folder)
 	if err != nil {
 		return err
 	}
@@ -112,14 +114,18 @@ func runTrain(args []string) error {
 	}
 	fmt.Printf("trained in %s (%.1fs per epoch)\n", time.Since(start).Round(time.Second), time.Since(start).Seconds()/float64(max(1, len(res))))
 	if *name == "" {
-		*name = fmt.Sprintf("mnist-%s%d", t, *hidden)
+		src := "mnist"
+		if *folder != "" {
+			src = filepath.Base(filepath.Clean(*folder))
+		}
+		*name = fmt.Sprintf("%s-%s%d", src, t, *hidden)
 	}
 	e := &engine.Engine{Name: *name, Topology: string(t), Stack: stack, Classes: trainSet.Classes, WeightType: engine.F32, ProtoType: engine.F32}
 	if err := engine.Save(*out, e); err != nil {
 		return err
 	}
 	fmt.Printf("wrote %s\n", *out)
-	if *testSize >= 0 {
+	if *testSize >= 0 && testSet != nil {
 		if *testSize > 0 {
 			testSet = testSet.Subset(*testSize, *seed)
 		}
@@ -130,4 +136,14 @@ func runTrain(args []string) error {
 		fmt.Printf("test accuracy %.2f%% on %d images\n", 100*acc, testSet.Len())
 	}
 	return nil
+}
+
+// loadTrainData reads MNIST (or an idx set of the same file names) from
+// data, or a class-per-folder image tree, which has no test part.
+func loadTrainData(data, folder string) (train, test *dataset.Set, err error) {
+	if folder == "" {
+		return dataset.LoadMNIST(data)
+	}
+	train, err = dataset.LoadFolder(folder, dataset.FolderOptions{})
+	return train, nil, err
 }
