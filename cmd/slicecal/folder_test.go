@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/sliced-ai/sliced/calibration/dataset"
 	"github.com/sliced-ai/sliced/engine"
 )
 
@@ -55,6 +56,13 @@ func TestTrainOnFolder(t *testing.T) {
 	}
 	if e.Name != "bars-B16" || len(e.Classes) != 2 || e.Classes[0] != "horizontal" {
 		t.Errorf("engine %q with classes %v", e.Name, e.Classes)
+	}
+	set, err := dataset.LoadFolder(root, dataset.FolderOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if correct, err := scoreEngine(e, set, 1); err != nil || correct < 44 {
+		t.Errorf("%d of 48 training images right, %v", correct, err)
 	}
 	if code := run([]string{"eval", "--engine", out, "--folder", root}); code != 0 {
 		t.Errorf("eval exited %d", code)
