@@ -82,8 +82,8 @@ func (ps *pipelines) processed() uint64 {
 	return n
 }
 
-// flowing reports whether every frame-producing source delivered within
-// its watchdog (or 10 s), naming the first that did not.
+// flowing reports whether every frame-producing source is up and
+// delivered within its watchdog (or 10 s), naming the first that is not.
 func (ps *pipelines) flowing(now time.Time) (bool, string) {
 	for _, p := range ps.list {
 		if _, up := ps.uploads[p.Name()]; up {
@@ -94,6 +94,9 @@ func (ps *pipelines) flowing(now time.Time) (bool, string) {
 			if c.Name == p.Name() && c.Watchdog > 0 {
 				limit = c.Watchdog
 			}
+		}
+		if !p.Up() {
+			return false, "source " + p.Name() + " is down"
 		}
 		if last := p.LastFrame(); last.IsZero() || now.Sub(last) > limit {
 			return false, "source " + p.Name() + " has no recent frames"

@@ -1,0 +1,195 @@
+package serve
+
+import (
+	"bytes"
+	"image/png"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/sliced-ai/sliced/cmd/sliced/internal/fixture"
+)
+
+const tok = "e2e-token"
+
+func pngBytes(t *testing.T, d int) []byte {
+	var buf bytes.Buffer
+	png.Encode(&buf, fixture.Frame(d, 320, 240, rand.New(rand.NewPCG(uint64(d), 4))))
+	return buf.Bytes()
+}
+
+// TestDaemon runs the real binary on a folder source through its life:
+// frames and metrics, the API, enrolment and a restart, the source going
+// away and coming back, a corrupt engine on SIGHUP, sd_notify and SIGTERM.
+func TestDaemon(t *testing.T) {
+	bin := binary(t, "")
+	f := writeFixture(t, 20, "  - {name: cam, kind: dir, path: FRAMES, loop: true, fps: 100, watchdog: 1s}\n")
+	cfg, _ := os.ReadFile(f.config)
+	os.WriteFile(f.config, bytes.ReplaceAll(cfg, []byte("FRAMES"), []byte(f.frames)), 0o644)
+	sock, notes := notifySocket(t)
+	env := []string{"NOTIFY_SOCKET=" + sock, "WATCHDOG_USEC=200000"}
+	p := start(t, bin, env, "--config", f.config)
+	outer := t
+	t.Logf("started: live view line after %v", p.ready)
+
+	t.Run("frames and metrics", func(t *testing.T) {
+		p.t = t // helpers fail the running subtest
+		p.waitMetric("frames", "sliced_pipeline_frames_total", map[string]string{"source": "cam"}, func(v float64) bool { return v >= 40 })
+		fams := p.metrics()
+		total := value(fams, "sliced_pipeline_frames_total", nil)
+		var right float64
+		for d := 0; d < 10; d++ {
+			right += value(fams, "sliced_pipeline_classifications_total", map[string]string{"label": string(rune('0' + d))})
+		}
+		if right != total {
+			t.Errorf("classifications %v of %v frames carry a digit label", right, total)
+		}
+		for _, name := range []string{"sliced_pipeline_stage_duration_seconds", "sliced_pipeline_frame_duration_seconds", "sliced_engine_info", "process_resident_memory_bytes"} {
+			if value(fams, name, nil) == 0 {
+				t.Errorf("%s empty", name)
+			}
+		}
+		if value(fams, "sliced_source_up", map[string]string{"source": "cam"}) != 1 {
+			t.Error("sliced_source_up{source=cam} != 1")
+		}
+		if code, _ := p.request("GET", "/v2/health/ready", "", nil); code != 200 {
+			t.Errorf("ready: %d", code)
+		}
+		t.Logf("RSS while serving: %s", rss(p.cmd.Process.Pid))
+		if promtool, err := exec.LookPath("promtool"); err == nil {
+			_, body := p.request("GET", "/metrics", "", nil)
+			cmd := exec.Command(promtool, "check", "metrics")
+			cmd.Stdin = strings.NewReader(body)
+			if out, err := cmd.CombinedOutput(); err != nil {
+				t.Errorf("promtool check metrics: %v\n%s", err, out)
+			}
+		} else {
+			t.Log("promtool not installed: lint skipped")
+		}
+	})
+
+	t.Run("sd_notify", func(t *testing.T) {
+		p.t = t // helpers fail the running subtest
+		time.Sleep(300 * time.Millisecond)
+		if notes.count("READY=1") < 1 || notes.count("WATCHDOG=1") < 2 {
+			t.Fatalf("READY %d, WATCHDOG %d", notes.count("READY=1"), notes.count("WATCHDOG=1"))
+		}
+	})
+
+	t.Run("api", func(t *testing.T) {
+		p.t = t // helpers fail the running subtest
+		code, body := p.request("POST", "/v1/classify", "", pngBytes(t, 6))
+		if code != 200 || !strings.Contains(body, `"class": "6"`) {
+			t.Fatalf("classify: %d %s", code, body)
+		}
+		if code, _ := p.request("POST", "/v1/classify", "", make([]byte, 1_200_000)); code != 413 {
+			t.Fatalf("oversized body: %d, want 413", code)
+		}
+		if code, _ := p.request("POST", "/v1/classes/star/examples", "", pngBytes(t, 8)); code != 401 {
+			t.Fatalf("enrol without token: %d, want 401", code)
+		}
+		if code, body := p.request("POST", "/v1/classes/star/examples", tok, pngBytes(t, 8)); code != 201 {
+			t.Fatalf("enrol: %d %s", code, body)
+		}
+		code, page := p.request("GET", "/", "", nil)
+		if code != 200 || !strings.Contains(page, "/stream.mjpg?source=cam") {
+			t.Fatalf("live view page: %d", code)
+		}
+	})
+
+	t.Run("restart keeps enrolment", func(t *testing.T) {
+		p.t = t // helpers fail the running subtest
+		p.stop()
+		if notes.count("STOPPING=1") != 1 {
+			t.Errorf("STOPPING=1 sent %d times", notes.count("STOPPING=1"))
+		}
+		p = start(outer, bin, env, "--config", f.config) // lives on after this subtest
+		p.t = t
+		code, body := p.request("GET", "/v1/classes", "", nil)
+		if code != 200 || !strings.Contains(body, `"name": "star"`) {
+			t.Fatalf("after restart: %d %s", code, body)
+		}
+	})
+
+	t.Run("source goes away and comes back", func(t *testing.T) {
+		p.t = t // helpers fail the running subtest
+		p.waitMetric("source up", "sliced_source_up", map[string]string{"source": "cam"}, func(v float64) bool { return v == 1 })
+		away := f.frames + ".away"
+		os.Rename(f.frames, away)
+		p.waitMetric("source down", "sliced_source_up", map[string]string{"source": "cam"}, func(v float64) bool { return v == 0 })
+		p.waitMetric("reconnects", "sliced_source_reconnects_total", map[string]string{"source": "cam"}, func(v float64) bool { return v >= 2 })
+		if code, _ := p.request("GET", "/v2/health/ready", "", nil); code != 503 {
+			t.Errorf("ready while the source is away: %d, want 503", code)
+		}
+		// No progress: the watchdog pings must stop.
+		time.Sleep(300 * time.Millisecond)
+		before := notes.count("WATCHDOG=1")
+		time.Sleep(500 * time.Millisecond)
+		if n := notes.count("WATCHDOG=1") - before; n != 0 {
+			t.Errorf("%d watchdog pings while the pipeline was stuck", n)
+		}
+		os.Rename(away, f.frames)
+		p.waitMetric("source back", "sliced_source_up", map[string]string{"source": "cam"}, func(v float64) bool { return v == 1 })
+		before = notes.count("WATCHDOG=1")
+		time.Sleep(500 * time.Millisecond)
+		if notes.count("WATCHDOG=1") == before {
+			t.Error("watchdog pings did not resume")
+		}
+	})
+
+	t.Run("SIGHUP with a corrupt engine", func(t *testing.T) {
+		p.t = t // helpers fail the running subtest
+		state := f.state + "/engine.slc"
+		if err := os.WriteFile(state, []byte("SLICED but not really"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		p.signal(syscall.SIGHUP)
+		p.waitMetric("failed reload", "sliced_engine_reloads_total", map[string]string{"result": "error"}, func(v float64) bool { return v == 1 })
+		if !strings.Contains(p.stderr.String(), "the old engine keeps serving") {
+			t.Error("the log does not say the old engine keeps serving")
+		}
+		code, body := p.request("POST", "/v1/classify", "", pngBytes(t, 2))
+		if code != 200 || !strings.Contains(body, `"class": "2"`) {
+			t.Fatalf("classify after a failed reload: %d %s", code, body)
+		}
+		if _, body := p.request("GET", "/v1/classes", "", nil); !strings.Contains(body, "star") {
+			t.Fatal("the old engine (with the enrolled class) is not serving")
+		}
+	})
+
+	t.Run("SIGTERM", func(t *testing.T) {
+		p.t = t
+		p.stop()
+	})
+}
+
+// Start-up without a source: the daemon is ready at once, and mutating
+// endpoints are refused when no token is configured.
+func TestDaemonNoSourceNoToken(t *testing.T) {
+	bin := binary(t, "")
+	f := writeFixture(t, 0, "  []\n")
+	p := start(t, bin, nil, "--engine", f.engine, "--state-dir", f.state)
+	t.Logf("no source: live view line after %v, RSS %s", p.ready, rss(p.cmd.Process.Pid))
+	if code, _ := p.request("GET", "/v2/health/ready", "", nil); code != 200 {
+		t.Fatalf("ready: %d", code)
+	}
+	if code, body := p.request("POST", "/v1/classes/x/examples", "anything", pngBytes(t, 1)); code != 403 || !strings.Contains(body, "no token configured") {
+		t.Fatalf("enrol with no token configured: %d %s", code, body)
+	}
+	p.stop()
+}
+
+// Bad configuration stops the start with an error naming the key.
+func TestDaemonBadConfig(t *testing.T) {
+	bin := binary(t, "")
+	dir := t.TempDir()
+	os.WriteFile(dir+"/c.yaml", []byte("listen: 127.0.0.1:0\nsources: [{name: a, kind: webcam, path: x}]\n"), 0o644)
+	out, err := exec.Command(bin, "serve", "--config", dir+"/c.yaml").CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "sources[0].kind") {
+		t.Fatalf("err %v, output %s", err, out)
+	}
+}
