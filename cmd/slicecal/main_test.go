@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -132,5 +133,30 @@ func TestExitCodes(t *testing.T) {
 		if got := run(c.args); got != c.want {
 			t.Errorf("%s: exit %d, want %d", name, got, c.want)
 		}
+	}
+}
+
+func TestTrainIsReproducible(t *testing.T) {
+	data := fixtureMNIST(t, 64, 10)
+	dir := t.TempDir()
+	file := func(name string, seed string) []byte {
+		out := filepath.Join(dir, name)
+		args := []string{"train", "--topology", "A", "--hidden", "8", "--epochs", "1", "--batch", "16",
+			"--threads", "2", "--seed", seed, "--data", data, "--out", out, "--quiet", "--test-size", "-1"}
+		if code := run(args); code != 0 {
+			t.Fatalf("train exited %d", code)
+		}
+		b, err := os.ReadFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	a, b, c := file("a.slc", "7"), file("b.slc", "7"), file("c.slc", "8")
+	if !bytes.Equal(a, b) {
+		t.Error("two runs with --seed 7 wrote different engine files")
+	}
+	if bytes.Equal(a, c) {
+		t.Error("--seed 7 and --seed 8 wrote the same engine file")
 	}
 }
