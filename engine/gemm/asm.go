@@ -42,3 +42,11 @@ func axpyTail(done, n int, a []float32, lda int, s [4]float32, y []float32) {
 		y[j] += s[0]*a[j] + s[1]*a[lda+j] + s[2]*a[2*lda+j] + s[3]*a[3*lda+j]
 	}
 }
+
+// flag passes a bool to the assembly as a whole register.
+func flag(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}

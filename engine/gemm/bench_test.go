@@ -94,6 +94,46 @@ func BenchmarkConvStack(b *testing.B) {
 	}
 }
 
+// BenchmarkConvStackPacked is BenchmarkConvStack with the weights packed
+// once and the bias fused, as a runner that keeps Packed weights runs it.
+func BenchmarkConvStackPacked(b *testing.B) {
+	r := rand.New(rand.NewPCG(2, 2))
+	for _, st := range []struct {
+		name   string
+		layers [][3]int
+	}{
+		{"A", [][3]int{{32, 676, 9}, {64, 576, 288}}},
+		{"B", [][3]int{{32, 676, 9}, {64, 121, 288}}},
+	} {
+		for _, ks := range available() {
+			var flops float64
+			type op struct {
+				p       *Packed
+				b, bias []float32
+				c       []float32
+			}
+			ops := make([]op, len(st.layers))
+			for i, l := range st.layers {
+				p, err := pack(ks, false, l[0], l[2], randSlice(r, l[0]*l[2]), l[2])
+				if err != nil {
+					b.Fatal(err)
+				}
+				ops[i] = op{p, randSlice(r, l[2]*l[1]), randSlice(r, l[0]), make([]float32, l[0]*l[1])}
+				flops += 2 * float64(l[0]*l[1]*l[2])
+			}
+			b.Run(st.name+"/"+ks.name, func(b *testing.B) {
+				measure(b, flops, func() {
+					for i, l := range st.layers {
+						if err := ops[i].p.MulBias(l[1], ops[i].b, l[1], ops[i].bias, true, ops[i].c, l[1]); err != nil {
+							b.Fatal(err)
+						}
+					}
+				})
+			})
+		}
+	}
+}
+
 // BenchmarkPeak measures the FMA ceiling of one core per vector width.
 func BenchmarkPeak(b *testing.B) {
 	const rounds = 1 << 12

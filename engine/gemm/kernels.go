@@ -11,12 +11,13 @@ type kernels struct {
 	kc     int // deepest pass over k that keeps an nr-wide B strip in L1
 
 	// tile adds the mr x nr product of a packed A panel (a[p*mr+i]) and a
-	// B strip (b[p*ldb+j]) over kc steps to C (c[i*ldc+j]).
-	tile func(kc int, a, b []float32, ldb int, c []float32, ldc int)
+	// B strip (b[p*ldb+j]) over kc steps to C (c[i*ldc+j]); with relu the
+	// tile is clamped at zero as it is stored.
+	tile func(kc int, a, b []float32, ldb int, c []float32, ldc int, relu bool)
 	// tileSet is tile writing C = A·B without reading C.
-	tileSet func(kc int, a, b []float32, ldb int, c []float32, ldc int)
+	tileSet func(kc int, a, b []float32, ldb int, c []float32, ldc int, relu bool)
 	// tileBias is tile writing C = bias[i] + A·B without reading C.
-	tileBias func(kc int, a, b []float32, ldb int, c []float32, ldc int, bias []float32)
+	tileBias func(kc int, a, b []float32, ldb int, c []float32, ldc int, bias []float32, relu bool)
 	// dot4 returns, for r < 4, the sum over p < k of a[r*lda+p]*x[p].
 	dot4 func(k int, a []float32, lda int, x []float32) [4]float32
 	// axpy4 adds sum over r < 4 of s[r]*a[r*lda+j] to y[j], j < n.
@@ -59,46 +60,50 @@ var goKernels = kernels{
 	axpy4:    axpy4Go,
 }
 
-func tileSetGo(kc int, a, b []float32, ldb int, c []float32, ldc int) {
+func tileSetGo(kc int, a, b []float32, ldb int, c []float32, ldc int, relu bool) {
 	for i := 0; i < 4; i++ {
 		clear(c[i*ldc : i*ldc+4])
 	}
-	tileGo(kc, a, b, ldb, c, ldc)
+	tileGo(kc, a, b, ldb, c, ldc, relu)
 }
 
-func tileBiasGo(kc int, a, b []float32, ldb int, c []float32, ldc int, bias []float32) {
+func tileBiasGo(kc int, a, b []float32, ldb int, c []float32, ldc int, bias []float32, relu bool) {
 	for i := 0; i < 4; i++ {
 		row := c[i*ldc : i*ldc+4]
 		for j := range row {
 			row[j] = bias[i]
 		}
 	}
-	tileGo(kc, a, b, ldb, c, ldc)
+	tileGo(kc, a, b, ldb, c, ldc, relu)
 }
 
 // tileGo keeps the 4x4 tile in 16 locals so that the compiler holds it in
-// registers.
-func tileGo(kc int, a, b []float32, ldb int, c []float32, ldc int) {
+// registers, and loads each value of A just before its four uses.
+func tileGo(kc int, a, b []float32, ldb int, c []float32, ldc int, relu bool) {
 	var c00, c01, c02, c03, c10, c11, c12, c13 float32
 	var c20, c21, c22, c23, c30, c31, c32, c33 float32
 	a = a[:kc*4]
-	for p := 0; p < kc; p++ {
-		ap := a[p*4 : p*4+4 : p*4+4]
-		bp := b[p*ldb : p*ldb+4 : p*ldb+4]
-		a0, a1, a2, a3 := ap[0], ap[1], ap[2], ap[3]
+	bi := 0
+	for p := 0; p+3 < len(a); p += 4 {
+		bp := b[bi : bi+4 : bi+4]
+		bi += ldb
 		b0, b1, b2, b3 := bp[0], bp[1], bp[2], bp[3]
+		a0 := a[p]
 		c00 += a0 * b0
 		c01 += a0 * b1
 		c02 += a0 * b2
 		c03 += a0 * b3
+		a1 := a[p+1]
 		c10 += a1 * b0
 		c11 += a1 * b1
 		c12 += a1 * b2
 		c13 += a1 * b3
+		a2 := a[p+2]
 		c20 += a2 * b0
 		c21 += a2 * b1
 		c22 += a2 * b2
 		c23 += a2 * b3
+		a3 := a[p+3]
 		c30 += a3 * b0
 		c31 += a3 * b1
 		c32 += a3 * b2
@@ -108,6 +113,11 @@ func tileGo(kc int, a, b []float32, ldb int, c []float32, ldc int) {
 	addRow(c[1*ldc:], c10, c11, c12, c13)
 	addRow(c[2*ldc:], c20, c21, c22, c23)
 	addRow(c[3*ldc:], c30, c31, c32, c33)
+	if relu {
+		for i := 0; i < 4; i++ {
+			reluRow(c[i*ldc : i*ldc+4])
+		}
+	}
 }
 
 func addRow(c []float32, v0, v1, v2, v3 float32) {

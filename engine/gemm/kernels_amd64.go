@@ -6,18 +6,18 @@ import "golang.org/x/sys/cpu"
 
 var avx2Kernels = kernels{
 	name: "avx2", mr: 6, nr: 16, kc: 384,
-	tile: func(kc int, a, b []float32, ldb int, c []float32, ldc int) {
+	tile: func(kc int, a, b []float32, ldb int, c []float32, ldc int, relu bool) {
 		checkTile(kc, 6, 16, a, b, ldb, c, ldc)
-		tileAVX2(kc, &a[0], &b[0], ldb, &c[0], ldc)
+		tileAVX2(kc, &a[0], &b[0], ldb, &c[0], ldc, flag(relu))
 	},
-	tileSet: func(kc int, a, b []float32, ldb int, c []float32, ldc int) {
+	tileSet: func(kc int, a, b []float32, ldb int, c []float32, ldc int, relu bool) {
 		checkTile(kc, 6, 16, a, b, ldb, c, ldc)
-		tileAVX2Set(kc, &a[0], &b[0], ldb, &c[0], ldc)
+		tileAVX2Set(kc, &a[0], &b[0], ldb, &c[0], ldc, flag(relu))
 	},
-	tileBias: func(kc int, a, b []float32, ldb int, c []float32, ldc int, bias []float32) {
+	tileBias: func(kc int, a, b []float32, ldb int, c []float32, ldc int, bias []float32, relu bool) {
 		checkTile(kc, 6, 16, a, b, ldb, c, ldc)
 		_ = bias[5]
-		tileAVX2Bias(kc, &a[0], &b[0], ldb, &c[0], ldc, &bias[0])
+		tileAVX2Bias(kc, &a[0], &b[0], ldb, &c[0], ldc, &bias[0], flag(relu))
 	},
 	dot4: func(k int, a []float32, lda int, x []float32) [4]float32 {
 		const block = 16
@@ -40,18 +40,18 @@ var avx2Kernels = kernels{
 
 var avx512Kernels = kernels{
 	name: "avx512", mr: 8, nr: 32, kc: 384,
-	tile: func(kc int, a, b []float32, ldb int, c []float32, ldc int) {
+	tile: func(kc int, a, b []float32, ldb int, c []float32, ldc int, relu bool) {
 		checkTile(kc, 8, 32, a, b, ldb, c, ldc)
-		tileAVX512(kc, &a[0], &b[0], ldb, &c[0], ldc)
+		tileAVX512(kc, &a[0], &b[0], ldb, &c[0], ldc, flag(relu))
 	},
-	tileSet: func(kc int, a, b []float32, ldb int, c []float32, ldc int) {
+	tileSet: func(kc int, a, b []float32, ldb int, c []float32, ldc int, relu bool) {
 		checkTile(kc, 8, 32, a, b, ldb, c, ldc)
-		tileAVX512Set(kc, &a[0], &b[0], ldb, &c[0], ldc)
+		tileAVX512Set(kc, &a[0], &b[0], ldb, &c[0], ldc, flag(relu))
 	},
-	tileBias: func(kc int, a, b []float32, ldb int, c []float32, ldc int, bias []float32) {
+	tileBias: func(kc int, a, b []float32, ldb int, c []float32, ldc int, bias []float32, relu bool) {
 		checkTile(kc, 8, 32, a, b, ldb, c, ldc)
 		_ = bias[7]
-		tileAVX512Bias(kc, &a[0], &b[0], ldb, &c[0], ldc, &bias[0])
+		tileAVX512Bias(kc, &a[0], &b[0], ldb, &c[0], ldc, &bias[0], flag(relu))
 	},
 	dot4: func(k int, a []float32, lda int, x []float32) [4]float32 {
 		const block = 32
@@ -98,22 +98,22 @@ func available() []*kernels {
 }
 
 //go:noescape
-func tileAVX2(kc int, a, b *float32, ldb int, c *float32, ldc int)
+func tileAVX2(kc int, a, b *float32, ldb int, c *float32, ldc int, relu int)
 
 //go:noescape
-func tileAVX2Set(kc int, a, b *float32, ldb int, c *float32, ldc int)
+func tileAVX2Set(kc int, a, b *float32, ldb int, c *float32, ldc int, relu int)
 
 //go:noescape
-func tileAVX2Bias(kc int, a, b *float32, ldb int, c *float32, ldc int, bias *float32)
+func tileAVX2Bias(kc int, a, b *float32, ldb int, c *float32, ldc int, bias *float32, relu int)
 
 //go:noescape
-func tileAVX512(kc int, a, b *float32, ldb int, c *float32, ldc int)
+func tileAVX512(kc int, a, b *float32, ldb int, c *float32, ldc int, relu int)
 
 //go:noescape
-func tileAVX512Set(kc int, a, b *float32, ldb int, c *float32, ldc int)
+func tileAVX512Set(kc int, a, b *float32, ldb int, c *float32, ldc int, relu int)
 
 //go:noescape
-func tileAVX512Bias(kc int, a, b *float32, ldb int, c *float32, ldc int, bias *float32)
+func tileAVX512Bias(kc int, a, b *float32, ldb int, c *float32, ldc int, bias *float32, relu int)
 
 //go:noescape
 func dot4AVX2(blocks int, a *float32, lda int, x *float32, acc *float32)

@@ -4,9 +4,9 @@
 
 #include "textflag.h"
 
-// func tileAVX2(kc int, a, b *float32, ldb int, c *float32, ldc int)
+// func tileAVX2(kc int, a, b *float32, ldb int, c *float32, ldc int, relu int)
 // C += A panel (a[p*6+i]) times B strip (b[p*ldb+j]), 6 x 16.
-TEXT ·tileAVX2(SB), NOSPLIT, $0-48
+TEXT ·tileAVX2(SB), NOSPLIT, $0-56
 	MOVQ kc+0(FP), CX
 	MOVQ a+8(FP), AX
 	MOVQ b+16(FP), BX
@@ -153,6 +153,23 @@ tileAVX2_one:
 	DECQ CX
 	JNZ tileAVX2_one
 tileAVX2_store:
+	MOVQ relu+48(FP), R9
+	TESTQ R9, R9
+	JEQ tileAVX2_write
+	VXORPS Y12, Y12, Y12
+	VMAXPS Y0, Y12, Y0
+	VMAXPS Y1, Y12, Y1
+	VMAXPS Y2, Y12, Y2
+	VMAXPS Y3, Y12, Y3
+	VMAXPS Y4, Y12, Y4
+	VMAXPS Y5, Y12, Y5
+	VMAXPS Y6, Y12, Y6
+	VMAXPS Y7, Y12, Y7
+	VMAXPS Y8, Y12, Y8
+	VMAXPS Y9, Y12, Y9
+	VMAXPS Y10, Y12, Y10
+	VMAXPS Y11, Y12, Y11
+tileAVX2_write:
 	VMOVUPS Y0, 0(DI)
 	VMOVUPS Y1, 32(DI)
 	ADDQ SI, DI
@@ -173,9 +190,9 @@ tileAVX2_store:
 	VZEROUPPER
 	RET
 
-// func tileAVX512(kc int, a, b *float32, ldb int, c *float32, ldc int)
+// func tileAVX512(kc int, a, b *float32, ldb int, c *float32, ldc int, relu int)
 // C += A panel (a[p*8+i]) times B strip (b[p*ldb+j]), 8 x 32.
-TEXT ·tileAVX512(SB), NOSPLIT, $0-48
+TEXT ·tileAVX512(SB), NOSPLIT, $0-56
 	MOVQ kc+0(FP), CX
 	MOVQ a+8(FP), AX
 	MOVQ b+16(FP), BX
@@ -358,6 +375,27 @@ tileAVX512_one:
 	DECQ CX
 	JNZ tileAVX512_one
 tileAVX512_store:
+	MOVQ relu+48(FP), R9
+	TESTQ R9, R9
+	JEQ tileAVX512_write
+	VXORPS Z16, Z16, Z16
+	VMAXPS Z0, Z16, Z0
+	VMAXPS Z1, Z16, Z1
+	VMAXPS Z2, Z16, Z2
+	VMAXPS Z3, Z16, Z3
+	VMAXPS Z4, Z16, Z4
+	VMAXPS Z5, Z16, Z5
+	VMAXPS Z6, Z16, Z6
+	VMAXPS Z7, Z16, Z7
+	VMAXPS Z8, Z16, Z8
+	VMAXPS Z9, Z16, Z9
+	VMAXPS Z10, Z16, Z10
+	VMAXPS Z11, Z16, Z11
+	VMAXPS Z12, Z16, Z12
+	VMAXPS Z13, Z16, Z13
+	VMAXPS Z14, Z16, Z14
+	VMAXPS Z15, Z16, Z15
+tileAVX512_write:
 	VMOVUPS Z0, 0(DI)
 	VMOVUPS Z1, 64(DI)
 	ADDQ SI, DI
@@ -384,9 +422,9 @@ tileAVX512_store:
 	VZEROUPPER
 	RET
 
-// func tileAVX2Set(kc int, a, b *float32, ldb int, c *float32, ldc int)
+// func tileAVX2Set(kc int, a, b *float32, ldb int, c *float32, ldc int, relu int)
 // C = A panel (a[p*6+i]) times B strip (b[p*ldb+j]), 6 x 16.
-TEXT ·tileAVX2Set(SB), NOSPLIT, $0-48
+TEXT ·tileAVX2Set(SB), NOSPLIT, $0-56
 	MOVQ kc+0(FP), CX
 	MOVQ a+8(FP), AX
 	MOVQ b+16(FP), BX
@@ -527,6 +565,23 @@ tileAVX2Set_one:
 	DECQ CX
 	JNZ tileAVX2Set_one
 tileAVX2Set_store:
+	MOVQ relu+48(FP), R9
+	TESTQ R9, R9
+	JEQ tileAVX2Set_write
+	VXORPS Y12, Y12, Y12
+	VMAXPS Y0, Y12, Y0
+	VMAXPS Y1, Y12, Y1
+	VMAXPS Y2, Y12, Y2
+	VMAXPS Y3, Y12, Y3
+	VMAXPS Y4, Y12, Y4
+	VMAXPS Y5, Y12, Y5
+	VMAXPS Y6, Y12, Y6
+	VMAXPS Y7, Y12, Y7
+	VMAXPS Y8, Y12, Y8
+	VMAXPS Y9, Y12, Y9
+	VMAXPS Y10, Y12, Y10
+	VMAXPS Y11, Y12, Y11
+tileAVX2Set_write:
 	VMOVUPS Y0, 0(DI)
 	VMOVUPS Y1, 32(DI)
 	ADDQ SI, DI
@@ -547,9 +602,9 @@ tileAVX2Set_store:
 	VZEROUPPER
 	RET
 
-// func tileAVX512Set(kc int, a, b *float32, ldb int, c *float32, ldc int)
+// func tileAVX512Set(kc int, a, b *float32, ldb int, c *float32, ldc int, relu int)
 // C = A panel (a[p*8+i]) times B strip (b[p*ldb+j]), 8 x 32.
-TEXT ·tileAVX512Set(SB), NOSPLIT, $0-48
+TEXT ·tileAVX512Set(SB), NOSPLIT, $0-56
 	MOVQ kc+0(FP), CX
 	MOVQ a+8(FP), AX
 	MOVQ b+16(FP), BX
@@ -724,6 +779,27 @@ tileAVX512Set_one:
 	DECQ CX
 	JNZ tileAVX512Set_one
 tileAVX512Set_store:
+	MOVQ relu+48(FP), R9
+	TESTQ R9, R9
+	JEQ tileAVX512Set_write
+	VXORPS Z16, Z16, Z16
+	VMAXPS Z0, Z16, Z0
+	VMAXPS Z1, Z16, Z1
+	VMAXPS Z2, Z16, Z2
+	VMAXPS Z3, Z16, Z3
+	VMAXPS Z4, Z16, Z4
+	VMAXPS Z5, Z16, Z5
+	VMAXPS Z6, Z16, Z6
+	VMAXPS Z7, Z16, Z7
+	VMAXPS Z8, Z16, Z8
+	VMAXPS Z9, Z16, Z9
+	VMAXPS Z10, Z16, Z10
+	VMAXPS Z11, Z16, Z11
+	VMAXPS Z12, Z16, Z12
+	VMAXPS Z13, Z16, Z13
+	VMAXPS Z14, Z16, Z14
+	VMAXPS Z15, Z16, Z15
+tileAVX512Set_write:
 	VMOVUPS Z0, 0(DI)
 	VMOVUPS Z1, 64(DI)
 	ADDQ SI, DI
@@ -750,9 +826,9 @@ tileAVX512Set_store:
 	VZEROUPPER
 	RET
 
-// func tileAVX2Bias(kc int, a, b *float32, ldb int, c *float32, ldc int, bias *float32)
+// func tileAVX2Bias(kc int, a, b *float32, ldb int, c *float32, ldc int, bias *float32, relu int)
 // C = bias + A panel (a[p*6+i]) times B strip (b[p*ldb+j]), 6 x 16.
-TEXT ·tileAVX2Bias(SB), NOSPLIT, $0-56
+TEXT ·tileAVX2Bias(SB), NOSPLIT, $0-64
 	MOVQ kc+0(FP), CX
 	MOVQ a+8(FP), AX
 	MOVQ b+16(FP), BX
@@ -894,6 +970,23 @@ tileAVX2Bias_one:
 	DECQ CX
 	JNZ tileAVX2Bias_one
 tileAVX2Bias_store:
+	MOVQ relu+56(FP), R9
+	TESTQ R9, R9
+	JEQ tileAVX2Bias_write
+	VXORPS Y12, Y12, Y12
+	VMAXPS Y0, Y12, Y0
+	VMAXPS Y1, Y12, Y1
+	VMAXPS Y2, Y12, Y2
+	VMAXPS Y3, Y12, Y3
+	VMAXPS Y4, Y12, Y4
+	VMAXPS Y5, Y12, Y5
+	VMAXPS Y6, Y12, Y6
+	VMAXPS Y7, Y12, Y7
+	VMAXPS Y8, Y12, Y8
+	VMAXPS Y9, Y12, Y9
+	VMAXPS Y10, Y12, Y10
+	VMAXPS Y11, Y12, Y11
+tileAVX2Bias_write:
 	VMOVUPS Y0, 0(DI)
 	VMOVUPS Y1, 32(DI)
 	ADDQ SI, DI
@@ -914,9 +1007,9 @@ tileAVX2Bias_store:
 	VZEROUPPER
 	RET
 
-// func tileAVX512Bias(kc int, a, b *float32, ldb int, c *float32, ldc int, bias *float32)
+// func tileAVX512Bias(kc int, a, b *float32, ldb int, c *float32, ldc int, bias *float32, relu int)
 // C = bias + A panel (a[p*8+i]) times B strip (b[p*ldb+j]), 8 x 32.
-TEXT ·tileAVX512Bias(SB), NOSPLIT, $0-56
+TEXT ·tileAVX512Bias(SB), NOSPLIT, $0-64
 	MOVQ kc+0(FP), CX
 	MOVQ a+8(FP), AX
 	MOVQ b+16(FP), BX
@@ -1092,6 +1185,27 @@ tileAVX512Bias_one:
 	DECQ CX
 	JNZ tileAVX512Bias_one
 tileAVX512Bias_store:
+	MOVQ relu+56(FP), R9
+	TESTQ R9, R9
+	JEQ tileAVX512Bias_write
+	VXORPS Z16, Z16, Z16
+	VMAXPS Z0, Z16, Z0
+	VMAXPS Z1, Z16, Z1
+	VMAXPS Z2, Z16, Z2
+	VMAXPS Z3, Z16, Z3
+	VMAXPS Z4, Z16, Z4
+	VMAXPS Z5, Z16, Z5
+	VMAXPS Z6, Z16, Z6
+	VMAXPS Z7, Z16, Z7
+	VMAXPS Z8, Z16, Z8
+	VMAXPS Z9, Z16, Z9
+	VMAXPS Z10, Z16, Z10
+	VMAXPS Z11, Z16, Z11
+	VMAXPS Z12, Z16, Z12
+	VMAXPS Z13, Z16, Z13
+	VMAXPS Z14, Z16, Z14
+	VMAXPS Z15, Z16, Z15
+tileAVX512Bias_write:
 	VMOVUPS Z0, 0(DI)
 	VMOVUPS Z1, 64(DI)
 	ADDQ SI, DI

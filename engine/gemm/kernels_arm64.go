@@ -5,18 +5,18 @@ package gemm
 // Advanced SIMD is part of every ARMv8-A core, so NEON needs no check.
 var neonKernels = kernels{
 	name: "neon", mr: 8, nr: 12, kc: 256,
-	tile: func(kc int, a, b []float32, ldb int, c []float32, ldc int) {
+	tile: func(kc int, a, b []float32, ldb int, c []float32, ldc int, relu bool) {
 		checkTile(kc, 8, 12, a, b, ldb, c, ldc)
-		tileNEON(kc, &a[0], &b[0], ldb, &c[0], ldc)
+		tileNEON(kc, &a[0], &b[0], ldb, &c[0], ldc, flag(relu))
 	},
-	tileSet: func(kc int, a, b []float32, ldb int, c []float32, ldc int) {
+	tileSet: func(kc int, a, b []float32, ldb int, c []float32, ldc int, relu bool) {
 		checkTile(kc, 8, 12, a, b, ldb, c, ldc)
-		tileNEONSet(kc, &a[0], &b[0], ldb, &c[0], ldc)
+		tileNEONSet(kc, &a[0], &b[0], ldb, &c[0], ldc, flag(relu))
 	},
-	tileBias: func(kc int, a, b []float32, ldb int, c []float32, ldc int, bias []float32) {
+	tileBias: func(kc int, a, b []float32, ldb int, c []float32, ldc int, bias []float32, relu bool) {
 		checkTile(kc, 8, 12, a, b, ldb, c, ldc)
 		_ = bias[7]
-		tileNEONBias(kc, &a[0], &b[0], ldb, &c[0], ldc, &bias[0])
+		tileNEONBias(kc, &a[0], &b[0], ldb, &c[0], ldc, &bias[0], flag(relu))
 	},
 	dot4: func(k int, a []float32, lda int, x []float32) [4]float32 {
 		const block = 8
@@ -43,13 +43,13 @@ func best() *kernels { return &neonKernels }
 func available() []*kernels { return []*kernels{&neonKernels, &goKernels} }
 
 //go:noescape
-func tileNEON(kc int, a, b *float32, ldb int, c *float32, ldc int)
+func tileNEON(kc int, a, b *float32, ldb int, c *float32, ldc int, relu int)
 
 //go:noescape
-func tileNEONSet(kc int, a, b *float32, ldb int, c *float32, ldc int)
+func tileNEONSet(kc int, a, b *float32, ldb int, c *float32, ldc int, relu int)
 
 //go:noescape
-func tileNEONBias(kc int, a, b *float32, ldb int, c *float32, ldc int, bias *float32)
+func tileNEONBias(kc int, a, b *float32, ldb int, c *float32, ldc int, bias *float32, relu int)
 
 //go:noescape
 func dot4NEON(blocks int, a *float32, lda int, x *float32, acc *float32)

@@ -4,9 +4,9 @@
 
 #include "textflag.h"
 
-// func tileNEON(kc int, a, b *float32, ldb int, c *float32, ldc int)
+// func tileNEON(kc int, a, b *float32, ldb int, c *float32, ldc int, relu int)
 // C += A panel (a[p*8+i]) times B strip (b[p*ldb+j]), 8 x 12.
-TEXT ·tileNEON(SB), NOSPLIT, $0-48
+TEXT ·tileNEON(SB), NOSPLIT, $0-56
 	MOVD kc+0(FP), R2
 	MOVD a+8(FP), R0
 	MOVD b+16(FP), R1
@@ -63,6 +63,34 @@ tileNEON_loop:
 	SUBS $1, R2, R2
 	BNE tileNEON_loop
 tileNEON_store:
+	MOVD relu+48(FP), R7
+	CBZ R7, tileNEON_write
+	VEOR V26.B16, V26.B16, V26.B16
+	WORD $0x4e3af400 // FMAX V0.4S, V0.4S, V26.4S
+	WORD $0x4e3af421 // FMAX V1.4S, V1.4S, V26.4S
+	WORD $0x4e3af442 // FMAX V2.4S, V2.4S, V26.4S
+	WORD $0x4e3af463 // FMAX V3.4S, V3.4S, V26.4S
+	WORD $0x4e3af484 // FMAX V4.4S, V4.4S, V26.4S
+	WORD $0x4e3af4a5 // FMAX V5.4S, V5.4S, V26.4S
+	WORD $0x4e3af4c6 // FMAX V6.4S, V6.4S, V26.4S
+	WORD $0x4e3af4e7 // FMAX V7.4S, V7.4S, V26.4S
+	WORD $0x4e3af508 // FMAX V8.4S, V8.4S, V26.4S
+	WORD $0x4e3af529 // FMAX V9.4S, V9.4S, V26.4S
+	WORD $0x4e3af54a // FMAX V10.4S, V10.4S, V26.4S
+	WORD $0x4e3af56b // FMAX V11.4S, V11.4S, V26.4S
+	WORD $0x4e3af58c // FMAX V12.4S, V12.4S, V26.4S
+	WORD $0x4e3af5ad // FMAX V13.4S, V13.4S, V26.4S
+	WORD $0x4e3af5ce // FMAX V14.4S, V14.4S, V26.4S
+	WORD $0x4e3af5ef // FMAX V15.4S, V15.4S, V26.4S
+	WORD $0x4e3af610 // FMAX V16.4S, V16.4S, V26.4S
+	WORD $0x4e3af631 // FMAX V17.4S, V17.4S, V26.4S
+	WORD $0x4e3af652 // FMAX V18.4S, V18.4S, V26.4S
+	WORD $0x4e3af673 // FMAX V19.4S, V19.4S, V26.4S
+	WORD $0x4e3af694 // FMAX V20.4S, V20.4S, V26.4S
+	WORD $0x4e3af6b5 // FMAX V21.4S, V21.4S, V26.4S
+	WORD $0x4e3af6d6 // FMAX V22.4S, V22.4S, V26.4S
+	WORD $0x4e3af6f7 // FMAX V23.4S, V23.4S, V26.4S
+tileNEON_write:
 	VST1 [V0.S4, V1.S4, V2.S4], (R4)
 	ADD R5, R4, R4
 	VST1 [V3.S4, V4.S4, V5.S4], (R4)
@@ -81,9 +109,9 @@ tileNEON_store:
 	ADD R5, R4, R4
 	RET
 
-// func tileNEONSet(kc int, a, b *float32, ldb int, c *float32, ldc int)
+// func tileNEONSet(kc int, a, b *float32, ldb int, c *float32, ldc int, relu int)
 // C = A panel (a[p*8+i]) times B strip (b[p*ldb+j]), 8 x 12.
-TEXT ·tileNEONSet(SB), NOSPLIT, $0-48
+TEXT ·tileNEONSet(SB), NOSPLIT, $0-56
 	MOVD kc+0(FP), R2
 	MOVD a+8(FP), R0
 	MOVD b+16(FP), R1
@@ -147,6 +175,34 @@ tileNEONSet_loop:
 	SUBS $1, R2, R2
 	BNE tileNEONSet_loop
 tileNEONSet_store:
+	MOVD relu+48(FP), R7
+	CBZ R7, tileNEONSet_write
+	VEOR V26.B16, V26.B16, V26.B16
+	WORD $0x4e3af400 // FMAX V0.4S, V0.4S, V26.4S
+	WORD $0x4e3af421 // FMAX V1.4S, V1.4S, V26.4S
+	WORD $0x4e3af442 // FMAX V2.4S, V2.4S, V26.4S
+	WORD $0x4e3af463 // FMAX V3.4S, V3.4S, V26.4S
+	WORD $0x4e3af484 // FMAX V4.4S, V4.4S, V26.4S
+	WORD $0x4e3af4a5 // FMAX V5.4S, V5.4S, V26.4S
+	WORD $0x4e3af4c6 // FMAX V6.4S, V6.4S, V26.4S
+	WORD $0x4e3af4e7 // FMAX V7.4S, V7.4S, V26.4S
+	WORD $0x4e3af508 // FMAX V8.4S, V8.4S, V26.4S
+	WORD $0x4e3af529 // FMAX V9.4S, V9.4S, V26.4S
+	WORD $0x4e3af54a // FMAX V10.4S, V10.4S, V26.4S
+	WORD $0x4e3af56b // FMAX V11.4S, V11.4S, V26.4S
+	WORD $0x4e3af58c // FMAX V12.4S, V12.4S, V26.4S
+	WORD $0x4e3af5ad // FMAX V13.4S, V13.4S, V26.4S
+	WORD $0x4e3af5ce // FMAX V14.4S, V14.4S, V26.4S
+	WORD $0x4e3af5ef // FMAX V15.4S, V15.4S, V26.4S
+	WORD $0x4e3af610 // FMAX V16.4S, V16.4S, V26.4S
+	WORD $0x4e3af631 // FMAX V17.4S, V17.4S, V26.4S
+	WORD $0x4e3af652 // FMAX V18.4S, V18.4S, V26.4S
+	WORD $0x4e3af673 // FMAX V19.4S, V19.4S, V26.4S
+	WORD $0x4e3af694 // FMAX V20.4S, V20.4S, V26.4S
+	WORD $0x4e3af6b5 // FMAX V21.4S, V21.4S, V26.4S
+	WORD $0x4e3af6d6 // FMAX V22.4S, V22.4S, V26.4S
+	WORD $0x4e3af6f7 // FMAX V23.4S, V23.4S, V26.4S
+tileNEONSet_write:
 	VST1 [V0.S4, V1.S4, V2.S4], (R4)
 	ADD R5, R4, R4
 	VST1 [V3.S4, V4.S4, V5.S4], (R4)
@@ -165,9 +221,9 @@ tileNEONSet_store:
 	ADD R5, R4, R4
 	RET
 
-// func tileNEONBias(kc int, a, b *float32, ldb int, c *float32, ldc int, bias *float32)
+// func tileNEONBias(kc int, a, b *float32, ldb int, c *float32, ldc int, bias *float32, relu int)
 // C = bias + A panel (a[p*8+i]) times B strip (b[p*ldb+j]), 8 x 12.
-TEXT ·tileNEONBias(SB), NOSPLIT, $0-56
+TEXT ·tileNEONBias(SB), NOSPLIT, $0-64
 	MOVD kc+0(FP), R2
 	MOVD a+8(FP), R0
 	MOVD b+16(FP), R1
@@ -240,6 +296,34 @@ tileNEONBias_loop:
 	SUBS $1, R2, R2
 	BNE tileNEONBias_loop
 tileNEONBias_store:
+	MOVD relu+56(FP), R7
+	CBZ R7, tileNEONBias_write
+	VEOR V26.B16, V26.B16, V26.B16
+	WORD $0x4e3af400 // FMAX V0.4S, V0.4S, V26.4S
+	WORD $0x4e3af421 // FMAX V1.4S, V1.4S, V26.4S
+	WORD $0x4e3af442 // FMAX V2.4S, V2.4S, V26.4S
+	WORD $0x4e3af463 // FMAX V3.4S, V3.4S, V26.4S
+	WORD $0x4e3af484 // FMAX V4.4S, V4.4S, V26.4S
+	WORD $0x4e3af4a5 // FMAX V5.4S, V5.4S, V26.4S
+	WORD $0x4e3af4c6 // FMAX V6.4S, V6.4S, V26.4S
+	WORD $0x4e3af4e7 // FMAX V7.4S, V7.4S, V26.4S
+	WORD $0x4e3af508 // FMAX V8.4S, V8.4S, V26.4S
+	WORD $0x4e3af529 // FMAX V9.4S, V9.4S, V26.4S
+	WORD $0x4e3af54a // FMAX V10.4S, V10.4S, V26.4S
+	WORD $0x4e3af56b // FMAX V11.4S, V11.4S, V26.4S
+	WORD $0x4e3af58c // FMAX V12.4S, V12.4S, V26.4S
+	WORD $0x4e3af5ad // FMAX V13.4S, V13.4S, V26.4S
+	WORD $0x4e3af5ce // FMAX V14.4S, V14.4S, V26.4S
+	WORD $0x4e3af5ef // FMAX V15.4S, V15.4S, V26.4S
+	WORD $0x4e3af610 // FMAX V16.4S, V16.4S, V26.4S
+	WORD $0x4e3af631 // FMAX V17.4S, V17.4S, V26.4S
+	WORD $0x4e3af652 // FMAX V18.4S, V18.4S, V26.4S
+	WORD $0x4e3af673 // FMAX V19.4S, V19.4S, V26.4S
+	WORD $0x4e3af694 // FMAX V20.4S, V20.4S, V26.4S
+	WORD $0x4e3af6b5 // FMAX V21.4S, V21.4S, V26.4S
+	WORD $0x4e3af6d6 // FMAX V22.4S, V22.4S, V26.4S
+	WORD $0x4e3af6f7 // FMAX V23.4S, V23.4S, V26.4S
+tileNEONBias_write:
 	VST1 [V0.S4, V1.S4, V2.S4], (R4)
 	ADD R5, R4, R4
 	VST1 [V3.S4, V4.S4, V5.S4], (R4)

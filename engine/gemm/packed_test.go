@@ -128,3 +128,32 @@ func TestParallel(t *testing.T) {
 		}
 	}
 }
+
+// TestReluKeepsNaN: the fused clamp treats NaN as Go's max does, so a
+// poisoned input stays visible instead of turning into a zero.
+func TestReluKeepsNaN(t *testing.T) {
+	for _, ks := range available() {
+		m, n, k := 2*ks.mr, 3*ks.nr, 5
+		a, b := make([]float32, m*k), make([]float32, k*n)
+		for i := range a {
+			a[i] = -1
+		}
+		b[7] = float32(math.NaN())
+		p, err := pack(ks, false, m, k, a, k)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := make([]float32, m*n)
+		if err := p.MulBias(n, b, n, nil, true, c, n); err != nil {
+			t.Fatal(err)
+		}
+		for i := 0; i < m; i++ {
+			for j := 0; j < n; j++ {
+				v := c[i*n+j]
+				if nan := math.IsNaN(float64(v)); nan != (j == 7) || (!nan && v != 0) {
+					t.Fatalf("%s: C[%d][%d] = %v", ks.name, i, j, v)
+				}
+			}
+		}
+	}
+}

@@ -63,9 +63,18 @@ var suffixes = map[start]string{fromC: "", fromZero: "Set", fromBias: "Bias"}
 
 func tileSignature(name string, s start) string {
 	if s == fromBias {
-		return fmt.Sprintf("func %s(kc int, a, b *float32, ldb int, c *float32, ldc int, bias *float32)", name)
+		return fmt.Sprintf("func %s(kc int, a, b *float32, ldb int, c *float32, ldc int, bias *float32, relu int)", name)
 	}
-	return fmt.Sprintf("func %s(kc int, a, b *float32, ldb int, c *float32, ldc int)", name)
+	return fmt.Sprintf("func %s(kc int, a, b *float32, ldb int, c *float32, ldc int, relu int)", name)
+}
+
+// tileArgs is the argument size of a tile kernel and the offset of its
+// relu flag: with relu != 0 the tile is clamped at zero as it is stored.
+func tileArgs(s start) (size, relu int) {
+	if s == fromBias {
+		return 64, 56
+	}
+	return 56, 48
 }
 
 // x86Tile writes tile<ISA>[Set|Bias](kc int, a, b *float32, ldb int, c *float32, ldc int[, bias *float32]):
@@ -77,10 +86,7 @@ func x86Tile(w *asm, v x86, rows int, s start) {
 	name := "tile" + v.name + suffixes[s]
 	op := map[start]string{fromC: "C +=", fromZero: "C =", fromBias: "C = bias +"}[s]
 	w.comment(fmt.Sprintf("%s\n// %s A panel (a[p*%d+i]) times B strip (b[p*ldb+j]), %d x %d.", tileSignature(name, s), op, rows, rows, tileVecs*v.lanes))
-	args := 48
-	if s == fromBias {
-		args = 56
-	}
+	args, reluOff := tileArgs(s)
 	w.text(name, args)
 	w.line("MOVQ kc+0(FP), CX")
 	w.line("MOVQ a+8(FP), AX")
@@ -147,6 +153,18 @@ func x86Tile(w *asm, v x86, rows int, s start) {
 	w.line("DECQ CX")
 	w.line("JNZ %s", l("one"))
 	w.label(l("store"))
+	// max(0, x) with x second: MAXPS returns its second operand when either
+	// is NaN, so a NaN survives the clamp as it does in Go.
+	w.line("MOVQ relu+%d(FP), R9", reluOff)
+	w.line("TESTQ R9, R9")
+	w.line("JEQ %s", l("write"))
+	w.line("VXORPS %s, %s, %s", bReg(0), bReg(0), bReg(0))
+	for i := 0; i < rows; i++ {
+		for j := 0; j < tileVecs; j++ {
+			w.line("VMAXPS %s, %s, %s", acc(i, j), bReg(0), acc(i, j))
+		}
+	}
+	w.label(l("write"))
 	for i := 0; i < rows; i++ {
 		for j := 0; j < tileVecs; j++ {
 			w.line("VMOVUPS %s, %d(DI)", acc(i, j), j*v.bytes())

@@ -17,6 +17,13 @@ func fmlaElem(d, n, m, idx int) uint32 {
 	return 0x4f801000 | l<<21 | uint32(m>>4)<<20 | uint32(m&15)<<16 | h<<11 | uint32(n)<<5 | uint32(d)
 }
 
+// fmax encodes FMAX Vd.4S, Vn.4S, Vm.4S; the Go assembler's test data
+// gives VFMAX V23.D2, V27.D2, V14.D2 as 6ef7774e (the 2D form sets sz).
+// FMAX returns NaN when either input is NaN.
+func fmax(d, n, m int) uint32 {
+	return 0x4e20f400 | uint32(m)<<16 | uint32(n)<<5 | uint32(d)
+}
+
 func fmla(w *asm, d, n, m, idx int) {
 	w.line("WORD $0x%08x // FMLA V%d.4S, V%d.4S, V%d.S[%d]", fmlaElem(d, n, m, idx), d, n, m, idx)
 }
@@ -54,10 +61,7 @@ func neonTile(w *asm, s start) {
 	name := "tileNEON" + suffixes[s]
 	op := map[start]string{fromC: "C +=", fromZero: "C =", fromBias: "C = bias +"}[s]
 	w.comment(fmt.Sprintf("%s\n// %s A panel (a[p*%d+i]) times B strip (b[p*ldb+j]), %d x %d.", tileSignature(name, s), op, neonRows, neonRows, neonVecs*4))
-	args := 48
-	if s == fromBias {
-		args = 56
-	}
+	args, reluOff := tileArgs(s)
 	w.text(name, args)
 	w.line("MOVD kc+0(FP), R2")
 	w.line("MOVD a+8(FP), R0")
@@ -100,6 +104,13 @@ func neonTile(w *asm, s start) {
 	w.line("SUBS $1, R2, R2")
 	w.line("BNE %s", l("loop"))
 	w.label(l("store"))
+	w.line("MOVD relu+%d(FP), R7", reluOff)
+	w.line("CBZ R7, %s", l("write"))
+	w.line("VEOR V%d.B16, V%d.B16, V%d.B16", bReg, bReg, bReg)
+	for i := 0; i < neonRows*neonVecs; i++ {
+		w.line("WORD $0x%08x // FMAX V%d.4S, V%d.4S, V%d.4S", fmax(i, i, bReg), i, i, bReg)
+	}
+	w.label(l("write"))
 	for i := 0; i < neonRows; i++ {
 		w.line("VST1 %s, (R4)", vlist(i*neonVecs, neonVecs))
 		w.line("ADD R5, R4, R4")

@@ -9,3 +9,9 @@ func TestFmlaElem(t *testing.T) {
 		t.Errorf("FMLA V30.4S, V2.4S, V28.S[2] = %#08x, want %#08x", got, want)
 	}
 }
+
+func TestFmax(t *testing.T) {
+	if got, want := fmax(14, 27, 23)|1<<22, uint32(0x4e77f76e); got != want {
+		t.Errorf("FMAX V14.2D, V27.2D, V23.2D = %#08x, want %#08x", got, want)
+	}
+}
