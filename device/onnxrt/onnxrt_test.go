@@ -130,6 +130,34 @@ func TestMatchesRunner(t *testing.T) {
 	t.Logf("ONNX Runtime %s from %s", version, path)
 }
 
+// TestOpsets runs the full CNN of topology B exported at every supported
+// opset, with a symbolic batch.
+func TestOpsets(t *testing.T) {
+	lib := testLibrary(t)
+	s := randomStack(models.FullCNN(models.B, 32, 10), 11)
+	r, _ := nn.NewRunner(s)
+	img := randomImage(11)
+	want, _ := r.Forward(img)
+	for opset := 9; opset <= 13; opset++ {
+		data, err := onnxexport.Export(s, onnxexport.Options{Opset: opset, DynamicBatch: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := New(data, Options{Library: lib, Threads: 1})
+		if err != nil {
+			t.Fatalf("opset %d: %v", opset, err)
+		}
+		got, err := m.Run(img)
+		m.Close()
+		if err != nil {
+			t.Fatalf("opset %d: %v", opset, err)
+		}
+		if d := maxDiff(got, want); d > 1e-4 {
+			t.Errorf("opset %d: max difference %.3g, want <= 1e-4", opset, d)
+		}
+	}
+}
+
 func TestRunErrors(t *testing.T) {
 	lib := testLibrary(t)
 	s := randomStack(models.FullCNN(models.B, 8, 10), 9)
