@@ -1,0 +1,227 @@
+//go:build gocv
+
+package camera
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"image"
+	"io"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"gocv.io/x/gocv"
+)
+
+// Config says what to open.
+type Config struct {
+	Kind   string  // "video", "device" or "gstreamer"
+	Path   string  // file, /dev/videoN or index, or pipeline
+	Loop   bool    // video files: start again at the end
+	FPS    float64 // video files: pace to this rate; 0 reads as fast as it decodes
+	Width  int     // devices: requested frame size, 0 keeps the default
+	Height int
+}
+
+// Capture is one video source. Open, Next and Close are called from one
+// goroutine (the daemon's source runner).
+type Capture struct {
+	cfg    Config
+	frames chan result
+	stop   chan struct{}
+	done   chan struct{}
+}
+
+type result struct {
+	img image.Image
+	t   time.Time
+	err error
+}
+
+// New checks the configuration; nothing is opened yet.
+func New(c Config) (*Capture, error) {
+	switch c.Kind {
+	case "video", "device", "gstreamer":
+	default:
+		return nil, fmt.Errorf("camera: kind %q, want video, device or gstreamer", c.Kind)
+	}
+	if c.Path == "" {
+		return nil, errors.New("camera: empty path")
+	}
+	return &Capture{cfg: c}, nil
+}
+
+func (c *Capture) open() (*gocv.VideoCapture, error) {
+	var vc *gocv.VideoCapture
+	var err error
+	switch c.cfg.Kind {
+	case "video":
+		vc, err = gocv.VideoCaptureFile(c.cfg.Path)
+	case "gstreamer":
+		vc, err = gocv.VideoCaptureFileWithAPI(c.cfg.Path, gocv.VideoCaptureGstreamer)
+	case "device":
+		id, convErr := strconv.Atoi(strings.TrimPrefix(c.cfg.Path, "/dev/video"))
+		if convErr != nil {
+			vc, err = gocv.VideoCaptureFileWithAPI(c.cfg.Path, gocv.VideoCaptureV4L2)
+		} else {
+			vc, err = gocv.VideoCaptureDeviceWithAPI(id, gocv.VideoCaptureV4L2)
+		}
+	}
+	if err != nil || !vc.IsOpened() {
+		if vc != nil {
+			vc.Close()
+		}
+		if err == nil {
+			err = errors.New("not opened")
+		}
+		return nil, fmt.Errorf("camera %s %s: %w", c.cfg.Kind, c.cfg.Path, err)
+	}
+	if c.cfg.Width > 0 && c.cfg.Height > 0 {
+		vc.Set(gocv.VideoCaptureFrameWidth, float64(c.cfg.Width))
+		vc.Set(gocv.VideoCaptureFrameHeight, float64(c.cfg.Height))
+	}
+	return vc, nil
+}
+
+// Open opens the capture and starts its reader.
+func (c *Capture) Open(ctx context.Context) error {
+	c.Close()
+	vc, err := c.open()
+	if err != nil {
+		return err
+	}
+	c.frames = make(chan result, 1)
+	c.stop = make(chan struct{})
+	c.done = make(chan struct{})
+	go c.read(vc, c.frames, c.stop, c.done)
+	return nil
+}
+
+// read owns vc: it reads frames until stopped or the source fails.
+func (c *Capture) read(vc *gocv.VideoCapture, out chan<- result, stop, done chan struct{}) {
+	defer close(done)
+	defer vc.Close()
+	mat, gray := gocv.NewMat(), gocv.NewMat()
+	defer mat.Close()
+	defer gray.Close()
+	var next time.Time
+	send := func(r result) bool {
+		select {
+		case out <- r:
+			return true
+		case <-stop:
+			return false
+		}
+	}
+	for {
+		select {
+		case <-stop:
+			return
+		default:
+		}
+		if c.cfg.FPS > 0 && c.cfg.Kind == "video" {
+			if wait := time.Until(next); wait > 0 {
+				select {
+				case <-stop:
+					return
+				case <-time.After(wait):
+				}
+			}
+			next = time.Now().Add(time.Duration(float64(time.Second) / c.cfg.FPS))
+		}
+		if !vc.Read(&mat) || mat.Empty() {
+			if c.cfg.Kind == "video" && c.cfg.Loop {
+				vc.Set(gocv.VideoCapturePosFrames, 0)
+				if vc.Read(&mat) && !mat.Empty() {
+					goto got
+				}
+			}
+			if c.cfg.Kind == "video" {
+				send(result{err: io.EOF})
+			} else {
+				send(result{err: fmt.Errorf("camera %s: read failed", c.cfg.Path)})
+			}
+			return
+		}
+	got:
+		t := time.Now()
+		img, err := toGray(mat, &gray)
+		if !send(result{img: img, t: t, err: err}) {
+			return
+		}
+	}
+}
+
+// toGray converts a BGR, BGRA or grey Mat to a new *image.Gray.
+func toGray(m gocv.Mat, gray *gocv.Mat) (*image.Gray, error) {
+	src := m
+	switch m.Channels() {
+	case 1:
+	case 3:
+		gocv.CvtColor(m, gray, gocv.ColorBGRToGray)
+		src = *gray
+	case 4:
+		gocv.CvtColor(m, gray, gocv.ColorBGRAToGray)
+		src = *gray
+	default:
+		return nil, fmt.Errorf("camera: frames of %d channels", m.Channels())
+	}
+	if src.Type() != gocv.MatTypeCV8U {
+		return nil, fmt.Errorf("camera: frames of type %v, want 8-bit", src.Type())
+	}
+	w, h := src.Cols(), src.Rows()
+	pix, err := src.DataPtrUint8()
+	if err != nil {
+		return nil, err
+	}
+	img := image.NewGray(image.Rect(0, 0, w, h))
+	step := src.Step()
+	for y := 0; y < h; y++ {
+		copy(img.Pix[y*w:(y+1)*w], pix[y*step:y*step+w])
+	}
+	return img, nil
+}
+
+// Next returns the next frame, io.EOF at the end of a video file, or an
+// error when the device failed. It honours ctx.
+func (c *Capture) Next(ctx context.Context) (image.Image, time.Time, error) {
+	if c.frames == nil {
+		return nil, time.Time{}, errors.New("camera: not open")
+	}
+	select {
+	case r := <-c.frames:
+		return r.img, r.t, r.err
+	case <-ctx.Done():
+		return nil, time.Time{}, ctx.Err()
+	}
+}
+
+// Close stops the reader. It waits briefly for the device to be released;
+// a read stuck in the driver releases it when it returns. Idempotent.
+func (c *Capture) Close() error {
+	if c.stop == nil {
+		return nil
+	}
+	closeOnce(c.stop)
+	select {
+	case <-c.done:
+	case <-time.After(2 * time.Second):
+	}
+	c.stop, c.frames, c.done = nil, nil, nil
+	return nil
+}
+
+var closeMu sync.Mutex
+
+func closeOnce(ch chan struct{}) {
+	closeMu.Lock()
+	defer closeMu.Unlock()
+	select {
+	case <-ch:
+	default:
+		close(ch)
+	}
+}

@@ -1,0 +1,128 @@
+//go:build gocv
+
+package camera
+
+import (
+	"context"
+	"errors"
+	"image"
+	"image/color"
+	"io"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+
+	"gocv.io/x/gocv"
+)
+
+// WriteDigitVideo writes n 640x480 frames, digit i%10 dark on light paper,
+// as an MJPEG AVI (OpenCV's built-in writer, no codec library needed).
+func writeDigitVideo(t testing.TB, path string, n int) {
+	t.Helper()
+	vw, err := gocv.VideoWriterFile(path, "MJPG", 30, 640, 480, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer vw.Close()
+	m := gocv.NewMatWithSize(480, 640, gocv.MatTypeCV8UC3)
+	defer m.Close()
+	for i := 0; i < n; i++ {
+		m.SetTo(gocv.NewScalar(215, 215, 215, 0))
+		gocv.PutText(&m, strconv.Itoa(i%10), image.Pt(200+i%7*20, 330), gocv.FontHersheySimplex, 6, color.RGBA{30, 30, 30, 0}, 18)
+		if err := vw.Write(m); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestVideoFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "digits.avi")
+	writeDigitVideo(t, path, 12)
+	c, err := New(Config{Kind: "video", Path: path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if err := c.Open(ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	n := 0
+	for {
+		img, at, err := c.Next(ctx)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		g := img.(*image.Gray)
+		if g.Rect.Dx() != 640 || g.Rect.Dy() != 480 || at.IsZero() {
+			t.Fatalf("frame %d: %v at %v", n, g.Rect, at)
+		}
+		// Paper light, ink dark: the corner is paper, the digit's centre ink.
+		if g.GrayAt(5, 5).Y < 180 {
+			t.Fatalf("frame %d: corner %d, want light paper", n, g.GrayAt(5, 5).Y)
+		}
+		n++
+	}
+	if n != 12 {
+		t.Fatalf("read %d frames, wrote 12", n)
+	}
+}
+
+func TestVideoLoopsAndCloses(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "digits.avi")
+	writeDigitVideo(t, path, 3)
+	c, _ := New(Config{Kind: "video", Path: path, Loop: true})
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := c.Open(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 10; i++ {
+		if _, _, err := c.Next(ctx); err != nil {
+			t.Fatalf("frame %d of a looping 3-frame video: %v", i, err)
+		}
+	}
+	c.Close()
+	c.Close() // idempotent
+	if _, _, err := c.Next(ctx); err == nil {
+		t.Fatal("Next after Close succeeded")
+	}
+}
+
+func TestOpenErrors(t *testing.T) {
+	if _, err := New(Config{Kind: "webcam", Path: "x"}); err == nil {
+		t.Fatal("unknown kind accepted")
+	}
+	c, _ := New(Config{Kind: "video", Path: filepath.Join(t.TempDir(), "missing.avi")})
+	if err := c.Open(context.Background()); err == nil {
+		t.Fatal("a missing file opened")
+	}
+	c, _ = New(Config{Kind: "device", Path: "/dev/video99"})
+	if err := c.Open(context.Background()); err == nil {
+		t.Fatal("a missing device opened")
+	}
+}
+
+// BenchmarkVideoRead is capture alone: decode a 640x480 MJPEG frame and
+// convert it to grey.
+func BenchmarkVideoRead(b *testing.B) {
+	path := filepath.Join(b.TempDir(), "digits.avi")
+	writeDigitVideo(b, path, 60)
+	c, _ := New(Config{Kind: "video", Path: path, Loop: true})
+	ctx := context.Background()
+	if err := c.Open(ctx); err != nil {
+		b.Fatal(err)
+	}
+	defer c.Close()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, _, err := c.Next(ctx); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "frames/s")
+}
