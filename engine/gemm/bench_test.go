@@ -1,6 +1,7 @@
 package gemm
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -131,6 +132,21 @@ func BenchmarkConvStackPacked(b *testing.B) {
 				})
 			})
 		}
+	}
+}
+
+// BenchmarkSgemmParallel shows what the second and further cores add on a
+// training-sized product.
+func BenchmarkSgemmParallel(b *testing.B) {
+	r := rand.New(rand.NewPCG(3, 3))
+	const m, n, k = 512, 512, 512
+	a, bb, c := randSlice(r, m*k), randSlice(r, k*n), randSlice(r, m*n)
+	for _, th := range []int{1, 2, 4} {
+		b.Run(fmt.Sprintf("512x512x512/threads=%d", th), func(b *testing.B) {
+			measure(b, 2*m*n*k, func() {
+				SgemmParallel(th, false, false, m, n, k, 1, a, k, bb, n, 0, c, n)
+			})
+		})
 	}
 }
 

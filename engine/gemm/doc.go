@@ -24,10 +24,13 @@
 // k-NN distances) or one row go through matrix-vector loops that stream
 // the matrix once, four rows at a time.
 //
-// Weights used for many products can be packed once with Pack; MulBias on
-// the result (or the package-level MulBias for a one-off matrix) adds a
-// per-row bias and an optional ReLU while each tile is still in L1, the
-// shape of a convolution layer.
+// Each micro-kernel comes in three starts: adding to C, overwriting C
+// (beta == 0: C is never read), and overwriting C with a per-row bias; any
+// of them can clamp at zero (ReLU) as it stores. Weights used for many
+// products can be packed once with Pack; MulBias on the result (or the
+// package-level MulBias for a one-off matrix) computes W·X + bias, with an
+// optional ReLU, writing each output value once: a convolution layer after
+// im2col.
 //
 // # The assembly is generated
 //
@@ -45,5 +48,7 @@
 // reports GFLOP/s per shape and kernel set (the conv layers of topologies
 // A and B, the dense and k-NN matrix-vector products, training squares)
 // and BenchmarkPeak the one-core FMA ceiling of each vector width, so that
-// results can be read as a share of the machine's peak.
+// results can be read as a share of the machine's peak. Each reports the
+// mean rate and best-GFLOP/s, the fastest single call: on a machine that
+// other work shares, the mean mostly measures the time slices lost.
 package gemm
