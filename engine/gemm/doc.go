@@ -38,8 +38,9 @@
 // committed; TestGeneratedUpToDate fails when they drift from the
 // generator. Every kernel set is tested against a float64 triple loop and
 // against the pure-Go set on odd sizes, tails, padded strides, all
-// transposes and special alpha and beta. TestARM64UnderQEMU runs the same
-// tests for arm64 under qemu-aarch64 when it is installed.
+// transposes and special alpha and beta. TestUnderQEMU runs the same
+// tests for arm64 (NEON) and 32-bit arm under qemu-aarch64 and qemu-arm
+// when they are installed.
 //
 // # Measuring
 //
