@@ -77,11 +77,11 @@ int ovs_load(const char* path, ovs_error* err) {
     REQ(devices_free, "ov_available_devices_free");
     REQ(version, "ov_get_openvino_version");
     REQ(version_free, "ov_version_free");
-    REQ(error_info, "ov_get_error_info");
 #undef REQ
     // Newer releases only.
     *(void**)&ov.read_model_buffer = sym("ov_core_read_model_from_memory_buffer", 0, err, &missing);
     *(void**)&ov.last_err_msg = sym("ov_get_last_err_msg", 0, err, &missing);
+    *(void**)&ov.error_info = sym("ov_get_error_info", 0, err, &missing);
     if (missing) {
         dlclose(lib);
         memset(&ov, 0, sizeof ov);
