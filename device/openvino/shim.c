@@ -78,7 +78,7 @@ int ovs_load(const char* path, ovs_error* err) {
     REQ(version, "ov_get_openvino_version");
     REQ(version_free, "ov_version_free");
 #undef REQ
-    // Newer releases only.
+    // Not in every release: the callers cope without them.
     *(void**)&ov.read_model_buffer = sym("ov_core_read_model_from_memory_buffer", 0, err, &missing);
     *(void**)&ov.last_err_msg = sym("ov_get_last_err_msg", 0, err, &missing);
     *(void**)&ov.error_info = sym("ov_get_error_info", 0, err, &missing);
