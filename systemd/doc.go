@@ -11,7 +11,9 @@
 //     unit at an exposure of 1.5 (the test fails above 2.5).
 //   - sliced.sysusers and sliced.tmpfiles: the user, its groups and the folders.
 //   - sliced.yaml: the default configuration, installed as /etc/sliced/sliced.yaml.
-//   - examples/: a Prometheus scrape config and a Grafana dashboard.
+//   - examples/: a Prometheus scrape config with recording and alerting rules,
+//     and a Grafana dashboard (latency p50/p99 per backend, stage latency,
+//     frames per second, drops, reconnects, compare mode, power).
 //
 // Local changes belong in a drop-in (`systemctl edit sliced`). Two common ones:
 // listening on the network needs only `listen: 0.0.0.0:8080` in the config; the

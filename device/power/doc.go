@@ -9,7 +9,7 @@
 //	joules per inference = energy used in a window / inferences in it
 //
 // which Meter.Since gives in-process, and Prometheus gives as
-// rate(sliced_power_energy_joules_total[1m]) / rate(sliced_frames_total[1m]).
+// rate(sliced_power_energy_joules_total[1m]) / rate(sliced_pipeline_frames_total[1m]).
 // Sampling runs in its own goroutine (Meter.Run), at 10 ms by default: an
 // inference is shorter than a sample, so per-inference energy is an average
 // over many frames, never one frame's.

@@ -10,7 +10,7 @@ import "github.com/prometheus/client_golang/prometheus"
 //	sliced_power_read_errors_total      failed sensor reads
 //
 // Joules per inference in PromQL:
-// rate(sliced_power_energy_joules_total[1m]) / rate(sliced_frames_total[1m]).
+// rate(sliced_power_energy_joules_total[1m]) / rate(sliced_pipeline_frames_total[1m]).
 func (m *Meter) Collectors() []prometheus.Collector {
 	labels := prometheus.Labels{"sensor": m.String()}
 	return []prometheus.Collector{
