@@ -153,7 +153,7 @@ func BenchmarkSgemmParallel(b *testing.B) {
 // BenchmarkPeak measures the FMA ceiling of one core per vector width.
 func BenchmarkPeak(b *testing.B) {
 	const rounds = 1 << 12
-	for _, p := range peaks() {
+	for _, p := range append(peaks(), peak{"go", peakGo, 16}) {
 		b.Run(p.name, func(b *testing.B) {
 			measure(b, float64(rounds*p.flops), func() { p.run(rounds) })
 		})

@@ -49,7 +49,8 @@
 // reports GFLOP/s per shape and kernel set (the conv layers of topologies
 // A and B, the dense and k-NN matrix-vector products, training squares)
 // and BenchmarkPeak the one-core FMA ceiling of each vector width, so that
-// results can be read as a share of the machine's peak. Each reports the
+// results can be read as a share of the machine's peak; Peak measures the
+// same ceiling at run time, for tools that print a share of it. Each reports the
 // mean rate and best-GFLOP/s, the fastest single call: on a machine that
 // other work shares, the mean mostly measures the time slices lost.
 package gemm

@@ -155,11 +155,3 @@ func axpy4Go(n int, a []float32, lda int, s [4]float32, y []float32) {
 		y[j] += s[0]*r0[j] + s[1]*r1[j] + s[2]*r2[j] + s[3]*r3[j]
 	}
 }
-
-// peak is a loop of independent multiply-adds that measures the most
-// floating-point work one core can do per second.
-type peak struct {
-	name  string
-	run   func(rounds int)
-	flops int // per round
-}
