@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -52,7 +53,7 @@ func dims(v *onnx.ValueInfoProto) []string {
 		if p := d.GetDimParam(); p != "" {
 			out = append(out, p)
 		} else {
-			out = append(out, string(rune('0'+d.GetDimValue()%10)))
+			out = append(out, strconv.FormatInt(d.GetDimValue(), 10))
 		}
 	}
 	return out
@@ -123,8 +124,8 @@ func TestInitializersCarryWeights(t *testing.T) {
 	in := s.In
 	for i, l := range s.Layers {
 		if rows, cols := l.WeightShape(in); rows > 0 {
-			w := byName["l"+itoa(i)+".weight"]
-			b := byName["l"+itoa(i)+".bias"]
+			w := byName["l"+strconv.Itoa(i)+".weight"]
+			b := byName["l"+strconv.Itoa(i)+".bias"]
 			if w == nil || b == nil {
 				t.Fatalf("layer %d: no initializers", i)
 			}
@@ -145,8 +146,6 @@ func TestInitializersCarryWeights(t *testing.T) {
 		in = shapes[i]
 	}
 }
-
-func itoa(i int) string { return string(rune('0' + i)) }
 
 func floats(raw []byte) []float32 {
 	out := make([]float32, len(raw)/4)
