@@ -59,7 +59,15 @@ func (f *FullCNN) Classify(in []float32) (Result, error) {
 		}
 	}
 	defer f.pool.Put(sess)
-	// A full CNN's stack ends in softmax: its output is the probabilities.
+	r, err := argmax(sess, in)
+	r.Timing.Inference = time.Since(t0)
+	return r, err
+}
+
+// argmax classifies with a full CNN, whose stack ends in softmax: its
+// output is the class probabilities.
+func argmax(sess *engine.Session, in []float32) (Result, error) {
+	t0 := time.Now()
 	probs, err := sess.Features(in)
 	if err != nil {
 		return Result{}, err
@@ -70,13 +78,12 @@ func (f *FullCNN) Classify(in []float32) (Result, error) {
 			best = i
 		}
 	}
-	d := time.Since(t0)
 	return Result{
 		Label:  best,
-		Class:  f.e.ClassNames()[best],
+		Class:  sess.Engine().ClassNames()[best],
 		Score:  probs[best],
 		Scores: append([]float32(nil), probs...),
-		Timing: Timing{Inference: d, Conv: d},
+		Timing: Timing{Conv: time.Since(t0)},
 	}, nil
 }
 

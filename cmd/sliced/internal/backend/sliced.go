@@ -25,7 +25,8 @@ func (s *sessions) get() (*engine.Session, error) {
 	return s.e.NewSession()
 }
 
-// Sliced runs the daemon's current k-NN engine.
+// Sliced runs the daemon's current engine: normally a k-NN engine; a full
+// CNN engine file served as the daemon's engine is classified by argmax.
 type Sliced struct {
 	engine func() *engine.Engine
 	cur    atomic.Pointer[sessions]
@@ -38,9 +39,6 @@ func newSliced(o Options) (Backend, error) {
 	e := o.Engine()
 	if e == nil {
 		return nil, errors.New("sliced: no engine loaded")
-	}
-	if e.Kind() != "sliced" {
-		return nil, errors.New("sliced: the engine is a " + e.Kind() + ", not a k-NN engine")
 	}
 	return &Sliced{engine: o.Engine}, nil
 }
@@ -79,9 +77,14 @@ func (s *Sliced) Classify(in []float32) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
+	defer p.pool.Put(sess)
+	if p.e.KNN == nil {
+		r, err := argmax(sess, in)
+		r.Timing.Inference = time.Since(t0)
+		return r, err
+	}
 	pred, err := sess.Classify(in)
 	if err != nil {
-		p.pool.Put(sess)
 		return Result{}, err
 	}
 	classes := p.e.ClassNames()
@@ -97,7 +100,6 @@ func (s *Sliced) Classify(in []float32) (Result, error) {
 		r.Neighbors[i] = Neighbor{Class: classes[nb.Label], Dist: nb.Dist}
 		r.Scores[nb.Label] += 1 / float32(len(pred.Neighbors))
 	}
-	p.pool.Put(sess)
 	r.Timing.Inference = time.Since(t0)
 	return r, nil
 }

@@ -1,0 +1,117 @@
+//go:build gocv
+
+package serve
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"gocv.io/x/gocv"
+
+	"github.com/sliced-ai/sliced/cmd/sliced/internal/backend"
+	"github.com/sliced-ai/sliced/cmd/sliced/internal/config"
+	"github.com/sliced-ai/sliced/cmd/sliced/internal/fixture"
+	"github.com/sliced-ai/sliced/cmd/sliced/internal/pipeline"
+	"github.com/sliced-ai/sliced/cmd/sliced/internal/prep"
+	"github.com/sliced-ai/sliced/engine"
+	"github.com/sliced-ai/sliced/models"
+)
+
+// writeVideo writes n camera-like 640x480 frames (digit i%10) as MJPEG AVI.
+func writeVideo(t testing.TB, path string, n int) {
+	t.Helper()
+	vw, err := gocv.VideoWriterFile(path, "MJPG", 30, 640, 480, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer vw.Close()
+	rng := rand.New(rand.NewPCG(21, 21))
+	bgr := gocv.NewMat()
+	defer bgr.Close()
+	for i := 0; i < n; i++ {
+		g, err := gocv.ImageGrayToMatGray(fixture.Frame(i%10, 640, 480, rng))
+		if err != nil {
+			t.Fatal(err)
+		}
+		gocv.CvtColor(g, &bgr, gocv.ColorGrayToBGR)
+		g.Close()
+		if err := vw.Write(bgr); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestDaemonVideoSource runs the gocv build of the binary on a video file
+// source, scrapes /metrics, and removes and restores the file.
+func TestDaemonVideoSource(t *testing.T) {
+	bin := binary(t, "gocv")
+	f := writeFixture(t, 0, "")
+	video := filepath.Join(f.dir, "digits.avi")
+	writeVideo(t, video, 30)
+	cfg := fmt.Sprintf("engine: %s\nstate_dir: %s\nsources:\n  - {name: vid, kind: video, path: %s, fps: 100, watchdog: 2s}\n", f.engine, f.state, video)
+	os.WriteFile(f.config, []byte(cfg), 0o644)
+	p := start(t, bin, nil, "--config", f.config)
+	p.waitMetric("video frames", "sliced_pipeline_frames_total", map[string]string{"source": "vid"}, func(v float64) bool { return v >= 60 })
+	fams := p.metrics()
+	labels := 0
+	for d := 0; d < 10; d++ {
+		if value(fams, "sliced_pipeline_classifications_total", map[string]string{"source": "vid", "label": fmt.Sprint(d)}) > 0 {
+			labels++
+		}
+	}
+	if labels < 9 {
+		t.Errorf("only %d distinct digits recognised in a video of all ten", labels)
+	}
+	t.Logf("RSS with a video source: %s", rss(p.cmd.Process.Pid))
+
+	// The file played to its end is reopened; removed, it cannot be.
+	away := video + ".away"
+	os.Rename(video, away)
+	p.waitMetric("source down", "sliced_source_up", map[string]string{"source": "vid"}, func(v float64) bool { return v == 0 })
+	p.waitMetric("failed reopens", "sliced_pipeline_errors_total", map[string]string{"source": "vid", "kind": "source_open"}, func(v float64) bool { return v >= 1 })
+	os.Rename(away, video)
+	p.waitMetric("source back", "sliced_source_up", map[string]string{"source": "vid"}, func(v float64) bool { return v == 1 })
+	p.stop()
+}
+
+// BenchmarkVideoPipeline is one pipeline's work per frame from a 640x480
+// MJPEG video: capture (decode, grey), preprocessing and the sliced engine,
+// all on the calling goroutine's turn. Run with -cpu 1 for one core.
+func BenchmarkVideoPipeline(b *testing.B) {
+	path := filepath.Join(b.TempDir(), "digits.avi")
+	writeVideo(b, path, 60)
+	for _, topo := range []models.Topology{models.A, models.B} {
+		b.Run(string(topo), func(b *testing.B) {
+			e := fixture.Engine(topo, 1)
+			route := &pipeline.Route{Primary: backend.NewSliced(func() *engine.Engine { return e })}
+			src, err := openCapture(config.Source{Name: "bench", Kind: "video", Path: path, Loop: true})
+			if err != nil {
+				b.Fatal(err)
+			}
+			ctx := context.Background()
+			if err := src.Open(ctx); err != nil {
+				b.Fatal(err)
+			}
+			defer src.Close()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				f, err := src.Next(ctx)
+				if err != nil {
+					b.Fatal(err)
+				}
+				in, err := prep.Frame(f.Image)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := route.Classify(in, nil); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "frames/s")
+		})
+	}
+}
