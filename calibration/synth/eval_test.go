@@ -25,12 +25,13 @@ func TestPreprocessQuality(t *testing.T) {
 	if r.Frames != *evalFrames {
 		t.Fatalf("%d frames evaluated, want %d", r.Frames, *evalFrames)
 	}
-	// Raw-pixel 3-NN reaches about 95 % on clean digits; camera frames
-	// must keep at least 95 % of that and leave none empty.
-	if r.Relative() < 0.95 || r.Empty > 0 {
+	// Raw-pixel 3-NN reaches about 93-95 % on clean digits; camera frames
+	// must keep at least 97 % of that and leave none empty (measured: the
+	// frames score as well as the clean digits).
+	if r.Relative() < 0.97 || r.Empty > 0 {
 		t.Errorf("camera frames: %v", r)
 	}
-	if r.MeanAbsDiff > 0.1 {
+	if r.MeanAbsDiff > 0.07 {
 		t.Errorf("preprocessed frames differ from the clean digits by %.3f per pixel", r.MeanAbsDiff)
 	}
 }

@@ -28,13 +28,13 @@ func ExamplePreprocessor_FromGray() {
 	}
 	fmt.Println(info.Mode, "inverted:", info.Inverted, "digit at", info.Box)
 	// The stroke is now bright, 20 pixels tall, centred on the canvas.
-	for _, y := range []int{3, 4, 23, 24} {
-		fmt.Println(y, tensor[y*28+13], tensor[y*28+14], tensor[y*28+16])
+	for _, y := range []int{4, 5, 24, 25} {
+		fmt.Println(y, tensor[y*28+12], tensor[y*28+13], tensor[y*28+15], tensor[y*28+16])
 	}
 	// Output:
 	// frame inverted: true digit at (150,60)-(165,180)
-	// 3 0 0 0
-	// 4 1 1 0
-	// 23 1 1 0
-	// 24 0 0 0
+	// 4 0 0 0 0
+	// 5 0 1 1 0
+	// 24 0 1 1 0
+	// 25 0 0 0 0
 }

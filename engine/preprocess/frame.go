@@ -49,9 +49,10 @@ func (p *Preprocessor) frame(dst []float32, pix []byte, w, h, stride int) Info {
 	cw, ch := full.Dx(), full.Dy()
 	p.crop = grow(p.crop, cw*ch)
 	// The soft threshold: background maps to 0, ink to 1, with a linear
-	// ramp between that keeps anti-aliased edges.
-	lo := float32(bgMean + 0.3*(fgMean-bgMean))
-	span := float32(0.4 * (fgMean - bgMean))
+	// ramp between (from 15 % to 75 % of the way from the background to
+	// the ink level) that keeps anti-aliased edges and stroke width.
+	lo := float32(bgMean + 0.15*(fgMean-bgMean))
+	span := float32(0.6 * (fgMean - bgMean))
 	p.markKept(region, sw, sh)
 	tight := image.Rectangle{Min: image.Pt(cw, ch)}
 	for y := 0; y < ch; y++ {

@@ -67,15 +67,15 @@ func TestFitSize(t *testing.T) {
 }
 
 func TestPlaceCentresMass(t *testing.T) {
-	// A 3x2 patch whose mass sits at x = 2.5 (the right column) and y = 1.
+	// A 3x2 patch whose mass sits at x = 2 (the right column), y = 0.5.
 	patch := []float32{0, 0, 0.5, 0, 0, 0.5}
 	dst := make([]float32, Size*Size)
 	if !place(dst, patch, 3, 2) {
 		t.Fatal("patch not placed")
 	}
-	// Offset round(14-2.5) = 12 (11.5 rounds away from zero), 14-1 = 13.
-	if dst[13*Size+14] != 1 || dst[14*Size+14] != 1 {
-		t.Fatalf("mass not at the centre: %v %v", dst[13*Size+14], dst[14*Size+14])
+	// Offsets 14-2 = 12 and round(14-0.5) = 14 (half away from zero).
+	if dst[14*Size+14] != 1 || dst[15*Size+14] != 1 || dst[13*Size+14] != 0 {
+		t.Fatalf("mass not at the centre: %v %v", dst[14*Size+14], dst[15*Size+14])
 	}
 	if place(dst, make([]float32, 6), 3, 2) {
 		t.Fatal("an empty patch was placed")

@@ -24,7 +24,8 @@ func paper(w, h int, bg, ink byte, rects ...image.Rectangle) *image.Gray {
 	return img
 }
 
-// moments returns the mass, centre of mass and bounding box of a tensor.
+// moments returns the mass, centre of mass (in pixel indices) and
+// bounding box of a tensor.
 func moments(t []float32) (mass, cx, cy float64, box image.Rectangle) {
 	box = image.Rectangle{Min: image.Pt(Size, Size)}
 	for y := 0; y < Size; y++ {
@@ -34,8 +35,8 @@ func moments(t []float32) (mass, cx, cy float64, box image.Rectangle) {
 				continue
 			}
 			mass += v
-			cx += v * (float64(x) + 0.5)
-			cy += v * (float64(y) + 0.5)
+			cx += v * float64(x)
+			cy += v * float64(y)
 			box = box.Union(image.Rect(x, y, x+1, y+1))
 		}
 	}

@@ -80,15 +80,16 @@ func fitSize(w, h int) (fw, fh int) {
 }
 
 // place copies the patch (pw x ph) onto a zeroed Size x Size canvas so
-// that its centre of mass falls on the canvas centre, as MNIST did, and
+// that its centre of mass falls on pixel (14, 14), where MNIST's digits
+// have theirs (their mean centre of mass is 14.0 in pixel indices), and
 // scales it so the brightest value is 1.
 func place(dst []float32, patch []float32, pw, ph int) bool {
 	var sum, sx, sy, peak float32
 	for y := 0; y < ph; y++ {
 		for x, v := range patch[y*pw : y*pw+pw] {
 			sum += v
-			sx += v * (float32(x) + 0.5)
-			sy += v * (float32(y) + 0.5)
+			sx += v * float32(x)
+			sy += v * float32(y)
 			peak = max(peak, v)
 		}
 	}
