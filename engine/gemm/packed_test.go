@@ -157,3 +157,29 @@ func TestReluKeepsNaN(t *testing.T) {
 		}
 	}
 }
+
+// TestNoAllocs: once the pooled buffers have grown, inference-sized calls
+// allocate nothing.
+func TestNoAllocs(t *testing.T) {
+	r := rand.New(rand.NewPCG(13, 14))
+	a, b, c := randSlice(r, 64*288), randSlice(r, 288*121), make([]float32, 64*121)
+	bias := randSlice(r, 64)
+	p, err := Pack(false, 64, 288, a, 288)
+	if err != nil {
+		t.Fatal(err)
+	}
+	calls := map[string]func(){
+		"Sgemm":         func() { Sgemm(false, false, 64, 121, 288, 1, a, 288, b, 121, 0, c, 121) },
+		"Sgemm/tB":      func() { Sgemm(false, true, 64, 64, 288, 1, a, 288, a, 288, 1, c, 64) },
+		"Sgemm/gemv":    func() { Sgemm(false, false, 64, 1, 288, 1, a, 288, b, 121, 0, c, 1) },
+		"Sgemm/gemv-tA": func() { Sgemm(true, false, 288, 1, 64, 1, a, 288, b, 1, 0, c, 1) },
+		"MulBias":       func() { _ = MulBias(64, 121, 288, a, 288, b, 121, bias, true, c, 121) },
+		"Packed":        func() { _ = p.MulBias(121, b, 121, bias, true, c, 121) },
+	}
+	for name, f := range calls {
+		f()
+		if n := testing.AllocsPerRun(20, f); n != 0 {
+			t.Errorf("%s: %v allocations per call", name, n)
+		}
+	}
+}
