@@ -50,24 +50,10 @@ func packA(dst, a []float32, lda int, transA bool, alpha float32, i0, mb, p0, kb
 
 // packB copies columns [j0, j0+nb) and rows [p0, p0+kb) of op(B) = B^T (B
 // stored n x k) into strips of nr columns: strip q holds
-// dst[q*kb*nr + p*nr + j], zero past nb.
+// dst[q*kb*nr + p*nr + j], zero past nb. A row of the stored B is a column
+// of op(B), so this is packA's untransposed layout with the roles renamed.
 func packB(dst, b []float32, ldb, p0, kb, j0, nb, nr int) []float32 {
-	strips := (nb + nr - 1) / nr
-	dst = grow(dst, strips*kb*nr)
-	for q := 0; q < strips; q++ {
-		st := dst[q*kb*nr : (q+1)*kb*nr]
-		cols := min(nr, nb-q*nr)
-		if cols < nr {
-			clear(st)
-		}
-		for j := 0; j < cols; j++ {
-			src := b[(j0+q*nr+j)*ldb+p0:][:kb]
-			for p, v := range src {
-				st[p*nr+j] = v
-			}
-		}
-	}
-	return dst
+	return packA(dst, b, ldb, false, 1, j0, nb, p0, kb, nr)
 }
 
 // packEdge copies a kb x nw corner of an untransposed B into a kb x nr
