@@ -13,6 +13,14 @@ type Optimizer interface {
 	String() string
 }
 
+// Scheduled is an Optimizer whose learning rate the trainer can change
+// between epochs (Config.LRDecay).
+type Scheduled interface {
+	Optimizer
+	LearningRate() float64
+	SetLearningRate(lr float64)
+}
+
 // Adam is Kingma and Ba's optimiser with Keras' defaults.
 type Adam struct {
 	LR, Beta1, Beta2, Eps float64
@@ -23,6 +31,12 @@ type Adam struct {
 // NewAdam returns Adam with learning rate lr (Keras default 1e-3),
 // beta1 0.9, beta2 0.999, epsilon 1e-7.
 func NewAdam(lr float64) *Adam { return &Adam{LR: lr, Beta1: 0.9, Beta2: 0.999, Eps: 1e-7} }
+
+// LearningRate is the current step size.
+func (a *Adam) LearningRate() float64 { return a.LR }
+
+// SetLearningRate changes the step size; the moment estimates are kept.
+func (a *Adam) SetLearningRate(lr float64) { a.LR = lr }
 
 func (a *Adam) String() string { return fmt.Sprintf("adam(lr=%g)", a.LR) }
 
@@ -52,6 +66,12 @@ type SGD struct {
 	LR, Momentum float64
 	vel          [][]float32
 }
+
+// LearningRate is the current step size.
+func (s *SGD) LearningRate() float64 { return s.LR }
+
+// SetLearningRate changes the step size; the velocity is kept.
+func (s *SGD) SetLearningRate(lr float64) { s.LR = lr }
 
 func (s *SGD) String() string { return fmt.Sprintf("sgd(lr=%g, momentum=%g)", s.LR, s.Momentum) }
 

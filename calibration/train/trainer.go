@@ -3,6 +3,7 @@ package train
 import (
 	"errors"
 	"fmt"
+	"math"
 	"runtime"
 	"sync"
 	"time"
@@ -20,6 +21,7 @@ type Config struct {
 	Seed      uint64    // shuffling and dropout; weights come from Init
 	Threads   int       // workers; runtime.GOMAXPROCS
 	Dropout   []float32 // rate after layer i (nil: none); see KerasDropout
+	LRDecay   float64   // learning rate factor per epoch, 0 or 1: constant (needs a Scheduled optimiser)
 
 	// Validation, if set, is scored after every epoch.
 	Validation *dataset.Set
@@ -125,6 +127,12 @@ func New(s *nn.Stack, cfg Config) (*Trainer, error) {
 	if len(cfg.Dropout) != L {
 		return nil, fmt.Errorf("train: %d dropout rates for %d layers", len(cfg.Dropout), L)
 	}
+	if cfg.LRDecay < 0 || cfg.LRDecay > 1 {
+		return nil, fmt.Errorf("train: learning rate decay %g, want 0 to 1", cfg.LRDecay)
+	}
+	if _, ok := cfg.Optimizer.(Scheduled); !ok && cfg.LRDecay != 0 && cfg.LRDecay != 1 {
+		return nil, fmt.Errorf("train: %v has no learning rate to decay", cfg.Optimizer)
+	}
 	for i, p := range cfg.Dropout {
 		if p < 0 || p >= 1 || (p > 0 && i >= L-2) {
 			return nil, fmt.Errorf("train: dropout %g after layer %d", p, i)
@@ -161,8 +169,17 @@ func (t *Trainer) Fit(data *dataset.Set) ([]EpochResult, error) {
 	}
 	var res []EpochResult
 	start := time.Now()
+	sched, _ := t.cfg.Optimizer.(Scheduled)
+	var base float64
+	if sched != nil {
+		base = sched.LearningRate()
+		defer sched.SetLearningRate(base)
+	}
 	total := t.cfg.Epochs * data.Len()
 	for e := 0; e < t.cfg.Epochs; e++ {
+		if d := t.cfg.LRDecay; d > 0 && d < 1 {
+			sched.SetLearningRate(base * math.Pow(d, float64(e)))
+		}
 		r, err := t.runEpoch(data, e, start, total)
 		if err != nil {
 			return res, err

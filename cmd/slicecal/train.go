@@ -28,6 +28,7 @@ func runTrain(args []string) error {
 	testSize := fs.Int("test-size", 0, "test images scored at the end (0: all, -1: none)")
 	opt := fs.String("optimizer", "adam", "adam or sgd (momentum 0.9)")
 	lr := fs.Float64("lr", 0, "learning rate (0: 1e-3 for adam, 0.01 for sgd)")
+	decay := fs.Float64("lr-decay", 0.6, "learning rate factor per epoch (1: constant)")
 	dropout := fs.String("dropout", "keras", "keras (A: 0.25 after the pool, 0.5 after the dense ReLU; B, as in the paper: none) or none")
 	seed := fs.Uint64("seed", 1, "seed for initial weights, data order, subsets and dropout")
 	threads := fs.Int("threads", runtime.GOMAXPROCS(0), "worker goroutines; same seed and threads give the same weights")
@@ -89,7 +90,7 @@ func runTrain(args []string) error {
 	}
 	cfg := train.Config{
 		Epochs: *epochs, BatchSize: *batch, Optimizer: optim, Seed: *seed,
-		Threads: *threads, Dropout: drop, Validation: val,
+		Threads: *threads, Dropout: drop, Validation: val, LRDecay: *decay,
 	}
 	if !*quiet {
 		cfg.Progress = train.NewBar(os.Stderr).Update
@@ -98,8 +99,8 @@ func runTrain(args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(os.Stderr, "training topology %s, dense %d: %d parameters, %d images, %d epochs, batch %d, %v, %d threads, seed %d\n",
-		t, *hidden, stack.Params(), trainSet.Len(), *epochs, *batch, optim, *threads, *seed)
+	fmt.Fprintf(os.Stderr, "training topology %s, dense %d: %d parameters, %d images, %d epochs, batch %d, %v, decay %g per epoch, %d threads, seed %d\n",
+		t, *hidden, stack.Params(), trainSet.Len(), *epochs, *batch, optim, *decay, *threads, *seed)
 	start := time.Now()
 	res, err := tr.Fit(trainSet)
 	if err != nil {
