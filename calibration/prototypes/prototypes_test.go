@@ -114,3 +114,25 @@ func TestBuildSeparatesClasses(t *testing.T) {
 		t.Fatal("impossible budget accepted")
 	}
 }
+
+func TestParseBytes(t *testing.T) {
+	for in, want := range map[string]int{"74KiB": 75776, "1MiB": 1 << 20, "250000": 250000, "128k": 131072, "unlimited": 0, "1.5 KiB": 1536} {
+		if got, err := ParseBytes(in); err != nil || got != want {
+			t.Errorf("%q = %d %v, want %d", in, got, err, want)
+		}
+	}
+	if _, err := ParseBytes("lots"); err == nil {
+		t.Error("nonsense accepted")
+	}
+}
+
+func TestSlice(t *testing.T) {
+	full := nn.Stack{In: nn.Shape{C: 1, H: 4, W: 4}, Layers: []nn.Layer{{Op: nn.OpReLU}, {Op: nn.OpDense, Out: 2}}}
+	s, err := Slice(full)
+	if err != nil || len(s.Layers) != 1 {
+		t.Fatal(s, err)
+	}
+	if _, err := Slice(nn.Stack{Layers: []nn.Layer{{Op: nn.OpReLU}}}); err == nil {
+		t.Error("stack without a dense layer sliced")
+	}
+}
