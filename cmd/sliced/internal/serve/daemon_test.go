@@ -53,6 +53,14 @@ func TestDaemon(t *testing.T) {
 				t.Errorf("%s empty", name)
 			}
 		}
+		if value(fams, "sliced_compare_frames_total", map[string]string{"backend": "fullcnn"}) == 0 ||
+			value(fams, "sliced_compare_duration_seconds", map[string]string{"backend": "fullcnn"}) == 0 {
+			t.Error("compare mode: no frames compared with fullcnn")
+		}
+		if value(fams, "sliced_backend_info", map[string]string{"backend": "fullcnn", "state": "loaded"}) != 1 ||
+			value(fams, "sliced_backend_info", map[string]string{"backend": "openvino", "state": "skipped"}) != 1 {
+			t.Error("sliced_backend_info does not say fullcnn loaded and openvino skipped")
+		}
 		if value(fams, "sliced_source_up", map[string]string{"source": "cam"}) != 1 {
 			t.Error("sliced_source_up{source=cam} != 1")
 		}

@@ -29,7 +29,10 @@ import (
 	"github.com/sliced-ai/sliced/models"
 )
 
-var buildOnce sync.Map // build tags -> *built
+var (
+	buildOnce sync.Map // build tags -> *built
+	raceBuild bool     // set by race_test.go
+)
 
 type built struct {
 	once sync.Once
@@ -57,6 +60,9 @@ func binary(t *testing.T, tags string) string {
 		}
 		b.path = filepath.Join(dir, "sliced")
 		args := []string{"build", "-o", b.path}
+		if raceBuild {
+			args = append(args, "-race")
+		}
 		if tags != "" {
 			args = append(args, "-tags", tags)
 		}
@@ -287,7 +293,20 @@ func writeFixture(t *testing.T, frames int, sourceYAML string) files {
 		w.Close()
 	}
 	os.WriteFile(f.token, []byte("e2e-token\n"), 0o600)
-	cfg := fmt.Sprintf("engine: %s\nstate_dir: %s\ntoken_file: %s\nlimits: {body_bytes: 1000000}\nsources:\n%s", f.engine, f.state, f.token, sourceYAML)
+	full := filepath.Join(dir, "full.slc")
+	if err := engine.Save(full, fixture.FullCNN(models.B, 2)); err != nil {
+		t.Fatal(err)
+	}
+	cfg := fmt.Sprintf(`engine: %s
+state_dir: %s
+token_file: %s
+limits: {body_bytes: 1000000}
+backends:
+  - {name: fullcnn, model: %s}
+  - {name: openvino, device: MYRIAD}
+compare: {backend: fullcnn, every: 2}
+sources:
+%s`, f.engine, f.state, f.token, full, sourceYAML)
 	os.WriteFile(f.config, []byte(cfg), 0o644)
 	return f
 }
