@@ -149,6 +149,23 @@ func TestDaemon(t *testing.T) {
 		}
 	})
 
+	t.Run("SIGHUP applies a new configuration", func(t *testing.T) {
+		p.t = t
+		cfg, _ := os.ReadFile(f.config)
+		cfg = append(cfg, "  - {name: up, kind: upload}\n"...)
+		os.WriteFile(f.config, cfg, 0o644)
+		if code, _ := p.request("POST", "/v1/sources/up/frames", tok, pngBytes(t, 3)); code != 404 {
+			t.Fatalf("upload before the reload: %d, want 404", code)
+		}
+		p.signal(syscall.SIGHUP)
+		p.waitMetric("reload", "sliced_engine_reloads_total", map[string]string{"result": "ok"}, func(v float64) bool { return v == 1 })
+		if code, body := p.request("POST", "/v1/sources/up/frames", tok, pngBytes(t, 3)); code != 202 {
+			t.Fatalf("upload after the reload: %d %s", code, body)
+		}
+		p.waitMetric("uploaded frame", "sliced_pipeline_classifications_total", map[string]string{"source": "up", "label": "3"}, func(v float64) bool { return v == 1 })
+		p.waitMetric("cam after the reload", "sliced_source_up", map[string]string{"source": "cam"}, func(v float64) bool { return v == 1 })
+	})
+
 	t.Run("SIGHUP with a corrupt engine", func(t *testing.T) {
 		p.t = t // helpers fail the running subtest
 		state := f.state + "/engine.slc"

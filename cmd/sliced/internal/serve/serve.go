@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/signal"
 	"reflect"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -270,7 +271,7 @@ func (d *daemon) reload(runCtx context.Context) {
 func (d *daemon) engineChanged(e *engine.Engine, from string) {
 	m := d.metrics
 	m.EngineInfo.Reset()
-	m.EngineInfo.WithLabelValues(e.Name, e.Kind(), e.Topology).Set(1)
+	m.EngineInfo.WithLabelValues(e.Name, e.Kind(), e.Topology, strconv.Itoa(engine.Version)).Set(1)
 	m.EngineClasses.Set(float64(len(e.ClassNames())))
 	if e.KNN != nil {
 		m.EnginePrototypes.Set(float64(e.KNN.Len()))
