@@ -112,8 +112,9 @@ func (c *components) run(img []byte, w, h int, t byte) {
 
 // selectDigit marks the digit's components and returns their union box:
 // the largest component clear of the frame edge (or the largest of all if
-// every one touches it), plus components of at least a twentieth of its
-// area whose box lies within a third of its size.
+// every one touches it), plus smaller components of at least a twentieth
+// of its area whose box lies within a third of its size (and that are
+// clear of the edge when it is).
 func (c *components) selectDigit() (image.Rectangle, bool) {
 	best := -1
 	for pass := 0; pass < 2 && best < 0; pass++ {
@@ -141,7 +142,10 @@ func (c *components) selectDigit() (image.Rectangle, bool) {
 		near := box.Inset(-reach)
 		for i := range c.comps {
 			k := &c.comps[i]
-			if !k.keep && k.area >= minArea && k.box.Overlaps(near) {
+			// Not the table or a shadow at the frame edge, nor anything
+			// bigger than the digit itself.
+			fits := k.area <= main.area && (main.border || !k.border)
+			if !k.keep && fits && k.area >= minArea && k.box.Overlaps(near) {
 				k.keep, changed = true, true
 				box = box.Union(k.box)
 			}

@@ -220,3 +220,29 @@ func TestNoAllocs(t *testing.T) {
 		t.Fatalf("%v allocations per frame", allocs)
 	}
 }
+
+// A sheet of paper that does not fill the frame: the dark table around it
+// touches the frame edge and must not be taken for the digit.
+func TestFrameOnATable(t *testing.T) {
+	img := paper(640, 480, 50, 50)
+	sheet := image.Rect(100, 60, 560, 440)
+	digit := []image.Rectangle{image.Rect(300, 150, 316, 300), image.Rect(270, 150, 316, 164)}
+	for y := sheet.Min.Y; y < sheet.Max.Y; y++ {
+		for x := sheet.Min.X; x < sheet.Max.X; x++ {
+			img.Pix[y*img.Stride+x] = 215
+			for _, r := range digit {
+				if image.Pt(x, y).In(r) {
+					img.Pix[y*img.Stride+x] = 35
+				}
+			}
+		}
+	}
+	dst := make([]float32, Size*Size)
+	info, err := New().Image(dst, img)
+	if err != nil || info.Empty || !info.Inverted {
+		t.Fatalf("%+v %v", info, err)
+	}
+	if want := digit[0].Union(digit[1]); info.Box != want {
+		t.Fatalf("box %v, want %v", info.Box, want)
+	}
+}
