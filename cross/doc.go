@@ -16,9 +16,13 @@
 //	linux-armv7/sliced       the same for 32-bit Raspberry Pi OS (GOARM=7).
 //	linux-arm64-gocv/sliced  cgo build with GoCV (camera capture through OpenCV, video
 //	                         files, GStreamer pipelines) against Debian 12's OpenCV 4.6.
-//	                         Runs on Raspberry Pi OS bookworm 64-bit after
-//	                         `apt install libopencv-videoio406 libopencv-imgcodecs406
-//	                         libopencv-imgproc406` (or libopencv-dev). Not on the Jetson
+//	                         Runs on Raspberry Pi OS bookworm 64-bit with OpenCV's
+//	                         runtime libraries: apt install libopencv-highgui406
+//	                         libopencv-videoio406 libopencv-video406
+//	                         libopencv-objdetect406 libopencv-calib3d406
+//	                         libopencv-imgcodecs406 libopencv-features2d406
+//	                         libopencv-dnn406 libopencv-photo406 libopencv-imgproc406
+//	                         libopencv-core406 (the binary's NEEDED list). Not on the Jetson
 //	                         Nano: its glibc (2.27) is older than the 2.36 the build
 //	                         links against, and JetPack ships OpenCV 4.1.1 while GoCV
 //	                         v0.32.0 needs 4.6.
