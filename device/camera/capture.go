@@ -36,9 +36,10 @@ type Capture struct {
 }
 
 type result struct {
-	img image.Image
-	t   time.Time
-	err error
+	img  image.Image
+	t    time.Time
+	work time.Duration // read and convert
+	err  error
 }
 
 // New checks the configuration; nothing is opened yet.
@@ -132,6 +133,7 @@ func (c *Capture) read(vc *gocv.VideoCapture, out chan<- result, stop, done chan
 			}
 			next = time.Now().Add(time.Duration(float64(time.Second) / c.cfg.FPS))
 		}
+		t0 := time.Now()
 		if !vc.Read(&mat) || mat.Empty() {
 			if c.cfg.Kind == "video" && c.cfg.Loop {
 				vc.Set(gocv.VideoCapturePosFrames, 0)
@@ -149,7 +151,7 @@ func (c *Capture) read(vc *gocv.VideoCapture, out chan<- result, stop, done chan
 	got:
 		t := time.Now()
 		img, err := toGray(mat, &gray)
-		if !send(result{img: img, t: t, err: err}) {
+		if !send(result{img: img, t: t, work: time.Since(t0), err: err}) {
 			return
 		}
 	}
@@ -185,17 +187,27 @@ func toGray(m gocv.Mat, gray *gocv.Mat) (*image.Gray, error) {
 	return img, nil
 }
 
+// Frame is one captured frame.
+type Frame struct {
+	Image *image.Gray
+	Time  time.Time     // when the read returned it
+	Work  time.Duration // reading, decoding and converting it
+}
+
 // Next returns the next frame, io.EOF at the end of a video file, or an
 // error when the device failed. It honours ctx.
-func (c *Capture) Next(ctx context.Context) (image.Image, time.Time, error) {
+func (c *Capture) Next(ctx context.Context) (Frame, error) {
 	if c.frames == nil {
-		return nil, time.Time{}, errors.New("camera: not open")
+		return Frame{}, errors.New("camera: not open")
 	}
 	select {
 	case r := <-c.frames:
-		return r.img, r.t, r.err
+		if r.err != nil {
+			return Frame{}, r.err
+		}
+		return Frame{Image: r.img.(*image.Gray), Time: r.t, Work: r.work}, nil
 	case <-ctx.Done():
-		return nil, time.Time{}, ctx.Err()
+		return Frame{}, ctx.Err()
 	}
 }
 

@@ -50,16 +50,16 @@ func TestVideoFile(t *testing.T) {
 	defer c.Close()
 	n := 0
 	for {
-		img, at, err := c.Next(ctx)
+		f, err := c.Next(ctx)
 		if errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {
 			t.Fatal(err)
 		}
-		g := img.(*image.Gray)
-		if g.Rect.Dx() != 640 || g.Rect.Dy() != 480 || at.IsZero() {
-			t.Fatalf("frame %d: %v at %v", n, g.Rect, at)
+		g := f.Image
+		if g.Rect.Dx() != 640 || g.Rect.Dy() != 480 || f.Time.IsZero() || f.Work <= 0 {
+			t.Fatalf("frame %d: %v at %v after %v", n, g.Rect, f.Time, f.Work)
 		}
 		// Paper light, ink dark: the corner is paper, the digit's centre ink.
 		if g.GrayAt(5, 5).Y < 180 {
@@ -82,13 +82,13 @@ func TestVideoLoopsAndCloses(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i := 0; i < 10; i++ {
-		if _, _, err := c.Next(ctx); err != nil {
+		if _, err := c.Next(ctx); err != nil {
 			t.Fatalf("frame %d of a looping 3-frame video: %v", i, err)
 		}
 	}
 	c.Close()
 	c.Close() // idempotent
-	if _, _, err := c.Next(ctx); err == nil {
+	if _, err := c.Next(ctx); err == nil {
 		t.Fatal("Next after Close succeeded")
 	}
 }
@@ -120,7 +120,7 @@ func BenchmarkVideoRead(b *testing.B) {
 	defer c.Close()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if _, _, err := c.Next(ctx); err != nil {
+		if _, err := c.Next(ctx); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -5,7 +5,6 @@ package camera
 import (
 	"context"
 	"errors"
-	"image"
 	"io"
 	"strings"
 	"testing"
@@ -28,14 +27,14 @@ func TestGStreamerPipeline(t *testing.T) {
 	defer c.Close()
 	n := 0
 	for {
-		img, _, err := c.Next(ctx)
+		f, err := c.Next(ctx)
 		if err != nil {
 			if n == 0 || errors.Is(err, io.EOF) || strings.Contains(err.Error(), "read failed") {
 				break
 			}
 			t.Fatal(err)
 		}
-		if b := img.(*image.Gray).Rect; b.Dx() != 320 || b.Dy() != 240 {
+		if b := f.Image.Rect; b.Dx() != 320 || b.Dy() != 240 {
 			t.Fatalf("frame %v", b)
 		}
 		n++

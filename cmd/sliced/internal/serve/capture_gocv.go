@@ -26,9 +26,9 @@ type captureSource struct{ c *camera.Capture }
 func (s captureSource) Open(ctx context.Context) error { return s.c.Open(ctx) }
 func (s captureSource) Close() error                   { return s.c.Close() }
 func (s captureSource) Next(ctx context.Context) (source.Frame, error) {
-	m, t, err := s.c.Next(ctx)
+	f, err := s.c.Next(ctx)
 	if err != nil {
 		return source.Frame{}, err
 	}
-	return source.Frame{Image: m, Time: t}, nil
+	return source.Frame{Image: f.Image, Time: f.Time, Capture: f.Work}, nil
 }

@@ -110,6 +110,9 @@ func (r *Runner) session(ctx context.Context, seq *uint64) (string, error) {
 		if f.Time.IsZero() {
 			f.Time = t0
 		}
+		if f.Capture > 0 {
+			capture = f.Capture
+		}
 		r.Observer.Frame(f, capture)
 		r.Emit(f)
 	}

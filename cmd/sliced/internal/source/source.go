@@ -11,6 +11,10 @@ type Frame struct {
 	Image image.Image
 	Time  time.Time // when it was captured
 	Seq   uint64    // per-source sequence number, set by Runner
+	// Capture is the work of getting the frame (read, decode, convert),
+	// when the source can tell it apart from waiting for the frame; 0
+	// makes the Runner report the whole time spent in Next.
+	Capture time.Duration
 }
 
 // Source yields frames. Next blocks until a frame, the end (io.EOF), an
