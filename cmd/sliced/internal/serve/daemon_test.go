@@ -218,3 +218,21 @@ func TestDaemonBadConfig(t *testing.T) {
 		t.Fatalf("err %v, output %s", err, out)
 	}
 }
+
+// A camera configured in a build without GoCV: the daemon serves the API
+// but is not ready, and says why.
+func TestDaemonCameraWithoutGoCV(t *testing.T) {
+	bin := binary(t, "")
+	f := writeFixture(t, 0, "  []\n")
+	p := start(t, bin, nil, "--engine", f.engine, "--state-dir", f.state, "--source", "cam=device:/dev/video0")
+	if code, _ := p.request("GET", "/v2/health/ready", "", nil); code != 503 {
+		t.Fatalf("ready: %d, want 503", code)
+	}
+	if code, _ := p.request("POST", "/v1/classify", "", pngBytes(t, 4)); code != 200 {
+		t.Fatalf("classify: %d", code)
+	}
+	if !strings.Contains(p.stderr.String(), "built without the gocv tag") {
+		t.Fatalf("the log does not name the missing GoCV:\n%s", p.stderr)
+	}
+	p.stop()
+}

@@ -23,6 +23,7 @@ type pipelines struct {
 	cfg     []config.Source
 	list    []*pipeline.Pipeline
 	uploads map[string]*source.Upload
+	missing []string // configured sources this binary could not start
 	cancel  context.CancelFunc
 	wg      sync.WaitGroup
 }
@@ -47,6 +48,7 @@ func startPipelines(ctx context.Context, srcs []config.Source, maxPixels int64, 
 		}
 		if err != nil {
 			log.Error("source not started", "source", sc.Name, "err", err)
+			ps.missing = append(ps.missing, sc.Name)
 			base.Metrics.Errors.WithLabelValues(sc.Name, "source_unsupported").Inc()
 			continue
 		}
@@ -85,6 +87,9 @@ func (ps *pipelines) processed() uint64 {
 // flowing reports whether every frame-producing source is up and
 // delivered within its watchdog (or 10 s), naming the first that is not.
 func (ps *pipelines) flowing(now time.Time) (bool, string) {
+	if len(ps.missing) > 0 {
+		return false, "source " + ps.missing[0] + " could not be started"
+	}
 	for _, p := range ps.list {
 		if _, up := ps.uploads[p.Name()]; up {
 			continue
@@ -107,5 +112,5 @@ func (ps *pipelines) flowing(now time.Time) (bool, string) {
 
 // cameras reports whether any pipeline reads frames on its own (not uploads).
 func (ps *pipelines) cameras() bool {
-	return len(ps.list) > len(ps.uploads)
+	return len(ps.list) > len(ps.uploads) || len(ps.missing) > 0
 }
