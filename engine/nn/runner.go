@@ -2,44 +2,107 @@ package nn
 
 import (
 	"fmt"
-	"math"
 
 	"github.com/sliced-ai/sliced/engine/gemm"
 )
 
 // Runner runs one Stack, reusing its buffers from call to call. It is not
 // safe for concurrent use.
+//
+// NewRunner packs every conv layer's weights once into the layout the
+// matrix multiply reads, and folds a ReLU that follows a conv or dense
+// layer into that layer's output store. The packed weights are a copy: a
+// caller that changes a layer's W or B, or the layers themselves, after
+// NewRunner must call Repack (or build a new Runner) before the next
+// Forward.
 type Runner struct {
 	stack  *Stack
 	shapes []Shape
+	steps  []step
 	ping   []float32
 	pong   []float32
 	col    []float32
 }
 
-// NewRunner checks the stack and sizes the buffers for it.
+// step is one unit of work of Forward: a layer, possibly with the ReLU
+// after it folded in.
+type step struct {
+	op     Op
+	layer  int   // index in stack.Layers
+	in     Shape // input shape
+	out    Shape // output shape (of the ReLU when one is folded in)
+	relu   bool  // a conv or dense layer followed by ReLU: clamp on store
+	packed *gemm.Packed
+	bias   []float32
+}
+
+// NewRunner checks the stack, packs its conv weights and sizes the buffers.
 func NewRunner(s *Stack) (*Runner, error) {
+	r := &Runner{stack: s}
+	if err := r.plan(); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// Repack reads the stack's layers and weights again: call it after
+// changing them. On error the Runner is unchanged.
+func (r *Runner) Repack() error {
+	n := &Runner{stack: r.stack}
+	if err := n.plan(); err != nil {
+		return err
+	}
+	// Keep the buffers when they are large enough.
+	n.ping, n.pong, n.col = fit(r.ping, len(n.ping)), fit(r.pong, len(n.pong)), fit(r.col, len(n.col))
+	*r = *n
+	return nil
+}
+
+func fit(old []float32, n int) []float32 {
+	if cap(old) >= n {
+		return old[:n]
+	}
+	return make([]float32, n)
+}
+
+func (r *Runner) plan() error {
+	s := r.stack
 	shapes, err := s.Shapes()
 	if err != nil {
-		return nil, err
+		return err
 	}
 	maxAct, maxCol := s.In.Len(), 0
 	in := s.In
-	for i, l := range s.Layers {
-		maxAct = max(maxAct, shapes[i].Len())
-		if l.Op == OpConv {
-			o := shapes[i]
-			maxCol = max(maxCol, in.C*l.Size*l.Size*o.H*o.W)
+	var steps []step
+	for i := 0; i < len(s.Layers); i++ {
+		l := s.Layers[i]
+		st := step{op: l.Op, layer: i, in: in, out: shapes[i]}
+		switch l.Op {
+		case OpConv, OpDense:
+			if i+1 < len(s.Layers) && s.Layers[i+1].Op == OpReLU {
+				st.relu = true
+				i++ // the ReLU is done by this step
+			}
+			st.bias = append([]float32(nil), l.B...)
 		}
-		in = shapes[i]
+		if l.Op == OpConv {
+			rows, cols := l.WeightShape(in)
+			if st.packed, err = gemm.Pack(false, rows, cols, l.W, cols); err != nil {
+				return fmt.Errorf("nn: layer %d: %w", i, err)
+			}
+			if l.Size > 1 {
+				maxCol = max(maxCol, cols*st.out.H*st.out.W)
+			}
+		}
+		maxAct = max(maxAct, st.out.Len())
+		steps = append(steps, st)
+		in = st.out
 	}
-	return &Runner{
-		stack:  s,
-		shapes: shapes,
-		ping:   make([]float32, maxAct),
-		pong:   make([]float32, maxAct),
-		col:    make([]float32, maxCol),
-	}, nil
+	r.shapes, r.steps = shapes, steps
+	r.ping = make([]float32, maxAct)
+	r.pong = make([]float32, maxAct)
+	r.col = make([]float32, maxCol)
+	return nil
 }
 
 // Out is the output shape of the whole stack.
@@ -51,115 +114,45 @@ func (r *Runner) Forward(in []float32) ([]float32, error) {
 	if len(in) != r.stack.In.Len() {
 		return nil, fmt.Errorf("nn: input has %d values, the stack takes %v = %d", len(in), r.stack.In, r.stack.In.Len())
 	}
-	cur, curShape := in, r.stack.In
+	cur := in
 	bufs := [2][]float32{r.ping, r.pong}
-	for i, l := range r.stack.Layers {
-		outShape := r.shapes[i]
-		out := bufs[i%2][:outShape.Len()]
-		switch l.Op {
+	for i := range r.steps {
+		st := &r.steps[i]
+		out := bufs[i%2][:st.out.Len()]
+		l := &r.stack.Layers[st.layer]
+		switch st.op {
 		case OpConv:
-			Conv(out, cur, curShape, l, r.col)
+			r.conv(out, cur, st, l.Size)
 		case OpDense:
-			Dense(out, cur, l)
+			copy(out, st.bias)
+			gemm.Sgemm(false, false, l.Out, 1, len(cur), 1, l.W, len(cur), cur, 1, 1, out, 1)
+			if st.relu {
+				ReLU(out, out)
+			}
 		case OpReLU:
 			ReLU(out, cur)
 		case OpMaxPool:
-			MaxPool(out, cur, curShape, l.Size)
+			MaxPool(out, cur, st.in, l.Size)
 		case OpSoftmax:
 			Softmax(out, cur)
 		}
-		cur, curShape = out, outShape
+		cur = out
 	}
 	return cur, nil
 }
 
-// Im2Col lays the Size x Size patches of in out as the columns of col:
-// row (c*k+ky)*k+kx, column oy*ow+ox holds in[c][oy+ky][ox+kx].
-func Im2Col(col, in []float32, s Shape, k int) {
-	oh, ow := s.H-k+1, s.W-k+1
-	n := oh * ow
-	for c := 0; c < s.C; c++ {
-		plane := in[c*s.H*s.W : (c+1)*s.H*s.W]
-		for ky := 0; ky < k; ky++ {
-			for kx := 0; kx < k; kx++ {
-				row := col[((c*k+ky)*k+kx)*n:][:n]
-				for oy := 0; oy < oh; oy++ {
-					copy(row[oy*ow:(oy+1)*ow], plane[(oy+ky)*s.W+kx:])
-				}
-			}
-		}
+// conv is Conv on the packed weights, with the bias and a folded ReLU
+// applied as each output tile is stored. A 1 x 1 kernel needs no im2col:
+// the input planes are already the columns.
+func (r *Runner) conv(out, in []float32, st *step, k int) {
+	n := st.out.H * st.out.W
+	col := in
+	if k > 1 {
+		col = r.col[:st.packed.Cols()*n]
+		Im2Col(col, in, st.in, k)
 	}
-}
-
-// Conv computes a valid, stride-1 convolution of in (shape s) into out as
-// im2col followed by one matrix multiply. col is scratch of at least
-// s.C*k*k*oh*ow values.
-func Conv(out, in []float32, s Shape, l Layer, col []float32) {
-	k := l.Size
-	oh, ow := s.H-k+1, s.W-k+1
-	n, kk := oh*ow, s.C*k*k
-	col = col[:kk*n]
-	Im2Col(col, in, s, k)
-	// The bias is written with each output tile, not in a pass of its own.
-	// Shapes were checked when the stack was built; an error is a bug.
-	if err := gemm.MulBias(l.Out, n, kk, l.W, kk, col, n, l.B, false, out, n); err != nil {
+	// Shapes were checked when the Runner was built; an error is a bug.
+	if err := st.packed.MulBias(n, col, n, st.bias, st.relu, out, n); err != nil {
 		panic(err)
-	}
-}
-
-// Dense computes out = W*in + B.
-func Dense(out, in []float32, l Layer) {
-	copy(out, l.B)
-	gemm.Sgemm(false, false, l.Out, 1, len(in), 1, l.W, len(in), in, 1, 1, out, 1)
-}
-
-// ReLU writes max(0, x) for every x of in.
-func ReLU(out, in []float32) {
-	for i, v := range in {
-		if v < 0 {
-			v = 0
-		}
-		out[i] = v
-	}
-}
-
-// MaxPool takes the maximum of every non-overlapping k x k window per channel.
-func MaxPool(out, in []float32, s Shape, k int) {
-	oh, ow := s.H/k, s.W/k
-	for c := 0; c < s.C; c++ {
-		plane := in[c*s.H*s.W:]
-		dst := out[c*oh*ow:]
-		for oy := 0; oy < oh; oy++ {
-			for ox := 0; ox < ow; ox++ {
-				m := float32(math.Inf(-1))
-				for ky := 0; ky < k; ky++ {
-					r := plane[(oy*k+ky)*s.W+ox*k:][:k]
-					for _, v := range r {
-						if v > m {
-							m = v
-						}
-					}
-				}
-				dst[oy*ow+ox] = m
-			}
-		}
-	}
-}
-
-// Softmax writes the normalised exponentials of in, shifted by the maximum
-// so that large logits do not overflow.
-func Softmax(out, in []float32) {
-	m := float32(math.Inf(-1))
-	for _, v := range in {
-		m = max(m, v)
-	}
-	var sum float64
-	for i, v := range in {
-		e := math.Exp(float64(v - m))
-		out[i] = float32(e)
-		sum += e
-	}
-	for i := range out[:len(in)] {
-		out[i] = float32(float64(out[i]) / sum)
 	}
 }

@@ -1,0 +1,122 @@
+package nn
+
+import (
+	"math"
+
+	"github.com/sliced-ai/sliced/engine/gemm"
+)
+
+// Im2Col lays the Size x Size patches of in out as the columns of col:
+// row (c*k+ky)*k+kx, column oy*ow+ox holds in[c][oy+ky][ox+kx].
+func Im2Col(col, in []float32, s Shape, k int) {
+	oh, ow := s.H-k+1, s.W-k+1
+	n := oh * ow
+	hw := s.H * s.W
+	if k == 1 {
+		copy(col[:s.C*n], in[:s.C*hw])
+		return
+	}
+	for c := 0; c < s.C; c++ {
+		plane := in[c*hw : (c+1)*hw]
+		for ky := 0; ky < k; ky++ {
+			for kx := 0; kx < k; kx++ {
+				row := col[((c*k+ky)*k+kx)*n:][:n]
+				src := plane[ky*s.W+kx:]
+				// One copy per output row. A copy of a short row beats a
+				// scalar loop: memmove moves it in a few vector loads.
+				for oy, d := 0, 0; oy < oh; oy, d = oy+1, d+ow {
+					copy(row[d:d+ow], src[oy*s.W:])
+				}
+			}
+		}
+	}
+}
+
+// Conv computes a valid, stride-1 convolution of in (shape s) into out as
+// im2col followed by one matrix multiply. col is scratch of at least
+// s.C*k*k*oh*ow values. A Runner does the same with weights packed once.
+func Conv(out, in []float32, s Shape, l Layer, col []float32) {
+	k := l.Size
+	oh, ow := s.H-k+1, s.W-k+1
+	n, kk := oh*ow, s.C*k*k
+	col = col[:kk*n]
+	Im2Col(col, in, s, k)
+	// The bias is written with each output tile, not in a pass of its own.
+	// Shapes were checked when the stack was built; an error is a bug.
+	if err := gemm.MulBias(l.Out, n, kk, l.W, kk, col, n, l.B, false, out, n); err != nil {
+		panic(err)
+	}
+}
+
+// Dense computes out = W*in + B.
+func Dense(out, in []float32, l Layer) {
+	copy(out, l.B)
+	gemm.Sgemm(false, false, l.Out, 1, len(in), 1, l.W, len(in), in, 1, 1, out, 1)
+}
+
+// ReLU writes max(0, x) for every x of in; NaN stays NaN. out may be in.
+// There is no branch per value: on a layer's output the sign is a coin
+// flip, and a branch would mispredict half the time.
+func ReLU(out, in []float32) {
+	out = out[:len(in)]
+	for i, v := range in {
+		out[i] = max(v, 0)
+	}
+}
+
+// MaxPool takes the maximum of every non-overlapping k x k window per
+// channel; a window holding NaN gives NaN, as Go's max does.
+func MaxPool(out, in []float32, s Shape, k int) {
+	oh, ow := s.H/k, s.W/k
+	hw := s.H * s.W
+	for c := 0; c < s.C; c++ {
+		plane := in[c*hw : (c+1)*hw]
+		dst := out[c*oh*ow : (c+1)*oh*ow]
+		if k == 2 {
+			pool2(dst, plane, s.W, oh, ow)
+			continue
+		}
+		for oy := 0; oy < oh; oy++ {
+			for ox := 0; ox < ow; ox++ {
+				m := plane[oy*k*s.W+ox*k]
+				for ky := 0; ky < k; ky++ {
+					for _, v := range plane[(oy*k+ky)*s.W+ox*k:][:k] {
+						m = max(m, v)
+					}
+				}
+				dst[oy*ow+ox] = m
+			}
+		}
+	}
+}
+
+// pool2 is the 2 x 2 window of both topologies: two input rows at a time,
+// the four values of each window combined without a branch.
+func pool2(dst, plane []float32, w, oh, ow int) {
+	for oy := 0; oy < oh; oy++ {
+		r0 := plane[2*oy*w:][:2*ow]
+		r1 := plane[(2*oy+1)*w:][:len(r0)]
+		d := dst[oy*ow : (oy+1)*ow]
+		for ox := range d {
+			d[ox] = max(max(r0[2*ox], r0[2*ox+1]), max(r1[2*ox], r1[2*ox+1]))
+		}
+	}
+}
+
+// Softmax writes the normalised exponentials of in, shifted by the maximum
+// so that large logits do not overflow.
+func Softmax(out, in []float32) {
+	m := float32(math.Inf(-1))
+	for _, v := range in {
+		m = max(m, v)
+	}
+	var sum float64
+	for i, v := range in {
+		e := math.Exp(float64(v - m))
+		out[i] = float32(e)
+		sum += e
+	}
+	for i := range out[:len(in)] {
+		out[i] = float32(float64(out[i]) / sum)
+	}
+}
