@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -125,19 +126,56 @@ func (s *Source) setDefaults(i int) {
 	}
 }
 
-// ParseSource reads a --source value: [NAME=]KIND:PATH.
+// ParseSource reads a --source value: [NAME=]KIND:PATH[,KEY=VALUE...] with
+// the keys loop, fps, watchdog, width and height. Loop defaults to true.
 func ParseSource(v string, i int) (Source, error) {
-	var s Source
-	if n, rest, ok := strings.Cut(v, "="); ok && !strings.ContainsAny(n, ":/") {
+	s := Source{Loop: true}
+	if n, rest, ok := strings.Cut(v, "="); ok && !strings.ContainsAny(n, ":/,") {
 		s.Name, v = n, rest
 	}
-	kind, path, ok := strings.Cut(v, ":")
+	kind, rest, ok := strings.Cut(v, ":")
 	if !ok {
-		return s, fmt.Errorf("--source %q: want KIND:PATH, e.g. dir:/srv/frames", v)
+		return s, fmt.Errorf("--source %q: want [NAME=]KIND:PATH[,KEY=VALUE...], e.g. dir:/srv/frames,fps=10", v)
 	}
-	s.Kind, s.Path, s.Loop = kind, path, true
+	s.Kind = kind
+	// Options follow the last comma whose tail looks like key=value, so
+	// a GStreamer pipeline with commas in it stays whole.
+	parts := strings.Split(rest, ",")
+	n := len(parts)
+	for n > 1 && optionKey(parts[n-1]) {
+		n--
+	}
+	s.Path = strings.Join(parts[:n], ",")
+	for _, kv := range parts[n:] {
+		key, val, _ := strings.Cut(kv, "=")
+		var err error
+		switch key {
+		case "loop":
+			s.Loop, err = strconv.ParseBool(val)
+		case "fps":
+			s.FPS, err = strconv.ParseFloat(val, 64)
+		case "watchdog":
+			s.Watchdog, err = time.ParseDuration(val)
+		case "width":
+			s.Width, err = strconv.Atoi(val)
+		case "height":
+			s.Height, err = strconv.Atoi(val)
+		}
+		if err != nil {
+			return s, fmt.Errorf("--source %q: %s: %v", v, key, err)
+		}
+	}
 	s.setDefaults(i)
 	return s, nil
+}
+
+func optionKey(kv string) bool {
+	key, val, ok := strings.Cut(kv, "=")
+	switch key {
+	case "loop", "fps", "watchdog", "width", "height":
+		return ok && !strings.ContainsAny(val, " !")
+	}
+	return false
 }
 
 var sourceName = regexp.MustCompile(`^[a-zA-Z0-9_.-]{1,64}$`)

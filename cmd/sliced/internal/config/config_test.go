@@ -77,3 +77,24 @@ func TestFlagsOverrideFile(t *testing.T) {
 		t.Errorf("backends = %+v", c.Backends)
 	}
 }
+
+func TestParseSourceOptions(t *testing.T) {
+	s, err := ParseSource("cam=device:/dev/video0,fps=15,watchdog=3s,width=640,height=480,loop=false", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Source{Name: "cam", Kind: "device", Path: "/dev/video0", FPS: 15, Watchdog: 3 * time.Second, Width: 640, Height: 480}
+	if s != want {
+		t.Fatalf("got %+v", s)
+	}
+	g, err := ParseSource("gstreamer:videotestsrc ! video/x-raw,width=320,height=240 ! appsink,watchdog=2s", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g.Path != "videotestsrc ! video/x-raw,width=320,height=240 ! appsink" || g.Watchdog != 2*time.Second || g.Name != "gstreamer1" {
+		t.Fatalf("got %+v", g)
+	}
+	if _, err := ParseSource("dir:/x,fps=fast", 0); err == nil || !strings.Contains(err.Error(), "fps") {
+		t.Fatalf("err = %v", err)
+	}
+}
