@@ -22,6 +22,8 @@
 // Source kinds: dir (an image folder), video (a file, GoCV), device (a V4L2
 // device path or index, GoCV), gstreamer (a pipeline string, GoCV) and
 // upload (frames POSTed to /v1/sources/{name}/frames). On the command line
-// --source KIND:PATH (repeatable, optionally NAME=KIND:PATH) replaces the
-// file's list.
+// --source [NAME=]KIND:PATH[,fps=N][,watchdog=D][,loop=BOOL][,width=W,height=H]
+// (repeatable) replaces the file's list, e.g.
+//
+//	sliced serve --source cam=device:/dev/video0,fps=30 --source demo=dir:/usr/share/sliced/demo
 package config
