@@ -217,6 +217,10 @@ func TestDaemonBadConfig(t *testing.T) {
 	if err == nil || !strings.Contains(string(out), "sources[0].kind") {
 		t.Fatalf("err %v, output %s", err, out)
 	}
+	out, err = exec.Command(bin, "serve", "--check", "--config", dir+"/c.yaml", "--source", "a=dir:/srv/frames").CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "configuration OK") {
+		t.Fatalf("--check: err %v, output %s", err, out)
+	}
 }
 
 // A camera configured in a build without GoCV: the daemon serves the API

@@ -65,6 +65,7 @@ func Serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("sliced serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	flags := config.NewFlags(fs)
+	check := fs.Bool("check", false, "validate the configuration and the engine, then exit")
 	if err := fs.Parse(args); err != nil {
 		return ErrUsage
 	}
@@ -75,6 +76,14 @@ func Serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	cfg, err := flags.LoadWithFlags()
 	if err != nil {
 		return err
+	}
+	if *check {
+		st, err := store.Open(storeSources(cfg))
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "configuration OK; engine %q (%s, %d classes) from %s\n", st.Engine().Name, st.Engine().Kind(), len(st.Engine().ClassNames()), st.From())
+		return nil
 	}
 	d := &daemon{flags: flags, stdout: stdout, level: new(slog.LevelVar), hub: liveview.New(), notify: sdnotify.FromEnv()}
 	d.log = newLogger(cfg.Log, d.level, stderr)
@@ -94,6 +103,7 @@ func (d *daemon) run(ctx context.Context, cfg config.Config) error {
 	if err != nil {
 		return err
 	}
+	d.store.Sweep()
 	d.engineChanged(d.store.Engine(), d.store.From())
 	d.store.OnChange = d.engineChanged
 	d.cfg = cfg

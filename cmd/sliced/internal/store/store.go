@@ -45,7 +45,6 @@ func Open(src Sources) (*Store, error) {
 		src.Save = engine.Save
 	}
 	s := &Store{src: src}
-	s.sweep()
 	e, from, err := s.load()
 	if err != nil {
 		return nil, err
@@ -89,8 +88,10 @@ func (s *Store) load() (*engine.Engine, string, error) {
 	return e, from, nil
 }
 
-// sweep removes temporary files that a crash during a save left behind.
-func (s *Store) sweep() {
+// Sweep removes temporary files that a crash during a save left behind.
+// Only the process that owns the state directory may call it: another
+// process's save in progress would lose its file.
+func (s *Store) Sweep() {
 	tmps, _ := filepath.Glob(filepath.Join(s.src.StateDir, "."+FileName+".tmp-*"))
 	for _, t := range tmps {
 		os.Remove(t)

@@ -153,8 +153,8 @@ func TestKillDuringEnrolment(t *testing.T) {
 		}
 		t.Logf("round %d: %d classes, %d prototypes", round, len(e.KNN.Classes), e.KNN.Len())
 	}
-	// Temporary files of killed writes are swept at the next Open.
-	openFixture(t, dir)
+	// Temporary files of killed writes are swept by the next owner.
+	openFixture(t, dir).Sweep()
 	if left, _ := filepath.Glob(filepath.Join(dir, ".*tmp*")); len(left) != 0 {
 		t.Fatalf("temporary files left after Open: %v", left)
 	}

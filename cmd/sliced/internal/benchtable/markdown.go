@@ -1,0 +1,88 @@
+package benchtable
+
+import (
+	"fmt"
+	"io"
+	"runtime"
+	"strings"
+	"time"
+)
+
+func (r *Result) row(name string) *Row {
+	for _, x := range r.Rows {
+		if x.Name == name {
+			return x
+		}
+	}
+	return nil
+}
+
+// ratio is a's median over b's, or 0 when either did not run.
+func (r *Result) ratio(a, b string) float64 {
+	x, y := r.row(a), r.row(b)
+	if x == nil || y == nil || x.P50 == 0 || y.P50 == 0 {
+		return 0
+	}
+	return float64(x.P50) / float64(y.P50)
+}
+
+func us(d time.Duration) string { return fmt.Sprintf("%.1f", float64(d.Nanoseconds())/1e3) }
+
+// Markdown writes the table, a line on the machine before it and the
+// issue's targets after it.
+func (r *Result) Markdown(w io.Writer) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Batch 1, one thread, %s/%s, GEMM kernel %s, measured one-core peak %.1f GFLOP/s; %s.\n\n",
+		runtime.GOOS, runtime.GOARCH, r.Kernel, r.Peak, r.ORT)
+	b.WriteString("| network | p50 us | min us | images/s | vs ORT, same network | GFLOP/s | % of peak |\n")
+	b.WriteString("|---|---:|---:|---:|---:|---:|---:|\n")
+	for _, x := range r.Rows {
+		if x.P50 == 0 {
+			why := "not run"
+			if x.Err != nil {
+				why = "missing: " + strings.ReplaceAll(x.Err.Error(), "|", "/")
+			}
+			fmt.Fprintf(&b, "| %s | %s | | | | | |\n", x.Name, why)
+			continue
+		}
+		gf := x.FLOPs / x.P50.Seconds() / 1e9
+		ratio := "-"
+		if x.Ref != "" {
+			if q := r.ratio(x.Name, x.Ref); q > 0 {
+				ratio = fmt.Sprintf("%.2fx", q)
+			} else {
+				ratio = "n/a (no ORT)"
+			}
+		}
+		pct := "-"
+		if r.Peak > 0 {
+			pct = fmt.Sprintf("%.0f %%", 100*gf/r.Peak)
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s | %.0f | %s | %.1f | %s |\n",
+			x.Name, us(x.P50), us(x.Min), 1/x.P50.Seconds(), ratio, gf, pct)
+	}
+	b.WriteString("\nTargets (p50, this run):\n")
+	if c := r.row(ConvA); c != nil && c.P50 > 0 && r.Peak > 0 {
+		p := 100 * c.FLOPs / c.P50.Seconds() / 1e9 / r.Peak
+		fmt.Fprintf(&b, "- conv stack A at >= 60 %% of peak: %.0f %% (%s)\n", p, verdict(p >= 60))
+	}
+	for _, t := range []struct {
+		a, b  string
+		limit float64
+	}{{SlicedA, ORTConvA, 1.0}, {SlicedA, ORTFullA, 0.5}} {
+		if q := r.ratio(t.a, t.b); q > 0 {
+			fmt.Fprintf(&b, "- %s <= %.1fx %s: %.2fx (%s)\n", t.a, t.limit, t.b, q, verdict(q <= t.limit))
+		} else {
+			fmt.Fprintf(&b, "- %s <= %.1fx %s: not measured (ONNX Runtime missing)\n", t.a, t.limit, t.b)
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func verdict(ok bool) string {
+	if ok {
+		return "met"
+	}
+	return "NOT met"
+}
