@@ -21,5 +21,7 @@
 //
 // The runtime is loaded once per process and stays loaded; every Model has
 // its own session. A Model is safe for concurrent use (calls are serialised)
-// and must be closed. Without cgo, New returns ErrNoCgo.
+// and must be closed. Without cgo, New returns ErrNoCgo. ErrNotFound (no
+// library) and ErrNoCgo mean "not here" rather than "broken": a caller falls
+// back to the sliced engine on those.
 package onnxrt

@@ -23,7 +23,10 @@
 //
 // Every OpenVINO failure becomes a *StatusError that names the C call, the
 // ov_status_e and the runtime's message. A device OpenVINO does not see is
-// refused before compiling, naming the devices it does see.
+// refused before compiling, naming the devices it does see. The errors that
+// mean "not here" rather than "broken" wrap ErrNotFound (no library),
+// ErrNoDevice (no such device) or are ErrNoCgo: a caller falls back to the
+// sliced engine on those.
 //
 // The library and one ov_core_t are loaded once per process and stay
 // loaded. A Model is safe for concurrent use (calls are serialised) and must

@@ -20,7 +20,7 @@ func Example() {
 	}
 	m, err := openvino.New(data, openvino.Options{Device: "MYRIAD"})
 	if err != nil {
-		log.Print(err) // e.g. "device MYRIAD not available (OpenVINO ... sees: CPU)"
+		log.Print(err) // e.g. "openvino: device not available: MYRIAD (OpenVINO ... sees: CPU)"
 		return
 	}
 	defer m.Close()

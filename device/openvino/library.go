@@ -16,6 +16,10 @@ const EnvLibrary = "OPENVINO_LIB"
 // ErrNotFound is wrapped by the error New returns when no library file exists.
 var ErrNotFound = errors.New("openvino: libopenvino_c not found")
 
+// ErrNoDevice is wrapped by the error New returns when OpenVINO does not see
+// the device asked for (an NCS2 not plugged in, no GPU driver).
+var ErrNoDevice = errors.New("openvino: device not available")
+
 // ErrNoCgo is returned by New in a build without cgo.
 var ErrNoCgo = errors.New("openvino: built without cgo; the OpenVINO shim needs a cgo build")
 

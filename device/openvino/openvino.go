@@ -162,8 +162,8 @@ func present(device string) error {
 	if device == "MYRIAD" {
 		hint = "; the NCS2 needs OpenVINO 2022.3.x and the stick plugged in"
 	}
-	return fmt.Errorf("openvino: device %s not available (OpenVINO %s sees: %s)%s",
-		device, version, strings.Join(avail, ", "), hint)
+	return fmt.Errorf("%w: %s (OpenVINO %s sees: %s)%s",
+		ErrNoDevice, device, version, strings.Join(avail, ", "), hint)
 }
 
 func tempModel(onnx []byte) (string, error) {

@@ -177,7 +177,7 @@ func TestDevices(t *testing.T) {
 			continue
 		}
 		_, err := New(data, Options{Library: lib, Device: dev})
-		if err == nil || !strings.Contains(err.Error(), "not available") || !strings.Contains(err.Error(), "CPU") {
+		if !errors.Is(err, ErrNoDevice) || !strings.Contains(err.Error(), dev) || !strings.Contains(err.Error(), "CPU") {
 			t.Errorf("absent %s: %v, want an error naming the devices present", dev, err)
 		} else {
 			t.Logf("absent %s: %v", dev, err)
