@@ -15,6 +15,7 @@ type Row struct {
 	Time      time.Time `json:"time"`
 	Source    string    `json:"source"`
 	Seq       uint64    `json:"seq"`
+	File      string    `json:"file,omitempty"`
 	Class     string    `json:"class,omitempty"`
 	Score     float32   `json:"score"`
 	Backend   string    `json:"backend"`
@@ -47,7 +48,7 @@ func New() *Hub {
 
 // Publish records a result; it is the pipelines' sink and does no drawing.
 func (h *Hub) Publish(r pipeline.Result) {
-	row := Row{Time: r.Frame.Time, Source: r.Source, Seq: r.Frame.Seq, Class: r.Answer.Class, Score: r.Answer.Score,
+	row := Row{Time: r.Frame.Time, Source: r.Source, Seq: r.Frame.Seq, File: r.Frame.Name, Class: r.Answer.Class, Score: r.Answer.Score,
 		Backend: r.Answer.Backend.Name, LatencyMS: float64(r.Total) / 1e6}
 	if r.Err != nil {
 		row.Error, row.Class = r.Err.Error(), ""

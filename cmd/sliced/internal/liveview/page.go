@@ -27,7 +27,7 @@ async function poll(){
     const tb=document.getElementById('rows');tb.textContent='';
     for(const r of rows){
       const tr=tb.insertRow();
-      const cells=[new Date(r.time).toLocaleTimeString(),r.source,r.seq,r.error?r.error:r.class,r.score.toFixed(2),r.backend,r.latency_ms.toFixed(2)+' ms'];
+      const cells=[new Date(r.time).toLocaleTimeString(),r.source,r.seq+(r.file?' '+r.file:''),r.error?r.error:r.class,r.score.toFixed(2),r.backend,r.latency_ms.toFixed(2)+' ms'];
       for(const c of cells){tr.insertCell().textContent=c}
       if(r.error)tr.className='err';
     }

@@ -28,7 +28,7 @@ type Dir struct {
 	next  time.Time
 }
 
-var imageExt = []string{".png", ".jpg", ".jpeg", ".gif"}
+var imageExt = []string{".png", ".jpg", ".jpeg", ".pgm"}
 
 // Open implements Source.
 func (d *Dir) Open(context.Context) error {
@@ -51,7 +51,7 @@ func (d *Dir) list() error {
 		}
 	}
 	if len(d.files) == 0 {
-		return fmt.Errorf("dir %s: no .png, .jpg or .gif images", d.Path)
+		return fmt.Errorf("dir %s: no .png, .jpg or .pgm images", d.Path)
 	}
 	return nil
 }
@@ -89,7 +89,7 @@ func (d *Dir) Next(ctx context.Context) (Frame, error) {
 	if err != nil {
 		return Frame{}, &FrameError{Err: fmt.Errorf("%s: %w", path, err)}
 	}
-	return Frame{Image: m, Time: time.Now()}, nil
+	return Frame{Image: m, Time: time.Now(), Name: filepath.Base(path)}, nil
 }
 
 // Close implements Source.

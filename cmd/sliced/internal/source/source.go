@@ -11,6 +11,7 @@ type Frame struct {
 	Image image.Image
 	Time  time.Time // when it was captured
 	Seq   uint64    // per-source sequence number, set by Runner
+	Name  string    // the file a folder source read, for logs and the live view
 	// Capture is the work of getting the frame (read, decode, convert),
 	// when the source can tell it apart from waiting for the frame; 0
 	// makes the Runner report the whole time spent in Next.
