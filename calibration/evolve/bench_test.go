@@ -58,10 +58,10 @@ func BenchmarkFitness(b *testing.B) {
 			w := append([]float32(nil), l.W[f0*st.fanIn:(f0+1)*st.fanIn]...)
 			bias := []float32{l.B[f0]}
 			d := st.dOut()
-			rest := append([]float32(nil), r.fit.D...)
-			old := r.fit.D
-			r.fit.blockDist(r.deltas[0], r.chans[f0:f0+1], d, &r.bufs[0])
-			sub(rest, r.deltas[0])
+			rest := r.fit.all.clone()
+			delta := r.deltas[0].view(r.fit.nq, r.fit.np)
+			r.fit.block(delta, r.chans[f0:f0+1], d, &r.bufs[0])
+			rest.sub(delta)
 			name := func(mode string) string { return fmt.Sprintf("conv%d/%s", stageIdx+1, mode) }
 			if workers == 1 {
 				b.Run(name("naive"), func(b *testing.B) {
@@ -78,8 +78,8 @@ func BenchmarkFitness(b *testing.B) {
 							f, _ := run.Forward(r.images[i*in : (i+1)*in])
 							copy(feats[i*dim:], f)
 						}
-						r.fit.blockDist(r.deltas[0], [][]float32{feats}, dim, &r.bufs[0])
-						r.fit.knnScore(r.deltas[0], nil, 9, 10)
+						r.fit.block(delta, [][]float32{feats}, dim, &r.bufs[0])
+						r.fit.knnScore(delta, nil, 9, 10)
 					}
 				})
 				b.Run(name("channel"), func(b *testing.B) {
@@ -87,16 +87,16 @@ func BenchmarkFitness(b *testing.B) {
 					for range b.N {
 						st.filterOutputs(ch, w, bias, 1, r.inputs, r.nFit, 1)
 						all := append(append(append([][]float32{}, r.chans[:f0]...), ch[0]), r.chans[f0+1:]...)
-						r.fit.blockDist(r.deltas[0], all, d, &r.bufs[0])
-						r.fit.knnScore(r.deltas[0], nil, 9, 10)
+						r.fit.block(delta, all, d, &r.bufs[0])
+						r.fit.knnScore(delta, nil, 9, 10)
 					}
 				})
 				b.Run(name("incremental"), func(b *testing.B) {
 					ch := [][]float32{make([]float32, r.n*d)}
 					for range b.N {
 						st.filterOutputs(ch, w, bias, 1, r.inputs, r.nFit, 1)
-						r.fit.blockDist(r.deltas[0], ch, d, &r.bufs[0])
-						r.fit.knnScore(rest, r.deltas[0], 9, 10)
+						r.fit.block(delta, ch, d, &r.bufs[0])
+						r.fit.knnScore(rest, &delta, 9, 10)
 					}
 				})
 			}
@@ -121,7 +121,6 @@ func BenchmarkFitness(b *testing.B) {
 				}
 				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*lambda)/1e6, "ms/candidate")
 			})
-			r.fit.D = old
 		}
 	}
 }

@@ -3,8 +3,10 @@ package evolve
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
+	"github.com/sliced-ai/sliced/engine/knn"
 	"github.com/sliced-ai/sliced/engine/nn"
 	"github.com/sliced-ai/sliced/models"
 )
@@ -75,41 +77,86 @@ func TestFilterOutputsMatchRunner(t *testing.T) {
 	}
 }
 
-// blockDist against the plain definition, on small hand-made channels.
-func TestBlockDist(t *testing.T) {
+// block against the plain definition, on small hand-made channels.
+func TestBlockStats(t *testing.T) {
 	// 3 images (2 prototypes, 1 query), 2 channels of 2 values each.
 	chans := [][]float32{
 		{0, 0, 1, 0, 3, 4},
 		{1, 1, 0, 2, 0, 0},
 	}
-	pr := pairs{qOff: 2, nq: 1, np: 2}
-	got := make([]float32, 2)
-	pr.blockDist(got, chans, 2, &distBuf{})
+	pr := pairs{qOff: 2, nq: 1, np: 2, metric: knn.L2}
+	got := newStats(1, 2)
+	pr.block(got, chans, 2, &distBuf{})
 	// query = (3,4 | 0,0); proto0 = (0,0 | 1,1): 9+16+1+1 = 27;
 	// proto1 = (1,0 | 0,2): 4+16+0+4 = 24.
-	want := []float32{27, 24}
-	for i := range want {
-		if got[i] != want[i] {
-			t.Errorf("distance to prototype %d = %g, want %g", i, got[i], want[i])
+	if !slices.Equal(got.M, []float32{27, 24}) || !slices.Equal(got.QN, []float32{25}) || !slices.Equal(got.PN, []float32{2, 5}) {
+		t.Errorf("L2 stats %+v, want distances [27 24], norms [25] and [2 5]", got)
+	}
+	pr.block(got, chans[:1], 2, &distBuf{})
+	if !slices.Equal(got.M, []float32{25, 20}) {
+		t.Errorf("channel 0 alone: %v, want [25 20]", got.M)
+	}
+	pr.metric = knn.Cosine
+	pr.block(got, chans, 2, &distBuf{})
+	if !slices.Equal(got.M, []float32{0, 3}) {
+		t.Errorf("dot products %v, want [0 3]", got.M)
+	}
+}
+
+// The incremental k-NN must decide exactly as engine/knn does on the
+// same features, for both metrics.
+func TestKNNScoreMatchesSearcher(t *testing.T) {
+	const np, nq, d, nch, classes = 60, 40, 3, 4, 3
+	r := rand.New(rand.NewPCG(5, 5))
+	chans := make([][]float32, nch)
+	for c := range chans {
+		chans[c] = make([]float32, (np+nq)*d)
+		for i := range chans[c] {
+			chans[c][i] = float32(r.NormFloat64())
 		}
 	}
-	pr.blockDist(got, chans[:1], 2, &distBuf{})
-	if got[0] != 25 || got[1] != 20 {
-		t.Errorf("channel 0 alone: %v, want [25 20]", got)
+	labels := make([]int, np+nq)
+	for i := range labels {
+		labels[i] = r.IntN(classes)
+	}
+	feats := toCHW(chans, np+nq, d)
+	dim := nch * d
+	for _, m := range []knn.Metric{knn.L2, knn.Cosine} {
+		set := &knn.Set{K: 5, Metric: m, Dim: dim, Vectors: feats[:np*dim], Labels: labels[:np], Classes: []string{"a", "b", "c"}}
+		search := knn.NewSearcher(set)
+		correct := 0
+		for i := np; i < np+nq; i++ {
+			res, err := search.Classify(feats[i*dim : (i+1)*dim])
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Label == labels[i] {
+				correct++
+			}
+		}
+		pr := pairs{qOff: np, nq: nq, np: np, qLabels: labels[np:], pLabels: labels[:np], metric: m}
+		// The rest from channels 0-1, the delta from channels 2-3.
+		rest, delta := newStats(nq, np), newStats(nq, np)
+		pr.block(rest, chans[:2], d, &distBuf{})
+		pr.block(delta, chans[2:], d, &distBuf{})
+		acc, _ := pr.knnScore(rest, &delta, 5, classes)
+		if want := float64(correct) / nq; math.Abs(acc-want) > 1e-12 {
+			t.Errorf("%v: incremental accuracy %g, engine/knn %g", m, acc, want)
+		}
 	}
 }
 
 func TestKNNScoreVotes(t *testing.T) {
 	// One query, five prototypes, k = 3: labels of the three nearest are
 	// 1, 1, 0, so the vote is 1 with a share of 2/3 for the true label 1.
-	pr := pairs{nq: 1, np: 5, qLabels: []int{1}, pLabels: []int{0, 1, 1, 0, 2}}
-	base := []float32{3, 1, 2, 9, 8}
+	pr := pairs{nq: 1, np: 5, qLabels: []int{1}, pLabels: []int{0, 1, 1, 0, 2}, metric: knn.L2}
+	base := stats{M: []float32{3, 1, 2, 9, 8}}
 	acc, share := pr.knnScore(base, nil, 3, 3)
 	if acc != 1 || math.Abs(share-2.0/3) > 1e-12 {
 		t.Errorf("acc %g share %g, want 1 and 2/3", acc, share)
 	}
 	// A delta that pushes both label-1 prototypes away flips the vote.
-	acc, share = pr.knnScore(base, []float32{0, 10, 10, 0, 0}, 3, 3)
+	acc, share = pr.knnScore(base, &stats{M: []float32{0, 10, 10, 0, 0}}, 3, 3)
 	if acc != 0 || share != 0 {
 		t.Errorf("with delta: acc %g share %g, want 0 and 0", acc, share)
 	}

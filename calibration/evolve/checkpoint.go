@@ -21,6 +21,7 @@ const checkpointVersion = 1
 type checkpoint struct {
 	Version      int
 	Method, Init string
+	Metric       string
 	Block, K     int
 	Seed         uint64
 	Generations  int
@@ -36,7 +37,7 @@ type checkpoint struct {
 func (r *runner) checkpoint(filter int, opt optimize.Optimizer) error {
 	r.sinceCheckpoint = 0
 	c := checkpoint{
-		Version: checkpointVersion, Method: r.cfg.Method, Init: r.cfg.Init, Block: r.cfg.Block, K: r.cfg.K,
+		Version: checkpointVersion, Method: r.cfg.Method, Init: r.cfg.Init, Metric: r.cfg.Metric, Block: r.cfg.Block, K: r.cfg.K,
 		Seed: r.cfg.Seed, Generations: r.cfg.Generations, Stage: r.cur, Filter: filter,
 		ValAcc: r.res.ValAcc, DoneGens: r.doneGens, Elapsed: r.prevElapsed + time.Since(r.start),
 	}
@@ -107,6 +108,9 @@ func loadCheckpoint(path string) (*checkpoint, error) {
 // apply checks that the checkpoint belongs to this run and loads its
 // kernels into s.
 func (c *checkpoint) apply(s *nn.Stack, stages []stage, cfg *Config) error {
+	if c.Metric != cfg.Metric {
+		return fmt.Errorf("evolve: resume: checkpoint is for the %s metric, this run asks for %s", c.Metric, cfg.Metric)
+	}
 	if c.Method != cfg.Method || c.Init != cfg.Init || c.Block != cfg.Block || c.K != cfg.K || c.Seed != cfg.Seed || c.Generations != cfg.Generations {
 		return fmt.Errorf("evolve: resume: checkpoint is for method %s, init %s, block %d, k %d, seed %d, %d generations; this run asks for %s, %s, %d, %d, %d, %d",
 			c.Method, c.Init, c.Block, c.K, c.Seed, c.Generations, cfg.Method, cfg.Init, cfg.Block, cfg.K, cfg.Seed, cfg.Generations)

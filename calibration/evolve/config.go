@@ -33,6 +33,10 @@ type Config struct {
 	Sigma float64
 	// K is the k of the k-NN fitness (0 gives the paper's 9).
 	K int
+	// Metric is the k-NN distance, "l2" (the default) or "cosine"; the
+	// engine built from the kernels should use the same.
+	Metric string
+	metric knn.Metric
 	// Share weighs the mean share of correct neighbour votes into the
 	// fitness, fitness = accuracy + Share*share: accuracy on a thousand
 	// queries moves in steps of 0.1 %, the vote share gives the search a
@@ -88,6 +92,14 @@ func (c *Config) defaults() error {
 	default:
 		return fmt.Errorf("evolve: unknown CMA model %q (want auto, full or sep)", c.CMA)
 	}
+	if c.Metric == "" {
+		c.Metric = "l2"
+	}
+	m, err := knn.ParseMetric(c.Metric)
+	if err != nil {
+		return fmt.Errorf("evolve: %w", err)
+	}
+	c.metric = m
 	if c.Block == 0 {
 		c.Block = 1
 	}

@@ -4,34 +4,69 @@ import (
 	"math"
 
 	"github.com/sliced-ai/sliced/engine/gemm"
+	"github.com/sliced-ai/sliced/engine/knn"
 )
 
-// pairs is one query set against the prototypes: the squared L2 distance
-// of every query to every prototype over all current feature channels.
-// Images are indexed in one combined list (prototypes first), so a channel
-// array chans[c][i*d:] serves every set.
+// pairs is one query set against the prototypes. Images are indexed in
+// one combined list (prototypes first), so a channel array chans[c][i*d:]
+// serves every set.
 type pairs struct {
 	qOff, nq int   // queries are images qOff .. qOff+nq-1
 	np       int   // prototypes are images 0 .. np-1
 	qLabels  []int // nq
 	pLabels  []int // np
-	D        []float32
+	metric   knn.Metric
+	all      stats // over every current channel
 }
 
-// distBuf is one worker's scratch for blockDist.
+// stats is what the k-NN needs to know about a set of channels, and all of
+// it adds up over channels: M holds the squared L2 distances (L2) or the
+// dot products (cosine) of every query (row) with every prototype; QN and
+// PN the squared norms of queries and prototypes.
+type stats struct {
+	M, QN, PN []float32
+}
+
+func newStats(nq, np int) stats {
+	return stats{M: make([]float32, nq*np), QN: make([]float32, nq), PN: make([]float32, np)}
+}
+
+func (s stats) clone() stats {
+	return stats{M: append([]float32(nil), s.M...), QN: append([]float32(nil), s.QN...), PN: append([]float32(nil), s.PN...)}
+}
+
+// view is s cut to nq queries and np prototypes (a worker's buffers serve
+// both the fitness and the validation queries).
+func (s stats) view(nq, np int) stats {
+	return stats{M: s.M[:nq*np], QN: s.QN[:nq], PN: s.PN[:np]}
+}
+
+// sub subtracts o from s in place.
+func (s stats) sub(o stats) {
+	subf(s.M, o.M)
+	subf(s.QN, o.QN)
+	subf(s.PN, o.PN)
+}
+
+// add adds o to s in place.
+func (s stats) add(o stats) {
+	addf(s.M, o.M)
+	addf(s.QN, o.QN)
+	addf(s.PN, o.PN)
+}
+
+// distBuf is one worker's scratch for block.
 type distBuf struct {
-	q, p, qn, pn []float32
+	q, p []float32
 }
 
-// blockDist writes into dst (nq x np) the squared distances over the
-// channels in chans only: |q|^2 + |p|^2 - 2 q.p, with the dot products as
-// one matrix multiply.
-func (pr *pairs) blockDist(dst []float32, chans [][]float32, d int, b *distBuf) {
+// block writes into dst the stats over the channels in chans only. The dot
+// products are one matrix multiply; L2 distances follow as
+// |q|^2 + |p|^2 - 2 q.p.
+func (pr *pairs) block(dst stats, chans [][]float32, d int, b *distBuf) {
 	L := len(chans) * d
 	b.q = grow(b.q, pr.nq*L)
 	b.p = grow(b.p, pr.np*L)
-	b.qn = grow(b.qn, pr.nq)
-	b.pn = grow(b.pn, pr.np)
 	gather := func(m, norms []float32, off, n int) {
 		for i := 0; i < n; i++ {
 			row := m[i*L : (i+1)*L]
@@ -45,14 +80,18 @@ func (pr *pairs) blockDist(dst []float32, chans [][]float32, d int, b *distBuf) 
 			norms[i] = s
 		}
 	}
-	gather(b.q, b.qn, pr.qOff, pr.nq)
-	gather(b.p, b.pn, 0, pr.np)
-	gemm.Sgemm(false, true, pr.nq, pr.np, L, -2, b.q, L, b.p, L, 0, dst, pr.np)
+	gather(b.q, dst.QN, pr.qOff, pr.nq)
+	gather(b.p, dst.PN, 0, pr.np)
+	if pr.metric == knn.Cosine {
+		gemm.Sgemm(false, true, pr.nq, pr.np, L, 1, b.q, L, b.p, L, 0, dst.M, pr.np)
+		return
+	}
+	gemm.Sgemm(false, true, pr.nq, pr.np, L, -2, b.q, L, b.p, L, 0, dst.M, pr.np)
 	for i := 0; i < pr.nq; i++ {
-		row := dst[i*pr.np : (i+1)*pr.np]
-		qn := b.qn[i]
+		row := dst.M[i*pr.np : (i+1)*pr.np]
+		qn := dst.QN[i]
 		for j, v := range row {
-			v += qn + b.pn[j]
+			v += qn + dst.PN[j]
 			if v < 0 { // rounding; true squared distances are never negative
 				v = 0
 			}
@@ -62,11 +101,11 @@ func (pr *pairs) blockDist(dst []float32, chans [][]float32, d int, b *distBuf) 
 }
 
 // knnScore classifies every query by the k nearest prototypes under the
-// distances base + delta (delta may be nil) and returns the accuracy and
-// the mean share of the k votes that went to the true class. A tie in
-// votes goes to the class whose tied voters are nearer in total, as in
+// stats base + delta (delta may be nil) and returns the accuracy and the
+// mean share of the k votes that went to the true class. Distances and
+// the tie rule (more votes, then the smaller summed distance) are those of
 // engine/knn.
-func (pr *pairs) knnScore(base, delta []float32, k, classes int) (acc, share float64) {
+func (pr *pairs) knnScore(base stats, delta *stats, k, classes int) (acc, share float64) {
 	k = min(k, pr.np)
 	type nb struct {
 		d     float32
@@ -75,17 +114,43 @@ func (pr *pairs) knnScore(base, delta []float32, k, classes int) (acc, share flo
 	near := make([]nb, 0, k)
 	votes := make([]int, classes)
 	sums := make([]float64, classes)
+	cosine := pr.metric == knn.Cosine
+	var pn []float32
+	if cosine {
+		pn = append([]float32(nil), base.PN...)
+		if delta != nil {
+			addf(pn, delta.PN)
+		}
+		for j, v := range pn {
+			pn[j] = float32(math.Sqrt(float64(max(v, 0))))
+		}
+	}
 	correct, shares := 0, 0
 	for i := 0; i < pr.nq; i++ {
 		near = near[:0]
-		row := base[i*pr.np : (i+1)*pr.np]
+		row := base.M[i*pr.np : (i+1)*pr.np]
 		var drow []float32
 		if delta != nil {
-			drow = delta[i*pr.np : (i+1)*pr.np]
+			drow = delta.M[i*pr.np : (i+1)*pr.np]
+		}
+		var qn float32
+		if cosine {
+			q := base.QN[i]
+			if delta != nil {
+				q += delta.QN[i]
+			}
+			qn = float32(math.Sqrt(float64(max(q, 0))))
 		}
 		for j, v := range row {
 			if drow != nil {
 				v += drow[j]
+			}
+			if cosine {
+				if den := qn * pn[j]; den > 0 {
+					v = 1 - v/den
+				} else {
+					v = 1
+				}
 			}
 			if len(near) == k && v >= near[k-1].d {
 				continue
@@ -104,7 +169,11 @@ func (pr *pairs) knnScore(base, delta []float32, k, classes int) (acc, share flo
 		clear(sums)
 		for _, n := range near {
 			votes[n.label]++
-			sums[n.label] += math.Sqrt(float64(max(n.d, 0)))
+			if cosine {
+				sums[n.label] += float64(n.d)
+			} else {
+				sums[n.label] += math.Sqrt(float64(max(n.d, 0)))
+			}
 		}
 		best := near[0].label
 		for c, v := range votes {
@@ -121,15 +190,13 @@ func (pr *pairs) knnScore(base, delta []float32, k, classes int) (acc, share flo
 	return float64(correct) / float64(pr.nq), float64(shares) / float64(pr.nq*k)
 }
 
-// sub subtracts b from a in place (a -= b).
-func sub(a, b []float32) {
+func subf(a, b []float32) {
 	for i, v := range b {
 		a[i] -= v
 	}
 }
 
-// add adds b to a in place.
-func add(a, b []float32) {
+func addf(a, b []float32) {
 	for i, v := range b {
 		a[i] += v
 	}

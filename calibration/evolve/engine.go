@@ -58,12 +58,12 @@ func Features(s *nn.Stack, set *dataset.Set) ([]float32, int, error) {
 // NewEngine builds a sliced engine from a tuned conv stack: every image of
 // protos becomes a prototype (condense them with calibration/prototypes to
 // fit a byte budget).
-func NewEngine(name, topology string, s *nn.Stack, protos *dataset.Set, k int) (*engine.Engine, error) {
+func NewEngine(name, topology string, s *nn.Stack, protos *dataset.Set, k int, metric knn.Metric) (*engine.Engine, error) {
 	feats, dim, err := Features(s, protos)
 	if err != nil {
 		return nil, err
 	}
-	set := &knn.Set{K: k, Metric: knn.L2, Dim: dim, Vectors: feats, Labels: slices.Clone(protos.Labels),
+	set := &knn.Set{K: k, Metric: metric, Dim: dim, Vectors: feats, Labels: slices.Clone(protos.Labels),
 		Classes: slices.Clone(protos.Classes)}
 	set.Prepare()
 	e := &engine.Engine{Name: name, Topology: topology, Stack: cloneStack(s), KNN: set,

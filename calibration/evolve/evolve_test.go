@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -11,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/sliced-ai/sliced/calibration/dataset"
+	"github.com/sliced-ai/sliced/engine/knn"
 	"github.com/sliced-ai/sliced/engine/nn"
 	"github.com/sliced-ai/sliced/models"
 )
@@ -66,7 +68,7 @@ func TestSmokeTopologyB(t *testing.T) {
 		if len(res.ValAcc) != 2 || res.ValAcc[0] < 0.6 || res.ValAcc[1] < 0.6 {
 			t.Errorf("%s: validation accuracy per stage %v, want both well above chance", method, res.ValAcc)
 		}
-		e, err := NewEngine("smoke", "B", &s, train, 9)
+		e, err := NewEngine("smoke", "B", &s, train, 9, knn.L2)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -89,28 +91,35 @@ func TestIncrementalDistancesStayExact(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := tinyStack()
-	cfg := Config{Generations: 3, Block: 3, Seed: 3, Workers: 2}
-	if err := cfg.defaults(); err != nil {
-		t.Fatal(err)
-	}
-	stages, _ := stagesOf(&s)
-	r := newRunner(&s, stages, data, cfg)
-	r.enterStage(0)
-	for f := 0; f < 4; f += 3 {
-		if err := r.runBlock(context.Background(), f, nil); err != nil {
+	for _, metric := range []string{"l2", "cosine"} {
+		s := tinyStack()
+		cfg := Config{Generations: 3, Block: 3, Seed: 3, Workers: 2, Metric: metric}
+		if err := cfg.defaults(); err != nil {
 			t.Fatal(err)
 		}
-	}
-	incremental := slices.Clone(r.fit.D)
-	r.enterStage(0) // recomputes features and distances from the kernels
-	for i, want := range r.fit.D {
-		if d := incremental[i] - want; d > 1e-3*(1+want) || d < -1e-3*(1+want) {
-			t.Fatalf("distance %d: incremental %g, recomputed %g", i, incremental[i], want)
+		stages, _ := stagesOf(&s)
+		r := newRunner(&s, stages, data, cfg)
+		r.enterStage(0)
+		for f := 0; f < 4; f += 3 {
+			if err := r.runBlock(context.Background(), f, nil); err != nil {
+				t.Fatal(err)
+			}
 		}
-	}
-	if r.res.Accepted+r.res.Rejected != 2 {
-		t.Errorf("%d blocks decided, want 2", r.res.Accepted+r.res.Rejected)
+		if r.res.Accepted == 0 {
+			t.Fatalf("%s: no block was kept; nothing to compare", metric)
+		}
+		inc := r.fit.all.clone()
+		r.enterStage(0) // recomputes features and stats from the kernels
+		for name, pair := range map[string][2][]float32{"M": {inc.M, r.fit.all.M}, "QN": {inc.QN, r.fit.all.QN}, "PN": {inc.PN, r.fit.all.PN}} {
+			for i, want := range pair[1] {
+				if d := math.Abs(float64(pair[0][i] - want)); d > 1e-3*(1+math.Abs(float64(want))) {
+					t.Fatalf("%s: %s[%d]: incremental %g, recomputed %g", metric, name, i, pair[0][i], want)
+				}
+			}
+		}
+		if r.res.Accepted+r.res.Rejected != 2 {
+			t.Errorf("%s: %d blocks decided, want 2", metric, r.res.Accepted+r.res.Rejected)
+		}
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 
 	"github.com/sliced-ai/sliced/calibration/dataset"
 	"github.com/sliced-ai/sliced/calibration/evolve"
+	"github.com/sliced-ai/sliced/engine/knn"
 	"github.com/sliced-ai/sliced/engine/nn"
 )
 
@@ -52,7 +53,7 @@ func Example() {
 	if err != nil {
 		panic(err)
 	}
-	e, err := evolve.NewEngine("bars", "tiny", &stack, bars(300, 1), 9)
+	e, err := evolve.NewEngine("bars", "tiny", &stack, bars(300, 1), 9, knn.L2)
 	if err != nil {
 		panic(err)
 	}

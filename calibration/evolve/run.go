@@ -41,7 +41,7 @@ type runner struct {
 	val    pairs
 	valAcc float64
 
-	deltas [][]float32 // per worker, nq x np
+	deltas []stats // per worker, sized for the larger query set
 	bufs   []distBuf
 
 	res             Result
@@ -128,11 +128,11 @@ func newRunner(s *nn.Stack, stages []stage, data Data, cfg Config) *runner {
 	r.images, r.labels, r.classes = data.combined()
 	np, nq, nv := data.Protos.Len(), data.Queries.Len(), data.Val.Len()
 	r.n, r.nFit = np+nq+nv, np+nq
-	r.fit = pairs{qOff: np, nq: nq, np: np, qLabels: r.labels[np : np+nq], pLabels: r.labels[:np]}
-	r.val = pairs{qOff: np + nq, nq: nv, np: np, qLabels: r.labels[np+nq:], pLabels: r.labels[:np]}
-	r.deltas = make([][]float32, cfg.Workers)
+	r.fit = pairs{qOff: np, nq: nq, np: np, qLabels: r.labels[np : np+nq], pLabels: r.labels[:np], metric: cfg.metric}
+	r.val = pairs{qOff: np + nq, nq: nv, np: np, qLabels: r.labels[np+nq:], pLabels: r.labels[:np], metric: cfg.metric}
+	r.deltas = make([]stats, cfg.Workers)
 	for i := range r.deltas {
-		r.deltas[i] = make([]float32, max(nq, nv)*np)
+		r.deltas[i] = newStats(max(nq, nv), np)
 	}
 	r.bufs = make([]distBuf, cfg.Workers)
 	return r
@@ -160,10 +160,10 @@ func (r *runner) enterStage(si int) {
 	}
 	st.filterOutputs(r.chans, l.W, l.B, st.filters, r.inputs, r.n, r.cfg.Workers)
 	for _, p := range []*pairs{&r.fit, &r.val} {
-		p.D = make([]float32, p.nq*p.np)
-		p.blockDist(p.D, r.chans, st.dOut(), &r.bufs[0])
+		p.all = newStats(p.nq, p.np)
+		p.block(p.all, r.chans, st.dOut(), &r.bufs[0])
 	}
-	r.valAcc, _ = r.val.knnScore(r.val.D, nil, r.cfg.K, r.classes)
+	r.valAcc, _ = r.val.knnScore(r.val.all, nil, r.cfg.K, r.classes)
 }
 
 // newOptimizer starts (or restores) the search for filters f0.. of the
@@ -224,7 +224,7 @@ func pack(xs [][]float64, nb, fanIn int) (w, b []float32) {
 
 // score evaluates candidates in parallel: their block distances added to
 // rest, then the k-NN vote.
-func (r *runner) score(outs [][]float32, nb int, rest []float32, d int) (acc, fitness []float64) {
+func (r *runner) score(outs [][]float32, nb int, rest stats, d int) (acc, fitness []float64) {
 	m := len(outs) / nb
 	acc = make([]float64, m)
 	fitness = make([]float64, m)
@@ -238,10 +238,10 @@ func (r *runner) score(outs [][]float32, nb int, rest []float32, d int) (acc, fi
 		wg.Add(1)
 		go func(w int) {
 			defer wg.Done()
-			delta := r.deltas[w][:r.fit.nq*r.fit.np]
+			delta := r.deltas[w].view(r.fit.nq, r.fit.np)
 			for c := range next {
-				r.fit.blockDist(delta, outs[c*nb:(c+1)*nb], d, &r.bufs[w])
-				a, share := r.fit.knnScore(rest, delta, r.cfg.K, r.classes)
+				r.fit.block(delta, outs[c*nb:(c+1)*nb], d, &r.bufs[w])
+				a, share := r.fit.knnScore(rest, &delta, r.cfg.K, r.classes)
 				acc[c], fitness[c] = a, -(a + r.cfg.Share*share)
 			}
 		}(w)
@@ -264,14 +264,14 @@ func (r *runner) runBlock(ctx context.Context, f0 int, state []byte) error {
 		return fmt.Errorf("evolve: checkpointed optimiser has %d parameters, the block needs %d", opt.Dim(), nb*(st.fanIn+1))
 	}
 	old := r.chans[f0 : f0+nb]
-	restFit := slices.Clone(r.fit.D)
-	restVal := slices.Clone(r.val.D)
-	tmp := r.deltas[0][:r.fit.nq*r.fit.np]
-	r.fit.blockDist(tmp, old, d, &r.bufs[0])
-	sub(restFit, tmp)
-	tmp = r.deltas[0][:r.val.nq*r.val.np]
-	r.val.blockDist(tmp, old, d, &r.bufs[0])
-	sub(restVal, tmp)
+	restFit := r.fit.all.clone()
+	restVal := r.val.all.clone()
+	tmp := r.deltas[0].view(r.fit.nq, r.fit.np)
+	r.fit.block(tmp, old, d, &r.bufs[0])
+	restFit.sub(tmp)
+	tmp = r.deltas[0].view(r.val.nq, r.val.np)
+	r.val.block(tmp, old, d, &r.bufs[0])
+	restVal.sub(tmp)
 
 	var outs [][]float32
 	for opt.Generation() < r.cfg.Generations && !opt.Converged() {
@@ -320,17 +320,17 @@ func (r *runner) runBlock(ctx context.Context, f0 int, state []byte) error {
 		fresh[i] = make([]float32, r.n*d)
 	}
 	st.filterOutputs(fresh, w, b, nb, r.inputs, r.n, r.cfg.Workers)
-	dv := r.deltas[0][:r.val.nq*r.val.np]
-	r.val.blockDist(dv, fresh, d, &r.bufs[0])
-	valNew, _ := r.val.knnScore(restVal, dv, r.cfg.K, r.classes)
+	dv := r.deltas[0].view(r.val.nq, r.val.np)
+	r.val.block(dv, fresh, d, &r.bufs[0])
+	valNew, _ := r.val.knnScore(restVal, &dv, r.cfg.K, r.classes)
 	if valNew >= r.valAcc {
 		r.res.Accepted++
-		add(restVal, dv)
-		r.val.D, r.valAcc = restVal, valNew
-		df := r.deltas[0][:r.fit.nq*r.fit.np]
-		r.fit.blockDist(df, fresh, d, &r.bufs[0])
-		add(restFit, df)
-		r.fit.D = restFit
+		restVal.add(dv)
+		r.val.all, r.valAcc = restVal, valNew
+		df := r.deltas[0].view(r.fit.nq, r.fit.np)
+		r.fit.block(df, fresh, d, &r.bufs[0])
+		restFit.add(df)
+		r.fit.all = restFit
 		copy(r.chans[f0:f0+nb], fresh)
 		copy(l.W[f0*st.fanIn:(f0+nb)*st.fanIn], w)
 		copy(l.B[f0:f0+nb], b)

@@ -15,6 +15,7 @@ import (
 	"github.com/sliced-ai/sliced/calibration/dataset"
 	"github.com/sliced-ai/sliced/calibration/evolve"
 	"github.com/sliced-ai/sliced/engine"
+	"github.com/sliced-ai/sliced/engine/knn"
 	"github.com/sliced-ai/sliced/engine/nn"
 	"github.com/sliced-ai/sliced/models"
 )
@@ -35,6 +36,7 @@ func runEvolve(args []string) error {
 	cma := fs.String("cma", "auto", "CMA-ES covariance: auto (separable above 100 parameters), full or sep")
 	sigma := fs.Float64("sigma", 0, "initial step as a multiple of sqrt(2/fan-in) (0: 1 random, 0.2 trained)")
 	k := fs.Int("k", 9, "k of the k-NN")
+	metric := fs.String("metric", "l2", "k-NN distance for the fitness and the engine: l2 or cosine")
 	share := fs.Float64("share", 0.25, "weight of the correct-vote share in the fitness (negative: accuracy only)")
 	trainSize := fs.Int("train-size", 4000, "training images drawn by --seed (0: all 60000)")
 	testSize := fs.Int("test-size", 1000, "test images drawn by --seed, scored once at the end (0: all, -1: none)")
@@ -107,7 +109,7 @@ func runEvolve(args []string) error {
 
 	cfg := evolve.Config{
 		Method: *method, Init: *initFrom, Block: *block, Generations: *gens, Population: *pop, CMA: *cma,
-		Sigma: *sigma, K: *k, Share: *share, Workers: *workers, Seed: *seed,
+		Sigma: *sigma, K: *k, Metric: *metric, Share: *share, Workers: *workers, Seed: *seed,
 		CheckpointPath: *ckpt, CheckpointEvery: *every, Resume: *resume, Log: logFile,
 	}
 	if !*quiet {
@@ -140,7 +142,11 @@ func runEvolve(args []string) error {
 		fmt.Printf("conv%d: validation accuracy %.2f%%\n", i+1, 100*v)
 	}
 
-	e, err := evolve.NewEngine(fmt.Sprintf("mnist-sliced-%s", *method), string(t), &stack, trainSet, *k)
+	m, err := knn.ParseMetric(*metric)
+	if err != nil {
+		return err
+	}
+	e, err := evolve.NewEngine(fmt.Sprintf("mnist-sliced-%s", *method), string(t), &stack, trainSet, *k, m)
 	if err != nil {
 		return err
 	}
