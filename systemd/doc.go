@@ -28,6 +28,14 @@
 //	DeviceAllow=/dev/nvhost-as-gpu rw
 //	MemoryDenyWriteExecute=no
 //
+// Older systemd (the Jetson Nano's Ubuntu 18.04 has systemd 237) ignores the
+// hardening keys it does not know, with a warning, and has no LoadCredential=
+// (systemd 247). There, give the daemon the token file itself:
+//
+//	chgrp sliced /etc/sliced/token && chmod 0640 /etc/sliced/token
+//	# /etc/sliced/sliced.yaml
+//	token_file: /etc/sliced/token
+//
 // The package has no Go API; it exists so that `go test ./systemd/` checks the
 // files.
 package systemd
