@@ -5,4 +5,22 @@
 // A Stack is plain data (it is what the engine file stores); a Runner owns
 // the scratch buffers to run one, and is not safe for concurrent use: give
 // every goroutine its own Runner.
+//
+// # The Runner's fast path
+//
+// A convolution is im2col followed by one matrix multiply (engine/gemm).
+// NewRunner packs each conv layer's weights once into the multiply's panel
+// layout, and a ReLU right after a conv or dense layer is folded into that
+// layer: the bias is added and the clamp applied as each output tile is
+// stored, so the values are written once. A conv followed by max pooling
+// is computed on an output grid as wide as its input: its im2col is then
+// one copy per (channel, ky, kx) instead of one per output row, the pool
+// reads the valid columns where they lie, and the few extra columns cost
+// less than the short copies they save. ReLU and pooling have no branch
+// per value; NaN propagates through both, as through Go's max.
+//
+// The packed weights are a copy: after changing a stack's weights or
+// layers, call Runner.Repack or build a new Runner. ReferenceForward is the
+// plain definition of every layer (float64 sums, no packing, no folding):
+// the oracle the Runner is tested against on random stacks.
 package nn

@@ -220,3 +220,29 @@ func TestForwardAllocatesNothing(t *testing.T) {
 		t.Errorf("Forward allocates %v times per call", n)
 	}
 }
+
+// The wide layout holds Im2Col's columns at oy*W+ox, and reads nothing
+// past the tensor.
+func TestIm2ColWide(t *testing.T) {
+	rng := rand.New(rand.NewPCG(8, 8))
+	for _, s := range []Shape{{3, 7, 5}, {2, 4, 9}, {32, 13, 13}, {1, 3, 3}} {
+		for k := 2; k <= min(s.H, s.W, 4); k++ {
+			in := randSlice(rng, s.Len())
+			oh, ow := s.H-k+1, s.W-k+1
+			rows := s.C * k * k
+			narrow := make([]float32, rows*oh*ow)
+			Im2Col(narrow, in, s, k)
+			wide := make([]float32, rows*oh*s.W)
+			im2colWide(wide, in, s, k)
+			for r := 0; r < rows; r++ {
+				for oy := 0; oy < oh; oy++ {
+					for ox := 0; ox < ow; ox++ {
+						if w, n := wide[(r*oh+oy)*s.W+ox], narrow[(r*oh+oy)*ow+ox]; w != n {
+							t.Fatalf("%v k=%d row %d (%d,%d): wide %v, Im2Col %v", s, k, r, oy, ox, w, n)
+						}
+					}
+				}
+			}
+		}
+	}
+}

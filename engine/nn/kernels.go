@@ -32,6 +32,28 @@ func Im2Col(col, in []float32, s Shape, k int) {
 	}
 }
 
+// im2colWide is Im2Col for an output grid as wide as the input: row
+// (c*k+ky)*k+kx, column oy*s.W+x holds in[c][oy+ky][x+kx] for x < ow, and
+// values of no use for x >= ow. Each row of col is then one run of in,
+// so the whole layout is C*k*k copies instead of C*k*k*oh short ones; the
+// product computes s.W-ow columns per output row that are thrown away.
+func im2colWide(col, in []float32, s Shape, k int) {
+	n := (s.H - k + 1) * s.W
+	hw := s.H * s.W
+	in = in[:s.C*hw]
+	for c := 0; c < s.C; c++ {
+		for ky := 0; ky < k; ky++ {
+			for kx := 0; kx < k; kx++ {
+				row := col[((c*k+ky)*k+kx)*n:][:n]
+				// The last channel's last run ends k-1 values past the
+				// tensor, inside the columns thrown away.
+				m := copy(row, in[c*hw+ky*s.W+kx:])
+				clear(row[m:])
+			}
+		}
+	}
+}
+
 // Conv computes a valid, stride-1 convolution of in (shape s) into out as
 // im2col followed by one matrix multiply. col is scratch of at least
 // s.C*k*k*oh*ow values. A Runner does the same with weights packed once.
@@ -67,20 +89,26 @@ func ReLU(out, in []float32) {
 // MaxPool takes the maximum of every non-overlapping k x k window per
 // channel; a window holding NaN gives NaN, as Go's max does.
 func MaxPool(out, in []float32, s Shape, k int) {
+	maxPool(out, in, s, s.W, k)
+}
+
+// maxPool is MaxPool on a tensor whose rows are pitch values apart (pitch
+// >= s.W; the values past s.W in each row are not read).
+func maxPool(out, in []float32, s Shape, pitch, k int) {
 	oh, ow := s.H/k, s.W/k
-	hw := s.H * s.W
+	plane := s.H * pitch
 	for c := 0; c < s.C; c++ {
-		plane := in[c*hw : (c+1)*hw]
+		src := in[c*plane : (c+1)*plane]
 		dst := out[c*oh*ow : (c+1)*oh*ow]
 		if k == 2 {
-			pool2(dst, plane, s.W, oh, ow)
+			pool2(dst, src, pitch, oh, ow)
 			continue
 		}
 		for oy := 0; oy < oh; oy++ {
 			for ox := 0; ox < ow; ox++ {
-				m := plane[oy*k*s.W+ox*k]
+				m := src[oy*k*pitch+ox*k]
 				for ky := 0; ky < k; ky++ {
-					for _, v := range plane[(oy*k+ky)*s.W+ox*k:][:k] {
+					for _, v := range src[(oy*k+ky)*pitch+ox*k:][:k] {
 						m = max(m, v)
 					}
 				}
@@ -92,10 +120,10 @@ func MaxPool(out, in []float32, s Shape, k int) {
 
 // pool2 is the 2 x 2 window of both topologies: two input rows at a time,
 // the four values of each window combined without a branch.
-func pool2(dst, plane []float32, w, oh, ow int) {
+func pool2(dst, plane []float32, pitch, oh, ow int) {
 	for oy := 0; oy < oh; oy++ {
-		r0 := plane[2*oy*w:][:2*ow]
-		r1 := plane[(2*oy+1)*w:][:len(r0)]
+		r0 := plane[2*oy*pitch:][:2*ow]
+		r1 := plane[(2*oy+1)*pitch:][:len(r0)]
 		d := dst[oy*ow : (oy+1)*ow]
 		for ox := range d {
 			d[ox] = max(max(r0[2*ox], r0[2*ox+1]), max(r1[2*ox], r1[2*ox+1]))

@@ -32,6 +32,8 @@ type step struct {
 	in     Shape // input shape
 	out    Shape // output shape (of the ReLU when one is folded in)
 	relu   bool  // a conv or dense layer followed by ReLU: clamp on store
+	wide   bool  // conv on an output grid as wide as its input (im2colWide)
+	pitch  int   // distance between output rows in the buffer
 	packed *gemm.Packed
 	bias   []float32
 }
@@ -85,16 +87,26 @@ func (r *Runner) plan() error {
 			}
 			st.bias = append([]float32(nil), l.B...)
 		}
+		st.pitch = st.out.W
+		size := st.out.Len()
 		if l.Op == OpConv {
 			rows, cols := l.WeightShape(in)
 			if st.packed, err = gemm.Pack(false, rows, cols, l.W, cols); err != nil {
 				return fmt.Errorf("nn: layer %d: %w", i, err)
 			}
+			// A wide output grid pays off when the next layer pools: the
+			// pool reads the rows where they lie, so the thrown-away
+			// columns cost only their share of the product.
+			st.wide = l.Size > 1 && i+1 < len(s.Layers) && s.Layers[i+1].Op == OpMaxPool
+			if st.wide {
+				st.pitch = in.W
+				size = st.out.C * st.out.H * st.pitch
+			}
 			if l.Size > 1 {
-				maxCol = max(maxCol, cols*st.out.H*st.out.W)
+				maxCol = max(maxCol, cols*st.out.H*st.pitch)
 			}
 		}
-		maxAct = max(maxAct, st.out.Len())
+		maxAct = max(maxAct, size)
 		steps = append(steps, st)
 		in = st.out
 	}
@@ -114,11 +126,11 @@ func (r *Runner) Forward(in []float32) ([]float32, error) {
 	if len(in) != r.stack.In.Len() {
 		return nil, fmt.Errorf("nn: input has %d values, the stack takes %v = %d", len(in), r.stack.In, r.stack.In.Len())
 	}
-	cur := in
+	cur, pitch := in, r.stack.In.W
 	bufs := [2][]float32{r.ping, r.pong}
 	for i := range r.steps {
 		st := &r.steps[i]
-		out := bufs[i%2][:st.out.Len()]
+		out := bufs[i%2][:st.out.C*st.out.H*st.pitch]
 		l := &r.stack.Layers[st.layer]
 		switch st.op {
 		case OpConv:
@@ -132,11 +144,11 @@ func (r *Runner) Forward(in []float32) ([]float32, error) {
 		case OpReLU:
 			ReLU(out, cur)
 		case OpMaxPool:
-			MaxPool(out, cur, st.in, l.Size)
+			maxPool(out, cur, st.in, pitch, l.Size)
 		case OpSoftmax:
 			Softmax(out, cur)
 		}
-		cur = out
+		cur, pitch = out, st.pitch
 	}
 	return cur, nil
 }
@@ -145,9 +157,13 @@ func (r *Runner) Forward(in []float32) ([]float32, error) {
 // applied as each output tile is stored. A 1 x 1 kernel needs no im2col:
 // the input planes are already the columns.
 func (r *Runner) conv(out, in []float32, st *step, k int) {
-	n := st.out.H * st.out.W
+	n := st.out.H * st.pitch
 	col := in
-	if k > 1 {
+	switch {
+	case st.wide:
+		col = r.col[:st.packed.Cols()*n]
+		im2colWide(col, in, st.in, k)
+	case k > 1:
 		col = r.col[:st.packed.Cols()*n]
 		Im2Col(col, in, st.in, k)
 	}
