@@ -68,7 +68,7 @@ func (s *server) readImage(r io.Reader) (in []float32, dec, pre time.Duration, h
 		return nil, 0, 0, &httpError{code, err.Error()}
 	}
 	t1 := time.Now()
-	in, err = s.d.Prep(m)
+	in, _, err = s.d.Prep(m)
 	if errors.Is(err, prep.ErrNoInk) {
 		return nil, 0, 0, &httpError{http.StatusUnprocessableEntity, "no object found in the image"}
 	}

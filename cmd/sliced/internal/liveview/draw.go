@@ -30,6 +30,12 @@ func Annotate(r pipeline.Result) ([]byte, error) {
 	const banner = 20
 	m := image.NewRGBA(image.Rect(0, 0, w, h+banner))
 	draw.ApproxBiLinear.Scale(m, image.Rect(0, banner, w, h+banner), src, b, draw.Src, nil)
+	if !r.Box.Empty() && r.Err == nil {
+		// The object the label belongs to, in the scaled frame.
+		sx := func(x int) int { return (x - b.Min.X) * w / b.Dx() }
+		sy := func(y int) int { return (y-b.Min.Y)*h/b.Dy() + banner }
+		outline(m, image.Rect(sx(r.Box.Min.X), sy(r.Box.Min.Y), sx(r.Box.Max.X), sy(r.Box.Max.Y)), color.RGBA{0, 200, 0, 255})
+	}
 	draw.Draw(m, image.Rect(0, 0, w, banner), image.NewUniform(color.RGBA{20, 20, 20, 255}), image.Point{}, draw.Src)
 	text := fmt.Sprintf("%s  #%d  %s %.2f  %.2f ms  %s", r.Source, r.Frame.Seq, r.Answer.Class, r.Answer.Score,
 		float64(r.Total)/1e6, r.Answer.Backend.Name)
@@ -45,4 +51,16 @@ func Annotate(r pipeline.Result) ([]byte, error) {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// outline draws a two-pixel rectangle border.
+func outline(m *image.RGBA, r image.Rectangle, c color.RGBA) {
+	r = r.Inset(-2).Intersect(m.Rect)
+	u := image.NewUniform(c)
+	for _, e := range []image.Rectangle{
+		{r.Min, image.Pt(r.Max.X, r.Min.Y+2)}, {image.Pt(r.Min.X, r.Max.Y-2), r.Max},
+		{r.Min, image.Pt(r.Min.X+2, r.Max.Y)}, {image.Pt(r.Max.X-2, r.Min.Y), r.Max},
+	} {
+		draw.Draw(m, e.Intersect(m.Rect), u, image.Point{}, draw.Src)
+	}
 }

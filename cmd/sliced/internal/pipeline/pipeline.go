@@ -3,6 +3,7 @@ package pipeline
 import (
 	"context"
 	"errors"
+	"image"
 	"log/slog"
 	"sync"
 	"sync/atomic"
@@ -18,7 +19,8 @@ type Result struct {
 	Source     string
 	Frame      source.Frame
 	Answer     Answer
-	Err        error // set when no label came out (no object, backend error)
+	Box        image.Rectangle // where in the frame the object was found
+	Err        error           // set when no label came out (no object, backend error)
 	Preprocess time.Duration
 	Total      time.Duration // capture time to result
 }
@@ -101,8 +103,8 @@ func (p *Pipeline) process(f source.Frame) {
 	m, name := p.c.Metrics, p.c.Name
 	route := p.c.Route()
 	t0 := time.Now()
-	in, err := p.c.Prep(f.Image)
-	res := Result{Source: name, Frame: f, Preprocess: time.Since(t0)}
+	in, box, err := p.c.Prep(f.Image)
+	res := Result{Source: name, Frame: f, Box: box, Preprocess: time.Since(t0)}
 	primary := route.Primary.Info()
 	m.StageSeconds.WithLabelValues(metrics.StagePreprocess, name, primary.Name, primary.Device).Observe(res.Preprocess.Seconds())
 	if err != nil {

@@ -178,7 +178,7 @@ func BenchmarkFrame(b *testing.B) {
 			b.ReportAllocs()
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
-				in, err := prep.Frame(frames[i%10])
+				in, _, err := prep.Frame(frames[i%10])
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -20,7 +20,7 @@ func TestFrameBlank(t *testing.T) {
 	for i := range m.Pix {
 		m.Pix[i] = 200
 	}
-	if _, err := prep.Frame(m); !errors.Is(err, prep.ErrNoInk) {
+	if _, _, err := prep.Frame(m); !errors.Is(err, prep.ErrNoInk) {
 		t.Fatalf("blank frame: err = %v, want ErrNoInk", err)
 	}
 }
@@ -34,7 +34,7 @@ func TestFrameCameraLike(t *testing.T) {
 	n, ok := 100, 0
 	for i := 0; i < n; i++ {
 		d := i % 10
-		ts, err := prep.Frame(fixture.Frame(d, 640, 480, rng))
+		ts, _, err := prep.Frame(fixture.Frame(d, 640, 480, rng))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -103,7 +103,7 @@ func BenchmarkVideoPipeline(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				in, err := prep.Frame(f.Image)
+				in, _, err := prep.Frame(f.Image)
 				if err != nil {
 					b.Fatal(err)
 				}
