@@ -8,16 +8,19 @@ import (
 	"image/png"
 	"io"
 	"math/rand/v2"
+	"mime"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/sliced-ai/sliced/cmd/sliced/internal/backend"
 	"github.com/sliced-ai/sliced/cmd/sliced/internal/fixture"
+	"github.com/sliced-ai/sliced/cmd/sliced/internal/liveview"
 	"github.com/sliced-ai/sliced/cmd/sliced/internal/metrics"
 	"github.com/sliced-ai/sliced/cmd/sliced/internal/pipeline"
 	"github.com/sliced-ai/sliced/cmd/sliced/internal/prep"
@@ -292,5 +295,45 @@ func TestUploadAndMetrics(t *testing.T) {
 	resp.Body.Close()
 	if !strings.Contains(string(b), `sliced_http_request_duration_seconds_count{code="202",handler="upload",method="POST"} 1`) {
 		t.Fatalf("upload not in the HTTP metrics:\n%s", b)
+	}
+}
+
+// The MJPEG stream outlives the server's write timeout: each part sets its
+// own deadline through the metrics wrapper.
+func TestStreamOutlivesWriteTimeout(t *testing.T) {
+	hub := liveview.New()
+	hub.MaxFPS = 50
+	reg := prometheus.NewRegistry()
+	m, _ := metrics.New(reg)
+	h := Handler(Deps{Live: hub, Metrics: m, Gatherer: reg, Limits: func() (int64, int64) { return 1000, 1000 }})
+	srv := httptest.NewUnstartedServer(h)
+	srv.Config.WriteTimeout = 200 * time.Millisecond
+	srv.Start()
+	defer srv.Close()
+	var seq uint64
+	publish := func() {
+		seq++
+		hub.Publish(pipeline.Result{Source: "cam", Frame: source.Frame{Image: image.NewGray(image.Rect(0, 0, 64, 48)), Seq: seq, Time: time.Now()}})
+	}
+	publish()
+	resp, err := http.Get(srv.URL + "/stream.mjpg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	_, params, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
+	mr := multipart.NewReader(resp.Body, params["boundary"])
+	end := time.Now().Add(700 * time.Millisecond)
+	parts := 0
+	for time.Now().Before(end) {
+		if _, err := mr.NextPart(); err != nil {
+			t.Fatalf("after %d parts: %v", parts, err)
+		}
+		parts++
+		time.Sleep(40 * time.Millisecond)
+		publish()
+	}
+	if parts < 5 {
+		t.Fatalf("%d parts in 700 ms", parts)
 	}
 }
