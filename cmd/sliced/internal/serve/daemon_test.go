@@ -1,9 +1,13 @@
 package serve
 
 import (
+	"bufio"
 	"bytes"
+	"fmt"
 	"image/png"
 	"math/rand/v2"
+	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"strings"
@@ -205,7 +209,37 @@ func TestDaemonNoSourceNoToken(t *testing.T) {
 	if code, body := p.request("POST", "/v1/classes/x/examples", "anything", pngBytes(t, 1)); code != 403 || !strings.Contains(body, "no token configured") {
 		t.Fatalf("enrol with no token configured: %d %s", code, body)
 	}
-	p.stop()
+
+	// SIGTERM while a request is half sent: it is answered, then the
+	// daemon exits.
+	img := pngBytes(t, 9)
+	conn, err := net.Dial("tcp", strings.TrimPrefix(p.base, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	fmt.Fprintf(conn, "POST /v1/classify HTTP/1.1\r\nHost: x\r\nContent-Type: image/png\r\nContent-Length: %d\r\n\r\n", len(img))
+	conn.Write(img[:len(img)/2])
+	time.Sleep(100 * time.Millisecond)
+	p.signal(syscall.SIGTERM)
+	time.Sleep(300 * time.Millisecond)
+	conn.Write(img[len(img)/2:])
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("in-flight request during shutdown: %v", err)
+	}
+	if resp.StatusCode != 200 {
+		t.Fatalf("in-flight request: %d", resp.StatusCode)
+	}
+	resp.Body.Close()
+	select {
+	case err := <-p.exited:
+		if err != nil {
+			t.Fatalf("exit: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("no exit after the drained request")
+	}
 }
 
 // Bad configuration stops the start with an error naming the key.
