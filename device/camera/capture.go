@@ -87,17 +87,33 @@ func (c *Capture) open() (*gocv.VideoCapture, error) {
 	return vc, nil
 }
 
-// Open opens the capture and starts its reader.
+// Open opens the capture and starts its reader. Opening runs on the
+// reader goroutine too, so a device or pipeline that hangs while opening
+// cannot hold the caller past ctx: it is abandoned and closes itself if it
+// ever opens.
 func (c *Capture) Open(ctx context.Context) error {
 	c.Close()
-	vc, err := c.open()
-	if err != nil {
-		return err
+	frames, stop, done := make(chan result, 1), make(chan struct{}), make(chan struct{})
+	opened := make(chan error, 1)
+	go func() {
+		vc, err := c.open()
+		opened <- err
+		if err != nil {
+			close(done)
+			return
+		}
+		c.read(vc, frames, stop, done)
+	}()
+	select {
+	case err := <-opened:
+		if err != nil {
+			return err
+		}
+	case <-ctx.Done():
+		close(stop)
+		return fmt.Errorf("camera %s %s: opening: %w", c.cfg.Kind, c.cfg.Path, ctx.Err())
 	}
-	c.frames = make(chan result, 1)
-	c.stop = make(chan struct{})
-	c.done = make(chan struct{})
-	go c.read(vc, c.frames, c.stop, c.done)
+	c.frames, c.stop, c.done = frames, stop, done
 	return nil
 }
 

@@ -39,6 +39,8 @@ func (b *Backoff) Reset() { b.cur = 0 }
 type Runner struct {
 	Source   Source
 	Watchdog time.Duration // reopen after this long without a frame; 0: never
+	// OpenTimeout bounds Open; 0 means the watchdog or 10 s, the longer.
+	OpenTimeout time.Duration
 	// StopAtEnd makes Run return when the source ends (io.EOF) instead of
 	// reopening it: a folder read once.
 	StopAtEnd bool
@@ -72,7 +74,16 @@ func (r *Runner) Run(ctx context.Context) {
 
 // session runs one open-read-close cycle and says why it ended.
 func (r *Runner) session(ctx context.Context, seq *uint64) (string, error) {
-	if err := r.Source.Open(ctx); err != nil {
+	// A source that hangs while opening counts as failed, like one that
+	// stays silent.
+	limit := r.OpenTimeout
+	if limit <= 0 {
+		limit = max(r.Watchdog, 10*time.Second)
+	}
+	octx, cancel := context.WithTimeout(ctx, limit)
+	err := r.Source.Open(octx)
+	cancel()
+	if err != nil {
 		return "open", err
 	}
 	defer r.Source.Close()

@@ -154,3 +154,29 @@ func TestUploadKeepsNewest(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+type hangingOpen struct{ stuck }
+
+func (h *hangingOpen) Open(ctx context.Context) error {
+	h.opens++
+	if h.opens == 1 {
+		<-ctx.Done() // a camera that never answers
+		return ctx.Err()
+	}
+	return nil
+}
+
+func TestRunnerAbandonsHangingOpen(t *testing.T) {
+	obs := &record{}
+	// The first Open hangs; after the second, stuck.Next delivers at once.
+	src := &hangingOpen{}
+	r := &Runner{Source: src, OpenTimeout: 30 * time.Millisecond, Observer: obs,
+		Backoff: Backoff{Min: time.Millisecond, Max: time.Millisecond}, Emit: func(Frame) {}}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go r.Run(ctx)
+	waitFor(t, "frames after the hanging open", func() bool { return obs.get().frames > 0 })
+	if g := obs.get(); len(g.reasons) == 0 || g.reasons[0] != "open" {
+		t.Fatalf("reasons %v, want a failed open first", g.reasons)
+	}
+}
