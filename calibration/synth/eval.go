@@ -46,6 +46,16 @@ func frac(a, b int) float64 {
 	return float64(a) / float64(b)
 }
 
+// FrameDigit is the image that frame i of n shows, of count images:
+// evenly spaced through the set, so that 1,000 frames sample all of
+// MNIST's 10,000 test digits (whose two halves differ in difficulty).
+func FrameDigit(i, n, count int) int {
+	if n <= count {
+		return int(int64(i) * int64(count) / int64(n))
+	}
+	return i % count
+}
+
 // FrameSeed is the seed of frame i of an evaluation run with seed seed.
 func FrameSeed(seed uint64, i int) uint64 {
 	return seed*0x9e3779b97f4a7c15 + uint64(i)
@@ -60,7 +70,8 @@ type evalItem struct {
 }
 
 // Evaluate renders n frames from images (28*28 values each, flat, as
-// dataset.Set holds them; frame i shows image i modulo their number) and
+// dataset.Set holds them; the frames show images spread evenly over the
+// whole set, see FrameDigit) and
 // takes each the way the daemon does: JPEG bytes, imageio.Decode,
 // preprocess.Image, then classify. It also classifies the clean digits,
 // so the result says how much the camera path costs.
@@ -81,7 +92,7 @@ func Evaluate(images []float32, labels []int, n int, seed uint64, o Options, cla
 			defer wg.Done()
 			pre := preprocess.New()
 			for i := range jobs {
-				out <- camera(pre, images, labels, i, seed, o)
+				out <- camera(pre, images, labels, i, FrameDigit(i, n, len(labels)), seed, o)
 			}
 		}()
 	}
@@ -105,7 +116,7 @@ func Evaluate(images []float32, labels []int, n int, seed uint64, o Options, cla
 			}
 			continue
 		}
-		k := it.i % len(labels)
+		k := FrameDigit(it.i, n, len(labels))
 		clean := images[k*px : (k+1)*px]
 		r.Frames++
 		took += it.took
@@ -131,10 +142,9 @@ func Evaluate(images []float32, labels []int, n int, seed uint64, o Options, cla
 	return r, nil
 }
 
-// camera renders frame i and takes it through decode and preprocess.
-func camera(pre *preprocess.Preprocessor, images []float32, labels []int, i int, seed uint64, o Options) evalItem {
+// camera renders frame i (of image k) and takes it through decode and preprocess.
+func camera(pre *preprocess.Preprocessor, images []float32, labels []int, i, k int, seed uint64, o Options) evalItem {
 	const px = Side * Side
-	k := i % len(labels)
 	_, data, err := Render(images[k*px:(k+1)*px], labels[k], FrameSeed(seed, i), o)
 	if err != nil {
 		return evalItem{err: err}
