@@ -21,12 +21,12 @@ var avx2Kernels = kernels{
 	},
 	dot4: func(k int, a []float32, lda int, x []float32) [4]float32 {
 		const block = 16
-		var acc [4 * block]float32
+		var acc [4]float32 // the assembly sums each row
 		if n := k / block; n > 0 {
 			checkRows(n*block, a, lda, x)
 			dot4AVX2(n, &a[0], lda, &x[0], &acc[0])
 		}
-		return foldDot(acc[:], block, k/block*block, k, a, lda, x)
+		return foldDot(acc[:], 1, k/block*block, k, a, lda, x)
 	},
 	axpy4: func(n int, a []float32, lda int, s [4]float32, y []float32) {
 		const block = 16
@@ -54,13 +54,18 @@ var avx512Kernels = kernels{
 		tileAVX512Bias(kc, &a[0], &b[0], ldb, &c[0], ldc, &bias[0], flag(relu))
 	},
 	dot4: func(k int, a []float32, lda int, x []float32) [4]float32 {
+		if k < 32 {
+			// Rows shorter than one block (16-value k-NN prototypes)
+			// still get vector loads from the AVX2 kernel.
+			return avx2Kernels.dot4(k, a, lda, x)
+		}
 		const block = 32
-		var acc [4 * block]float32
+		var acc [4]float32 // the assembly sums each row
 		if n := k / block; n > 0 {
 			checkRows(n*block, a, lda, x)
 			dot4AVX512(n, &a[0], lda, &x[0], &acc[0])
 		}
-		return foldDot(acc[:], block, k/block*block, k, a, lda, x)
+		return foldDot(acc[:], 1, k/block*block, k, a, lda, x)
 	},
 	axpy4: func(n int, a []float32, lda int, s [4]float32, y []float32) {
 		const block = 32

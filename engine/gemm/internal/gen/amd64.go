@@ -179,8 +179,7 @@ func x86Tile(w *asm, v x86, rows int, s start) {
 
 // x86Dot4 writes dot4<ISA>(blocks int, a *float32, lda int, x *float32, acc *float32):
 // four rows of a times x over blocks*2*lanes values, two accumulators a
-// row so that the multiply-adds overlap; the 8 partial vectors go to acc
-// (row r at acc[r*2*lanes:]) for the caller to fold.
+// row so that the multiply-adds overlap; the four row sums go to acc[0:4].
 func x86Dot4(w *asm, v x86) {
 	name := "dot4" + v.name
 	rows := []string{"AX", "R8", "R9", "R10"}
@@ -213,9 +212,23 @@ func x86Dot4(w *asm, v x86) {
 	w.line("DECQ CX")
 	w.line("JNZ %s_loop", name)
 	w.label(name + "_store")
-	for i := 0; i < 8; i++ {
-		w.line("VMOVUPS %s, %d(DI)", v.r(i), i*v.bytes())
+	// Fold in registers: each row's two accumulators, then halves down to
+	// four lanes, then three horizontal adds leave the four sums in X0.
+	// Reading the wide vectors back from memory one float at a time would
+	// stall on store forwarding and cost more than the loop on short rows.
+	for r := 0; r < 4; r++ {
+		w.line("VADDPS %s, %s, %s", v.r(2*r+1), v.r(2*r), v.r(2*r))
+		if v.reg == "Z" {
+			w.line("VEXTRACTF32X8 $1, Z%d, Y%d", 2*r, 2*r+1)
+			w.line("VADDPS Y%d, Y%d, Y%d", 2*r+1, 2*r, 2*r)
+		}
+		w.line("VEXTRACTF128 $1, Y%d, X%d", 2*r, 2*r+1)
+		w.line("VADDPS X%d, X%d, X%d", 2*r+1, 2*r, 2*r)
 	}
+	w.line("VHADDPS X2, X0, X0")
+	w.line("VHADDPS X6, X4, X4")
+	w.line("VHADDPS X4, X0, X0")
+	w.line("VMOVUPS X0, (DI)")
 	w.line("VZEROUPPER")
 	w.line("RET")
 }
