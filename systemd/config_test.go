@@ -75,6 +75,11 @@ func TestShippedConfigStartsDaemon(t *testing.T) {
 
 	ready := false
 	for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline) && !ready; time.Sleep(50 * time.Millisecond) {
+		select {
+		case err := <-done:
+			t.Fatalf("daemon exited (%v) with the shipped config:\n%s", err, log.String())
+		default:
+		}
 		resp, err := http.Get(fmt.Sprintf("http://%s/v2/health/ready", addr))
 		if err == nil {
 			ready = resp.StatusCode == http.StatusOK
