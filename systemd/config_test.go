@@ -66,8 +66,9 @@ func TestShippedConfigStartsDaemon(t *testing.T) {
 	}
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
+	exited := false
 	defer func() {
-		if cmd.ProcessState == nil {
+		if !exited {
 			_ = cmd.Process.Kill()
 			<-done
 		}
@@ -77,6 +78,7 @@ func TestShippedConfigStartsDaemon(t *testing.T) {
 	for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline) && !ready; time.Sleep(50 * time.Millisecond) {
 		select {
 		case err := <-done:
+			exited = true
 			t.Fatalf("daemon exited (%v) with the shipped config:\n%s", err, log.String())
 		default:
 		}
@@ -94,6 +96,7 @@ func TestShippedConfigStartsDaemon(t *testing.T) {
 	}
 	select {
 	case err := <-done:
+		exited = true
 		if err != nil {
 			t.Fatalf("daemon exit after SIGTERM: %v\n%s", err, log.String())
 		}
