@@ -64,54 +64,84 @@ func Measure(opt Options) (*Result, error) {
 	if per <= 0 {
 		per = 2 * time.Second
 	}
+	rows, done, err := build(opt.Library)
+	if err != nil {
+		return nil, err
+	}
+	defer done()
+	res := &Result{Rows: rows, Kernel: gemm.Kernel()}
+	if path, version := onnxrt.Loaded(); path != "" {
+		res.ORT = fmt.Sprintf("ONNX Runtime %s (%s), 1 intra-op thread", version, path)
+	} else {
+		res.ORT = "ONNX Runtime not available: " + errorOf(rows[len(rows)-1].Err)
+	}
+	if err := timeRows(rows, per); err != nil {
+		return nil, err
+	}
+	res.Peak, _ = gemm.Peak(500 * time.Millisecond)
+	return res, nil
+}
+
+// Image is the input every row classifies: a fixed random 28x28 plane.
+func Image() []float32 {
 	img := make([]float32, models.MNISTInput.Len())
 	rng := rand.New(rand.NewPCG(3, 3))
 	for i := range img {
 		img[i] = rng.Float32()
 	}
-	res := &Result{Kernel: gemm.Kernel()}
+	return img
+}
+
+// build makes every row, in table order; done releases the ONNX Runtime
+// sessions.
+func build(lib string) (rows []*Row, done func(), err error) {
+	img := Image()
 	var closers []io.Closer
-	defer func() {
+	done = func() {
 		for _, c := range closers {
 			c.Close()
 		}
-	}()
-	for _, t := range []models.Topology{models.A, models.B} {
+	}
+	both := []models.Topology{models.A, models.B}
+	pick := func(t models.Topology, a, b string) string {
+		if t == models.B {
+			return b
+		}
+		return a
+	}
+	for _, t := range both {
 		e, err := Sliced(t)
 		if err != nil {
-			return nil, err
+			return nil, done, err
 		}
-		row, err := sessionRow(map[models.Topology]string{models.A: SlicedA, models.B: SlicedB}[t], e, img)
+		row, err := sessionRow(pick(t, SlicedA, SlicedB), e, img)
 		if err != nil {
-			return nil, err
+			return nil, done, err
 		}
-		row.Ref = map[models.Topology]string{models.A: ORTConvA, models.B: ORTConvB}[t]
-		res.Rows = append(res.Rows, row)
+		row.Ref = pick(t, ORTConvA, ORTConvB)
+		rows = append(rows, row)
 	}
-	for _, t := range []models.Topology{models.A, models.B} {
+	for _, t := range both {
 		e, err := FullEngine(t)
 		if err != nil {
-			return nil, err
+			return nil, done, err
 		}
-		row, err := sessionRow(map[models.Topology]string{models.A: FullA, models.B: FullB}[t], e, img)
+		row, err := sessionRow(pick(t, FullA, FullB), e, img)
 		if err != nil {
-			return nil, err
+			return nil, done, err
 		}
-		row.Ref = map[models.Topology]string{models.A: ORTFullA, models.B: ORTFullB}[t]
-		res.Rows = append(res.Rows, row)
+		row.Ref = pick(t, ORTFullA, ORTFullB)
+		rows = append(rows, row)
 	}
-	for _, t := range []models.Topology{models.A, models.B} {
+	for _, t := range both {
 		s := ConvStack(t)
 		r, err := nn.NewRunner(s)
 		if err != nil {
-			return nil, err
+			return nil, done, err
 		}
 		f, _ := StackFLOPs(s)
-		res.Rows = append(res.Rows, &Row{
-			Name: map[models.Topology]string{models.A: ConvA, models.B: ConvB}[t], FLOPs: f,
-			Ref: map[models.Topology]string{models.A: ORTConvA, models.B: ORTConvB}[t],
-			run: func() error { _, err := r.Forward(img); return err },
-		})
+		rows = append(rows, &Row{Name: pick(t, ConvA, ConvB), FLOPs: f, Ref: pick(t, ORTConvA, ORTConvB),
+			run: func() error { _, err := r.Forward(img); return err }})
 	}
 	ortStacks := []struct {
 		name string
@@ -123,8 +153,8 @@ func Measure(opt Options) (*Result, error) {
 	for _, o := range ortStacks {
 		f, _ := StackFLOPs(o.s)
 		row := &Row{Name: o.name, FLOPs: f}
-		res.Rows = append(res.Rows, row)
-		m, err := ortModel(o.s, opt.Library)
+		rows = append(rows, row)
+		m, err := ortModel(o.s, lib)
 		if err != nil {
 			row.Err = err
 			continue
@@ -133,16 +163,7 @@ func Measure(opt Options) (*Result, error) {
 		out := make([]float32, m.OutLen())
 		row.run = func() error { return m.RunTo(out, img) }
 	}
-	if path, version := onnxrt.Loaded(); path != "" {
-		res.ORT = fmt.Sprintf("ONNX Runtime %s (%s), 1 intra-op thread", version, path)
-	} else {
-		res.ORT = "ONNX Runtime not available: " + errorOf(res.Rows[len(res.Rows)-1].Err)
-	}
-	if err := timeRows(res.Rows, per); err != nil {
-		return nil, err
-	}
-	res.Peak, _ = gemm.Peak(500 * time.Millisecond)
-	return res, nil
+	return rows, done, nil
 }
 
 func errorOf(err error) string {
