@@ -45,6 +45,8 @@ mapfile -t pkgs < <(apt-cache depends --recurse --no-recommends --no-suggests \
 	grep -E '^[a-z0-9].*:arm64$' | grep -Ev "$toolchain" | sort -u)
 echo "sysroot: ${#pkgs[@]} arm64 packages"
 
+# A fresh download folder: one version of each package, the current one.
+rm -rf "$debs"
 mkdir -p "$debs" "$sysroot"
 # apt-get download writes into the working directory.
 (cd "$debs" && apt-get download -qq "${pkgs[@]}")
