@@ -8,5 +8,10 @@
 // broken or truncated file is an error that names the format and the
 // problem, never a panic.
 //
+// A JPEG with an EXIF Orientation tag, as phones write them, is turned
+// upright (gray stays *image.Gray, colour becomes *image.RGBA); set
+// Decoder.KeepOrientation to get the stored pixels. DecodeConfig reports
+// the stored size.
+//
 // The Decoder type is plain configuration and safe for concurrent use.
 package imageio

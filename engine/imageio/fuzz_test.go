@@ -2,6 +2,7 @@ package imageio
 
 import (
 	"bytes"
+	"encoding/binary"
 	"testing"
 )
 
@@ -16,6 +17,7 @@ func FuzzDecode(f *testing.F) {
 		f.Add(data)
 		f.Add(data[:len(data)/2])
 	}
+	f.Add(withExif(encoded(f, JPEG, img), binary.BigEndian, 6))
 	f.Add([]byte("P2\n# c\n3 2\n15\n0 5 15\n10 7 1\n"))
 	f.Add([]byte("P5 2 1 65535\n\xff\xff\x80\x00"))
 	f.Add([]byte("P5 99999 99999 255\n"))

@@ -34,6 +34,9 @@ var (
 // DefaultMaxPixels.
 type Decoder struct {
 	MaxPixels int // width*height limit; <= 0 means DefaultMaxPixels
+	// KeepOrientation leaves a JPEG as stored; by default a JPEG with an
+	// EXIF Orientation tag (phone photos) is turned upright.
+	KeepOrientation bool
 }
 
 type format struct {
@@ -153,11 +156,15 @@ func (d Decoder) Decode(r io.Reader) (img image.Image, name string, err error) {
 			img, err = nil, fmt.Errorf("imageio: %s: decoder failed: %v", f.name, p)
 		}
 	}()
+	orientation := 1
+	if f.name == JPEG && !d.KeepOrientation {
+		orientation = exifOrientation(head.Bytes())
+	}
 	img, err = f.decode(io.MultiReader(&head, br))
 	if err != nil {
 		return nil, f.name, fmt.Errorf("imageio: %s: %w", f.name, err)
 	}
-	return img, f.name, nil
+	return orient(img, orientation), f.name, nil
 }
 
 // DecodeBytes decodes an image held in memory.
