@@ -16,6 +16,10 @@ import (
 	"gocv.io/x/gocv"
 )
 
+// ErrBadFrame marks one frame that could not be decoded; the capture goes
+// on with the next.
+var ErrBadFrame = errors.New("camera: bad frame")
+
 // Config says what to open.
 type Config struct {
 	Kind   string  // "video", "device" or "gstreamer"
@@ -124,6 +128,7 @@ func (c *Capture) read(vc *gocv.VideoCapture, out chan<- result, stop, done chan
 	mat, gray := gocv.NewMat(), gocv.NewMat()
 	defer mat.Close()
 	defer gray.Close()
+	raw := rawJPEG(vc, c.cfg.Kind)
 	var next time.Time
 	send := func(r result) bool {
 		select {
@@ -166,11 +171,41 @@ func (c *Capture) read(vc *gocv.VideoCapture, out chan<- result, stop, done chan
 		}
 	got:
 		t := time.Now()
-		img, err := toGray(mat, &gray)
+		var img *image.Gray
+		var err error
+		if raw && mat.Rows() == 1 {
+			img, err = decodeGray(mat)
+		} else {
+			img, err = toGray(mat, &gray)
+		}
 		if !send(result{img: img, t: t, work: time.Since(t0), err: err}) {
 			return
 		}
 	}
+}
+
+// rawJPEG switches an MJPEG video file to raw packets (FFmpeg's demux-only
+// mode), so that frames are decoded straight to grey: a third less work
+// than decoding to colour and converting.
+func rawJPEG(vc *gocv.VideoCapture, kind string) bool {
+	if kind != "video" || vc.CodecString() != "MJPG" {
+		return false
+	}
+	vc.Set(gocv.VideoCaptureFormat, -1)
+	return vc.Get(gocv.VideoCaptureFormat) == -1
+}
+
+// decodeGray decodes one raw JPEG packet to grey.
+func decodeGray(packet gocv.Mat) (*image.Gray, error) {
+	m, err := gocv.IMDecode(packet.ToBytes(), gocv.IMReadGrayScale)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrBadFrame, err)
+	}
+	defer m.Close()
+	if m.Empty() {
+		return nil, fmt.Errorf("%w: undecodable JPEG of %d bytes", ErrBadFrame, packet.Cols())
+	}
+	return toGray(m, nil)
 }
 
 // toGray converts a BGR, BGRA or grey Mat to a new *image.Gray.

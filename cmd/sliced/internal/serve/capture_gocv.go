@@ -4,6 +4,7 @@ package serve
 
 import (
 	"context"
+	"errors"
 
 	"github.com/sliced-ai/sliced/cmd/sliced/internal/config"
 	"github.com/sliced-ai/sliced/cmd/sliced/internal/source"
@@ -27,6 +28,9 @@ func (s captureSource) Open(ctx context.Context) error { return s.c.Open(ctx) }
 func (s captureSource) Close() error                   { return s.c.Close() }
 func (s captureSource) Next(ctx context.Context) (source.Frame, error) {
 	f, err := s.c.Next(ctx)
+	if errors.Is(err, camera.ErrBadFrame) {
+		return source.Frame{}, &source.FrameError{Err: err}
+	}
 	if err != nil {
 		return source.Frame{}, err
 	}
