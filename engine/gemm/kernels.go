@@ -22,6 +22,9 @@ type kernels struct {
 	dot4 func(k int, a []float32, lda int, x []float32) [4]float32
 	// axpy4 adds sum over r < 4 of s[r]*a[r*lda+j] to y[j], j < n.
 	axpy4 func(n int, a []float32, lda int, s [4]float32, y []float32)
+	// max2x2, when set, does a multiple of its vector width of Max2x2's
+	// outputs and returns how many.
+	max2x2 func(dst, r0, r1 []float32) int
 }
 
 // active is the kernel set every call uses, chosen once at start-up from

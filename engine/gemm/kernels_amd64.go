@@ -5,7 +5,7 @@ package gemm
 import "golang.org/x/sys/cpu"
 
 var avx2Kernels = kernels{
-	name: "avx2", mr: 6, nr: 16, kc: 384,
+	name: "avx2", mr: 6, nr: 16, kc: 384, max2x2: max2x2x86,
 	tile: func(kc int, a, b []float32, ldb int, c []float32, ldc int, relu bool) {
 		checkTile(kc, 6, 16, a, b, ldb, c, ldc)
 		tileAVX2(kc, &a[0], &b[0], ldb, &c[0], ldc, flag(relu))
@@ -39,7 +39,7 @@ var avx2Kernels = kernels{
 }
 
 var avx512Kernels = kernels{
-	name: "avx512", mr: 8, nr: 32, kc: 384,
+	name: "avx512", mr: 8, nr: 32, kc: 384, max2x2: max2x2x86,
 	tile: func(kc int, a, b []float32, ldb int, c []float32, ldc int, relu bool) {
 		checkTile(kc, 8, 32, a, b, ldb, c, ldc)
 		tileAVX512(kc, &a[0], &b[0], ldb, &c[0], ldc, flag(relu))
@@ -75,6 +75,20 @@ var avx512Kernels = kernels{
 		}
 		axpyTail(n/block*block, n, a, lda, s, y)
 	},
+}
+
+// max2x2x86 runs the AVX2 pooling kernel, eight outputs a block (the
+// AVX-512 machines run it too: the loop is bound by loads, not width).
+func max2x2x86(dst, r0, r1 []float32) int {
+	blocks := len(dst) / 8
+	if blocks == 0 {
+		return 0
+	}
+	_ = dst[8*blocks-1]
+	_ = r0[16*blocks-1]
+	_ = r1[16*blocks-1]
+	max2x2AVX2(blocks, &r0[0], &r1[0], &dst[0])
+	return 8 * blocks
 }
 
 func hasAVX2() bool   { return cpu.X86.HasAVX2 && cpu.X86.HasFMA }
@@ -119,6 +133,9 @@ func tileAVX512Set(kc int, a, b *float32, ldb int, c *float32, ldc int, relu int
 
 //go:noescape
 func tileAVX512Bias(kc int, a, b *float32, ldb int, c *float32, ldc int, bias *float32, relu int)
+
+//go:noescape
+func max2x2AVX2(blocks int, r0, r1, dst *float32)
 
 //go:noescape
 func dot4AVX2(blocks int, a *float32, lda int, x *float32, acc *float32)

@@ -1444,6 +1444,41 @@ axpy4AVX512_done:
 	VZEROUPPER
 	RET
 
+// func max2x2AVX2(blocks int, r0, r1, dst *float32)
+TEXT ·max2x2AVX2(SB), NOSPLIT, $0-32
+	MOVQ blocks+0(FP), CX
+	MOVQ r0+8(FP), SI
+	MOVQ r1+16(FP), BX
+	MOVQ dst+24(FP), DI
+	TESTQ CX, CX
+	JEQ max2x2AVX2_done
+max2x2AVX2_loop:
+	VMOVUPS (SI), Y0
+	VMOVUPS 32(SI), Y1
+	VMOVUPS (BX), Y2
+	VMOVUPS 32(BX), Y3
+	VMAXPS Y2, Y0, Y8
+	VMAXPS Y0, Y2, Y4
+	VORPS Y8, Y4, Y4
+	VMAXPS Y3, Y1, Y9
+	VMAXPS Y1, Y3, Y5
+	VORPS Y9, Y5, Y5
+	VSHUFPS $0x88, Y5, Y4, Y6
+	VSHUFPS $0xDD, Y5, Y4, Y7
+	VMAXPS Y7, Y6, Y11
+	VMAXPS Y6, Y7, Y10
+	VORPS Y11, Y10, Y10
+	VPERMPD $0xD8, Y10, Y10
+	VMOVUPS Y10, (DI)
+	ADDQ $64, SI
+	ADDQ $64, BX
+	ADDQ $32, DI
+	DECQ CX
+	JNZ max2x2AVX2_loop
+	VZEROUPPER
+max2x2AVX2_done:
+	RET
+
 // func peakAVX2(n int)
 // 12 independent FMA chains per round: 192 flops a round.
 TEXT ·peakAVX2(SB), NOSPLIT, $0-8

@@ -118,15 +118,15 @@ func maxPool(out, in []float32, s Shape, pitch, k int) {
 	}
 }
 
-// pool2 is the 2 x 2 window of both topologies: two input rows at a time,
-// the four values of each window combined without a branch.
+// pool2 is the 2 x 2 window of both topologies, a pair of input rows at a
+// time through the vector kernel of engine/gemm.
 func pool2(dst, plane []float32, pitch, oh, ow int) {
 	for oy := 0; oy < oh; oy++ {
 		r0 := plane[2*oy*pitch:][:2*ow]
 		r1 := plane[(2*oy+1)*pitch:][:len(r0)]
-		d := dst[oy*ow : (oy+1)*ow]
-		for ox := range d {
-			d[ox] = max(max(r0[2*ox], r0[2*ox+1]), max(r1[2*ox], r1[2*ox+1]))
+		// The rows are sliced to fit above; an error is a bug.
+		if err := gemm.Max2x2(dst[oy*ow:(oy+1)*ow], r0, r1); err != nil {
+			panic(err)
 		}
 	}
 }

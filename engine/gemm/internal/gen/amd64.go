@@ -42,6 +42,7 @@ func AMD64() string {
 	x86Dot4(w, avx512)
 	x86Axpy4(w, avx2)
 	x86Axpy4(w, avx512)
+	x86Max2x2(w)
 	x86Peak(w, avx2, 12)
 	x86Peak(w, avx512, 24)
 	return w.String()
@@ -230,6 +231,51 @@ func x86Dot4(w *asm, v x86) {
 	w.line("VHADDPS X4, X0, X0")
 	w.line("VMOVUPS X0, (DI)")
 	w.line("VZEROUPPER")
+	w.line("RET")
+}
+
+// x86Max2x2 writes max2x2AVX2(blocks int, r0, r1, dst *float32): for j <
+// 8*blocks, dst[j] = the maximum of r0[2j], r0[2j+1], r1[2j], r1[2j+1],
+// NaN if any of them is NaN. VMAXPS returns its second source when either
+// is NaN, so the maximum is taken both ways round and the two results
+// ORed: equal when neither is NaN, NaN when one is.
+func x86Max2x2(w *asm) {
+	name := "max2x2AVX2"
+	w.comment(fmt.Sprintf("func %s(blocks int, r0, r1, dst *float32)", name))
+	w.text(name, 32)
+	w.line("MOVQ blocks+0(FP), CX")
+	w.line("MOVQ r0+8(FP), SI")
+	w.line("MOVQ r1+16(FP), BX")
+	w.line("MOVQ dst+24(FP), DI")
+	w.line("TESTQ CX, CX")
+	w.line("JEQ %s_done", name)
+	// max writes the NaN-propagating maximum of a and b to dst, using t.
+	max := func(a, b, dst, t string) {
+		w.line("VMAXPS %s, %s, %s", b, a, t)
+		w.line("VMAXPS %s, %s, %s", a, b, dst)
+		w.line("VORPS %s, %s, %s", t, dst, dst)
+	}
+	w.label(name + "_loop")
+	w.line("VMOVUPS (SI), Y0")
+	w.line("VMOVUPS 32(SI), Y1")
+	w.line("VMOVUPS (BX), Y2")
+	w.line("VMOVUPS 32(BX), Y3")
+	max("Y0", "Y2", "Y4", "Y8")
+	max("Y1", "Y3", "Y5", "Y9")
+	// Even and odd columns of each 128-bit lane, then the pairs' maxima
+	// come out in the order 0 1 4 5 | 2 3 6 7: VPERMPD puts them right.
+	w.line("VSHUFPS $0x88, Y5, Y4, Y6")
+	w.line("VSHUFPS $0xDD, Y5, Y4, Y7")
+	max("Y6", "Y7", "Y10", "Y11")
+	w.line("VPERMPD $0xD8, Y10, Y10")
+	w.line("VMOVUPS Y10, (DI)")
+	w.line("ADDQ $64, SI")
+	w.line("ADDQ $64, BX")
+	w.line("ADDQ $32, DI")
+	w.line("DECQ CX")
+	w.line("JNZ %s_loop", name)
+	w.line("VZEROUPPER")
+	w.label(name + "_done")
 	w.line("RET")
 }
 
