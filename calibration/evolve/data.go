@@ -62,3 +62,14 @@ func (d Data) combined() (images []float32, labels []int, classes int) {
 	}
 	return images, labels, classes
 }
+
+// LimitProtos keeps n of the fitness prototypes (drawn with seed), which
+// bounds the cost of an evaluation on large training sets: the 60000/10000
+// protocol's fitness need not compare against 58,000 images. n <= 0 or
+// n >= the number of prototypes keeps them all.
+func (d Data) LimitProtos(n int, seed uint64) Data {
+	if n > 0 && n < d.Protos.Len() {
+		d.Protos = d.Protos.Subset(n, seed)
+	}
+	return d
+}

@@ -216,3 +216,17 @@ func TestConfigErrors(t *testing.T) {
 		t.Error("a split that leaves no prototypes was accepted")
 	}
 }
+
+func TestLimitProtos(t *testing.T) {
+	train, _ := mnist(t, 300, 1)
+	data, err := SplitTrain(train, 50, 50, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := data.LimitProtos(80, 1).Protos.Len(); got != 80 {
+		t.Errorf("LimitProtos(80) kept %d", got)
+	}
+	if got := data.LimitProtos(0, 1).Protos.Len(); got != 200 {
+		t.Errorf("LimitProtos(0) kept %d, want all 200", got)
+	}
+}

@@ -42,6 +42,7 @@ func runEvolve(args []string) error {
 	testSize := fs.Int("test-size", 1000, "test images drawn by --seed, scored once at the end (0: all, -1: none)")
 	queries := fs.Int("queries", 1000, "fitness queries held out of the training images")
 	valSize := fs.Int("val", 500, "validation images held out of the training images")
+	fitProtos := fs.Int("fitness-protos", 0, "prototypes the fitness compares against (0: all the remaining training images)")
 	workers := fs.Int("workers", runtime.GOMAXPROCS(0), "goroutines")
 	seed := fs.Uint64("seed", 1, "seed for subsets, splits, initial kernels and the optimisers")
 	data := fs.String("data", "", "folder of MNIST-style idx files (default: GoMNIST in the Go module cache)")
@@ -96,6 +97,7 @@ func runEvolve(args []string) error {
 	if err != nil {
 		return err
 	}
+	d = d.LimitProtos(*fitProtos, *seed)
 
 	flags := os.O_CREATE | os.O_WRONLY | os.O_TRUNC
 	if *resume {
