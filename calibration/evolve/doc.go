@@ -42,7 +42,16 @@
 // and when its context is cancelled; Resume continues from the same
 // optimiser state and random stream. Caches are rebuilt from the kernels,
 // so distances can differ from an uninterrupted run in the last bits. Log
-// receives a CSV row per generation. `slicecal evolve` wires this to flags,
-// a progress line, SIGINT/SIGTERM, and an engine file with the training
-// images as prototypes.
+// receives a CSV row per generation; PlotLog draws it. `slicecal evolve`
+// wires this to flags, a progress line, SIGINT/SIGTERM, and an engine file
+// with the training images as prototypes:
+//
+//	slicecal evolve --out cma.slc                     # CMA-ES from random kernels, 4000/1000
+//	slicecal evolve --method pso --out pso.slc        # PSO
+//	slicecal evolve --out cma.slc --resume            # continue after Ctrl-C
+//	slicecal train --topology B --train-size 4000 --out b64.slc
+//	slicecal evolve --init trained --trained b64.slc --metric cosine --out tuned.slc
+//
+// Next to the engine it writes cma.slc.ckpt, cma.slc.csv and cma.slc.png.
+// Condense the prototypes to a byte budget with `slicecal prototypes`.
 package evolve
