@@ -71,7 +71,7 @@ func WriteAVI(w io.Writer, frames [][]byte, width, height, fps int) error {
 	moviList.Write(movi.Bytes())
 	chunk(&body, "LIST", moviList.Bytes())
 	chunk(&body, "idx1", idx.Bytes())
-	if body.Len() > 1<<31 {
+	if int64(body.Len()) > 1<<31-1 {
 		return errors.New("synth: AVI over 2 GiB")
 	}
 

@@ -9,7 +9,7 @@ import (
 )
 
 var (
-	engineFile   = flag.String("synth.engine", "../../models/mnist.slc", "engine file for TestEngineOnCameraFrames")
+	engineFile   = flag.String("synth.engine", "", "engine file for TestEngineOnCameraFrames (the default engine is ../../models/mnist.slc)")
 	engineFrames = flag.Int("synth.engine-frames", 1000, "camera-like frames for TestEngineOnCameraFrames")
 )
 
@@ -23,8 +23,11 @@ func TestEngineOnCameraFrames(t *testing.T) {
 	if testing.Short() {
 		t.Skip("classifies a thousand frames")
 	}
+	if *engineFile == "" {
+		t.Skip("pass -synth.engine FILE to measure an engine on camera-like frames")
+	}
 	if _, err := os.Stat(*engineFile); err != nil {
-		t.Skipf("no engine file: %v", err)
+		t.Fatal(err)
 	}
 	e, err := engine.Load(*engineFile)
 	if err != nil {
