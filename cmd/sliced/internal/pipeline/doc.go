@@ -4,7 +4,8 @@
 // Capture runs in its own goroutine (a source.Runner) and hands frames to
 // the worker through a one-frame slot: when inference is slower than the
 // source, the waiting frame is replaced by the newest and the drop is
-// counted, so results are never late by more than one frame.
+// counted, so results are never late by more than one frame. Files read
+// as fast as they decode (no fps set) wait for the worker instead.
 //
 // A Route says which backends answer: the primary, the sliced engine as
 // fallback when the primary fails (counted), and optionally a backend to

@@ -32,11 +32,15 @@ type Config struct {
 	Source   source.Source
 	Watchdog time.Duration
 	Once     bool // stop when the source ends instead of reopening it
-	Prep     prep.Func
-	Route    func() *Route
-	Metrics  *metrics.Metrics
-	Sink     func(Result) // called from the worker; must not block long
-	Log      *slog.Logger
+	// Wait makes capture wait for the worker instead of replacing the
+	// waiting frame: for files read as fast as they decode, where a
+	// dropped frame is wasted work rather than a late one.
+	Wait    bool
+	Prep    prep.Func
+	Route   func() *Route
+	Metrics *metrics.Metrics
+	Sink    func(Result) // called from the worker; must not block long
+	Log     *slog.Logger
 }
 
 // Pipeline runs one source. Its methods are safe for concurrent use.
@@ -81,7 +85,9 @@ func (p *Pipeline) Run(ctx context.Context) {
 		defer wg.Done()
 		defer p.slot.close()
 		r := &source.Runner{Source: p.c.Source, Watchdog: p.c.Watchdog, StopAtEnd: p.c.Once, Observer: observer{p}, Emit: func(f source.Frame) {
-			if p.slot.put(f) {
+			if p.c.Wait {
+				p.slot.putWait(ctx, f)
+			} else if p.slot.put(f) {
 				p.c.Metrics.Drops.WithLabelValues(p.c.Name).Inc()
 			}
 		}}

@@ -57,22 +57,17 @@ func TestPipelineClassifiesFolderOnce(t *testing.T) {
 	m := newMetrics(t)
 	var mu sync.Mutex
 	var got []Result
-	p := New(Config{Name: "dir", Source: &source.Dir{Path: dir, MaxPixels: 1 << 20}, Once: true,
+	p := New(Config{Name: "dir", Source: &source.Dir{Path: dir, MaxPixels: 1 << 20}, Once: true, Wait: true,
 		Prep: prep.Frame, Route: func() *Route { return slicedRoute() }, Metrics: m,
 		Sink: func(r Result) { mu.Lock(); got = append(got, r); mu.Unlock() }})
-	// Process every frame: a folder read as fast as it decodes would drop
-	// frames, which is the point of the slot but not of this test.
-	src := p.c.Source
-	p.c.Source = &paced{src}
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	p.Run(ctx)
 	if ctx.Err() != nil {
 		t.Fatal("Run did not return at the end of a folder read once")
 	}
-	drops := testutil.ToFloat64(m.Drops.WithLabelValues("dir"))
-	if float64(len(got))+drops != 10 {
-		t.Fatalf("%d results + %v drops, want 10 frames", len(got), drops)
+	if len(got) != 10 {
+		t.Fatalf("%d results, want 10 frames", len(got))
 	}
 	right := 0
 	for _, r := range got {
@@ -95,14 +90,6 @@ func TestPipelineClassifiesFolderOnce(t *testing.T) {
 	if c := testutil.CollectAndCount(m.StageSeconds); c < 4 {
 		t.Errorf("%d stage series, want capture, preprocess, inference, conv and knn", c)
 	}
-}
-
-// paced hands frames over no faster than a slow consumer takes them.
-type paced struct{ source.Source }
-
-func (p *paced) Next(ctx context.Context) (source.Frame, error) {
-	time.Sleep(5 * time.Millisecond)
-	return p.Source.Next(ctx)
 }
 
 type failing struct{ backend.Backend }
@@ -160,6 +147,24 @@ func TestSlowBackendDropsFrames(t *testing.T) {
 	frames := testutil.ToFloat64(m.Frames.WithLabelValues("up"))
 	if drops == 0 || frames == 0 || frames >= 50 {
 		t.Fatalf("frames %v, drops %v: a slow backend should drop frames", frames, drops)
+	}
+}
+
+// A folder read without pacing waits for a slow backend: no frame is
+// decoded only to be dropped.
+func TestWaitModeKeepsEveryFrame(t *testing.T) {
+	dir := t.TempDir()
+	writeDigits(t, dir, 8)
+	m := newMetrics(t)
+	rt := slicedRoute()
+	rt.Primary = slow{rt.Primary}
+	p := New(Config{Name: "files", Source: &source.Dir{Path: dir, MaxPixels: 1 << 20}, Once: true, Wait: true,
+		Prep: prep.Frame, Route: func() *Route { return rt }, Metrics: m})
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	p.Run(ctx)
+	if d, n := testutil.ToFloat64(m.Drops.WithLabelValues("files")), testutil.ToFloat64(m.Frames.WithLabelValues("files")); d != 0 || n != 8 {
+		t.Fatalf("%v frames, %v drops; want 8 and 0", n, d)
 	}
 }
 

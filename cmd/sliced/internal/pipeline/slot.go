@@ -14,9 +14,10 @@ type slot struct {
 	full  bool
 	shut  bool // no more frames will come
 	ready chan struct{}
+	taken chan struct{}
 }
 
-func newSlot() *slot { return &slot{ready: make(chan struct{}, 1)} }
+func newSlot() *slot { return &slot{ready: make(chan struct{}, 1), taken: make(chan struct{}, 1)} }
 
 // put stores f and reports whether it replaced a frame never taken.
 func (s *slot) put(f source.Frame) (dropped bool) {
@@ -28,6 +29,25 @@ func (s *slot) put(f source.Frame) (dropped bool) {
 	default:
 	}
 	return dropped
+}
+
+// putWait stores f once the slot is empty: a file source waits for the
+// worker instead of decoding frames that would be dropped.
+func (s *slot) putWait(ctx context.Context, f source.Frame) {
+	for {
+		s.mu.Lock()
+		if !s.full {
+			s.mu.Unlock()
+			s.put(f)
+			return
+		}
+		s.mu.Unlock()
+		select {
+		case <-s.taken:
+		case <-ctx.Done():
+			return
+		}
+	}
 }
 
 // close lets take return once the slot is empty.
@@ -49,6 +69,10 @@ func (s *slot) take(ctx context.Context) (source.Frame, bool) {
 			f := s.f
 			s.f, s.full = source.Frame{}, false
 			s.mu.Unlock()
+			select {
+			case s.taken <- struct{}{}:
+			default:
+			}
 			return f, true
 		}
 		shut := s.shut

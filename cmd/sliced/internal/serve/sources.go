@@ -55,6 +55,7 @@ func startPipelines(ctx context.Context, srcs []config.Source, maxPixels int64, 
 		pc := base
 		pc.Name, pc.Source, pc.Watchdog = sc.Name, src, sc.Watchdog
 		pc.Once = sc.Kind == "dir" && !sc.Loop
+		pc.Wait = (sc.Kind == "dir" || sc.Kind == "video") && sc.FPS == 0
 		if sc.Kind == "upload" {
 			pc.Watchdog = 0 // silence is normal for uploads
 		}

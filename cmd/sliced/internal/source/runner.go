@@ -46,7 +46,7 @@ type Runner struct {
 	StopAtEnd bool
 	Backoff   Backoff
 	Observer  Observer
-	Emit      func(Frame) // receives every frame; must not block
+	Emit      func(Frame) // receives every frame; may block only until ctx ends
 }
 
 // Run opens, reads and reopens the source until ctx is done.
