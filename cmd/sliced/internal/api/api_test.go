@@ -119,6 +119,12 @@ func TestV2Metadata(t *testing.T) {
 	if code, v := do(t, "GET", srv.URL+"/v2/models/sliced/ready", "", nil, false); code != 200 || v["ready"] != true {
 		t.Fatalf("model ready: %d %v", code, v)
 	}
+	if code, v := do(t, "GET", srv.URL+"/v2/models/sliced/versions/1/ready", "", nil, false); code != 200 || v["ready"] != true {
+		t.Fatalf("versioned ready: %d %v", code, v)
+	}
+	if code, _ := do(t, "GET", srv.URL+"/v2/models/sliced/versions/2", "", nil, false); code != 404 {
+		t.Fatalf("version 2: %d", code)
+	}
 	if code, v := do(t, "GET", srv.URL+"/v2/models/nope", "", nil, false); code != 404 || !strings.Contains(v["error"].(string), "nope") {
 		t.Fatalf("unknown model: %d %v", code, v)
 	}

@@ -1,7 +1,7 @@
 // Package api is the daemon's HTTP interface, one file per route family:
 //
 //	GET  /v2, /v2/health/live, /v2/health/ready          KServe v2 / Open Inference Protocol
-//	GET  /v2/models/{name}, /v2/models/{name}/ready
+//	GET  /v2/models/{name}, /v2/models/{name}/ready           (also under .../versions/1)
 //	POST /v2/models/{name}/infer                          FP32 or UINT8 [N,28,28] or [N,1,28,28]
 //	POST /v1/classify                                     PNG/JPEG body -> label, score, neighbours, timings
 //	GET  /v1/classes                                      classes and their prototype counts

@@ -26,6 +26,20 @@ func (s *server) v2Routes() {
 	s.handle("GET /v2/models/{name}", "v2_model", s.modelMeta)
 	s.handle("GET /v2/models/{name}/ready", "v2_model_ready", s.modelReady)
 	s.handle("POST /v2/models/{name}/infer", "v2_infer", s.infer)
+	// Every model has the one version "1"; the versioned paths are aliases.
+	s.handle("GET /v2/models/{name}/versions/{version}", "v2_model", s.versioned(s.modelMeta))
+	s.handle("GET /v2/models/{name}/versions/{version}/ready", "v2_model_ready", s.versioned(s.modelReady))
+	s.handle("POST /v2/models/{name}/versions/{version}/infer", "v2_infer", s.versioned(s.infer))
+}
+
+func (s *server) versioned(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if v := r.PathValue("version"); v != "1" {
+			fail(w, http.StatusNotFound, "model %q has no version %q (only 1)", r.PathValue("name"), v)
+			return
+		}
+		h(w, r)
+	}
 }
 
 func (s *server) serverMeta(w http.ResponseWriter, r *http.Request) {
