@@ -18,7 +18,7 @@ func gemv(ks *kernels, trans bool, rows, k int, alpha float32, mat []float32, ld
 		}
 	}
 	if !trans {
-		dots(ks, rows, k, alpha, mat, ldm, xs, beta, y, incy)
+		dots(ks, ws, rows, k, alpha, mat, ldm, xs, beta, y, incy)
 		return
 	}
 	ys := y[:rows]
@@ -48,8 +48,10 @@ func gemv(ks *kernels, trans bool, rows, k int, alpha float32, mat []float32, ld
 	}
 }
 
-// dots sets y[i] = alpha*(row i of mat · x) + beta*y[i], four rows a call.
-func dots(ks *kernels, rows, k int, alpha float32, mat []float32, ldm int, x []float32, beta float32, y []float32, incy int) {
+// dots sets y[i] = alpha*(row i of mat · x) + beta*y[i]: all groups of
+// four rows in one call of dotRows where the kernel set has it, else four
+// rows a call of dot4.
+func dots(ks *kernels, ws *workspace, rows, k int, alpha float32, mat []float32, ldm int, x []float32, beta float32, y []float32, incy int) {
 	put := func(i int, d float32) {
 		v := alpha * d
 		if beta != 0 {
@@ -58,6 +60,38 @@ func dots(ks *kernels, rows, k int, alpha float32, mat []float32, ldm int, x []f
 		y[i*incy] = v
 	}
 	i := 0
+	if ks.dotRows != nil && rows >= 4 {
+		n := rows / 4 * 4
+		// Straight into y when nothing of y is to be kept.
+		direct := incy == 1 && beta == 0
+		dst := y
+		if !direct {
+			ws.y = grow(ws.y, n)
+			dst = ws.y
+		}
+		dst = dst[:n]
+		if kd := ks.dotRows(n, k, mat, ldm, x, dst); kd > 0 {
+			if kd < k {
+				xt := x[kd:k]
+				for r := range dst {
+					for p, v := range mat[r*ldm+kd : r*ldm+k] {
+						dst[r] += v * xt[p]
+					}
+				}
+			}
+			if direct && alpha != 1 {
+				for r := range dst {
+					dst[r] *= alpha
+				}
+			}
+			if !direct {
+				for r, d := range dst {
+					put(r, d)
+				}
+			}
+			i = n
+		}
+	}
 	for ; i+4 <= rows; i += 4 {
 		for r, d := range ks.dot4(k, mat[i*ldm:], ldm, x) {
 			put(i+r, d)

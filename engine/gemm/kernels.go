@@ -22,6 +22,10 @@ type kernels struct {
 	dot4 func(k int, a []float32, lda int, x []float32) [4]float32
 	// axpy4 adds sum over r < 4 of s[r]*a[r*lda+j] to y[j], j < n.
 	axpy4 func(n int, a []float32, lda int, s [4]float32, y []float32)
+	// dotRows, when set, writes y[i] = sum over p < kd of a[i*lda+p]*x[p]
+	// for i < rows (a multiple of 4) and returns kd, the largest multiple
+	// of its block not above k; 0 means it did nothing.
+	dotRows func(rows, k int, a []float32, lda int, x, y []float32) int
 	// max2x2, when set, does a multiple of its vector width of Max2x2's
 	// outputs and returns how many.
 	max2x2 func(dst, r0, r1 []float32) int

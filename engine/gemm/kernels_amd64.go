@@ -5,7 +5,7 @@ package gemm
 import "golang.org/x/sys/cpu"
 
 var avx2Kernels = kernels{
-	name: "avx2", mr: 6, nr: 16, kc: 384, max2x2: max2x2x86,
+	name: "avx2", mr: 6, nr: 16, kc: 384, max2x2: max2x2x86, dotRows: dotRowsAVX2,
 	tile: func(kc int, a, b []float32, ldb int, c []float32, ldc int, relu bool) {
 		checkTile(kc, 6, 16, a, b, ldb, c, ldc)
 		tileAVX2(kc, &a[0], &b[0], ldb, &c[0], ldc, flag(relu))
@@ -39,7 +39,7 @@ var avx2Kernels = kernels{
 }
 
 var avx512Kernels = kernels{
-	name: "avx512", mr: 8, nr: 32, kc: 384, max2x2: max2x2x86,
+	name: "avx512", mr: 8, nr: 32, kc: 384, max2x2: max2x2x86, dotRows: dotRowsAVX512,
 	tile: func(kc int, a, b []float32, ldb int, c []float32, ldc int, relu bool) {
 		checkTile(kc, 8, 32, a, b, ldb, c, ldc)
 		tileAVX512(kc, &a[0], &b[0], ldb, &c[0], ldc, flag(relu))
@@ -91,6 +91,35 @@ func max2x2x86(dst, r0, r1 []float32) int {
 	return 8 * blocks
 }
 
+func dotRowsAVX2(rows, k int, a []float32, lda int, x, y []float32) int {
+	const block = 16
+	groups, blocks := rows/4, k/block
+	if groups == 0 || blocks == 0 {
+		return 0
+	}
+	_ = a[(rows-1)*lda+blocks*block-1]
+	_ = x[blocks*block-1]
+	_ = y[rows-1]
+	dotsAVX2(groups, blocks, &a[0], lda, &x[0], &y[0])
+	return blocks * block
+}
+
+func dotRowsAVX512(rows, k int, a []float32, lda int, x, y []float32) int {
+	const block = 32
+	if k < block {
+		return dotRowsAVX2(rows, k, a, lda, x, y)
+	}
+	groups, blocks := rows/4, k/block
+	if groups == 0 {
+		return 0
+	}
+	_ = a[(rows-1)*lda+blocks*block-1]
+	_ = x[blocks*block-1]
+	_ = y[rows-1]
+	dotsAVX512(groups, blocks, &a[0], lda, &x[0], &y[0])
+	return blocks * block
+}
+
 func hasAVX2() bool   { return cpu.X86.HasAVX2 && cpu.X86.HasFMA }
 func hasAVX512() bool { return hasAVX2() && cpu.X86.HasAVX512F }
 
@@ -133,6 +162,12 @@ func tileAVX512Set(kc int, a, b *float32, ldb int, c *float32, ldc int, relu int
 
 //go:noescape
 func tileAVX512Bias(kc int, a, b *float32, ldb int, c *float32, ldc int, bias *float32, relu int)
+
+//go:noescape
+func dotsAVX2(groups, blocks int, a *float32, lda int, x *float32, y *float32)
+
+//go:noescape
+func dotsAVX512(groups, blocks int, a *float32, lda int, x *float32, y *float32)
 
 //go:noescape
 func max2x2AVX2(blocks int, r0, r1, dst *float32)

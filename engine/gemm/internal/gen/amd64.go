@@ -40,6 +40,8 @@ func AMD64() string {
 	}
 	x86Dot4(w, avx2)
 	x86Dot4(w, avx512)
+	x86Dots(w, avx2)
+	x86Dots(w, avx512)
 	x86Axpy4(w, avx2)
 	x86Axpy4(w, avx512)
 	x86Max2x2(w)
@@ -213,10 +215,71 @@ func x86Dot4(w *asm, v x86) {
 	w.line("DECQ CX")
 	w.line("JNZ %s_loop", name)
 	w.label(name + "_store")
-	// Fold in registers: each row's two accumulators, then halves down to
-	// four lanes, then three horizontal adds leave the four sums in X0.
-	// Reading the wide vectors back from memory one float at a time would
-	// stall on store forwarding and cost more than the loop on short rows.
+	// Fold in registers: reading the wide vectors back from memory one
+	// float at a time would stall on store forwarding and cost more than
+	// the loop on short rows.
+	x86Fold4(w, v)
+	w.line("VMOVUPS X0, (DI)")
+	w.line("VZEROUPPER")
+	w.line("RET")
+}
+
+// x86Dots writes dots<ISA>(groups, blocks int, a *float32, lda int, x *float32, y *float32):
+// dot4's loop and fold for groups of four rows one after the other, the
+// sums of group g to y[4g:4g+4]. One call for all the rows of a k-NN set
+// of short prototypes, instead of one call (and its overhead) per four.
+func x86Dots(w *asm, v x86) {
+	name := "dots" + v.name
+	rows := []string{"AX", "R8", "R9", "R10"}
+	w.comment(fmt.Sprintf("func %s(groups, blocks int, a *float32, lda int, x *float32, y *float32)", name))
+	w.text(name, 48)
+	w.line("MOVQ groups+0(FP), R11")
+	w.line("MOVQ blocks+8(FP), R12")
+	w.line("MOVQ a+16(FP), SI")
+	w.line("MOVQ lda+24(FP), DX")
+	w.line("SHLQ $2, DX")
+	w.line("MOVQ x+32(FP), R13")
+	w.line("MOVQ y+40(FP), DI")
+	w.line("TESTQ R11, R11")
+	w.line("JEQ %s_done", name)
+	w.line("TESTQ R12, R12")
+	w.line("JEQ %s_done", name)
+	w.label(name + "_group")
+	w.line("MOVQ SI, AX")
+	w.line("LEAQ (AX)(DX*1), R8")
+	w.line("LEAQ (R8)(DX*1), R9")
+	w.line("LEAQ (R9)(DX*1), R10")
+	w.line("MOVQ R13, BX")
+	w.line("MOVQ R12, CX")
+	for i := 0; i < 8; i++ {
+		w.line("VXORPS %s, %s, %s", v.r(i), v.r(i), v.r(i))
+	}
+	w.label(name + "_loop")
+	w.line("VMOVUPS (BX), %s", v.r(8))
+	w.line("VMOVUPS %d(BX), %s", v.bytes(), v.r(9))
+	for r, p := range rows {
+		w.line("VFMADD231PS (%s), %s, %s", p, v.r(8), v.r(2*r))
+		w.line("VFMADD231PS %d(%s), %s, %s", v.bytes(), p, v.r(9), v.r(2*r+1))
+	}
+	for _, p := range append(rows, "BX") {
+		w.line("ADDQ $%d, %s", 2*v.bytes(), p)
+	}
+	w.line("DECQ CX")
+	w.line("JNZ %s_loop", name)
+	x86Fold4(w, v)
+	w.line("VMOVUPS X0, (DI)")
+	w.line("ADDQ $16, DI")
+	w.line("LEAQ (SI)(DX*4), SI")
+	w.line("DECQ R11")
+	w.line("JNZ %s_group", name)
+	w.line("VZEROUPPER")
+	w.label(name + "_done")
+	w.line("RET")
+}
+
+// x86Fold4 sums each of four rows' two accumulators (registers 0 to 7)
+// into one lane each of X0.
+func x86Fold4(w *asm, v x86) {
 	for r := 0; r < 4; r++ {
 		w.line("VADDPS %s, %s, %s", v.r(2*r+1), v.r(2*r), v.r(2*r))
 		if v.reg == "Z" {
@@ -229,9 +292,6 @@ func x86Dot4(w *asm, v x86) {
 	w.line("VHADDPS X2, X0, X0")
 	w.line("VHADDPS X6, X4, X4")
 	w.line("VHADDPS X4, X0, X0")
-	w.line("VMOVUPS X0, (DI)")
-	w.line("VZEROUPPER")
-	w.line("RET")
 }
 
 // x86Max2x2 writes max2x2AVX2(blocks int, r0, r1, dst *float32): for j <
