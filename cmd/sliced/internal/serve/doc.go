@@ -2,14 +2,47 @@
 // engine and the configured backends, runs one pipeline per frame source,
 // and serves the HTTP API, the metrics and the live view on one listener.
 //
+// Quick start (pure-Go build, the embedded engine, an image folder):
+//
+//	sliced serve --state-dir ./state --source demo=dir:models/demo,fps=5
+//	# sliced serve: live view at http://127.0.0.1:8080/
+//	curl --data-binary @digit.png http://127.0.0.1:8080/v1/classify
+//
+// Cameras, video files and GStreamer pipelines need the build with OpenCV
+// (go build -tags gocv ./cmd/sliced; Debian 12: apt-get install
+// libopencv-dev):
+//
+//	sliced serve --source cam=device:/dev/video0,width=640,height=480
+//	sliced serve --source "csi=gstreamer:nvarguscamerasrc ! video/x-raw(memory:NVMM),width=640,height=480 ! nvvidconv ! video/x-raw,format=BGRx ! videoconvert ! video/x-raw,format=BGR ! appsink"
+//	sliced serve --source clip=video:demo.avi
+//
+// A build without OpenCV starts anyway, logs that the camera source needs
+// the gocv build, and reports not ready.
+//
+// Configuration is one YAML file (--config, see package config); every key
+// has a flag, and `sliced serve --check` validates file, flags and engine
+// without starting. The HTTP routes are listed in package api, the metrics
+// in package metrics.
+//
 // Lifecycle: READY=1 goes to systemd once the engine is loaded and the API
 // listens; WATCHDOG=1 is sent at half of $WATCHDOG_USEC only while the
-// pipelines make progress (or no source is configured); SIGHUP re-reads the
-// configuration and the engine, and a bad new engine or configuration
-// leaves the old one serving (logged, and counted in
+// pipelines make progress (or no source of frames is configured); SIGHUP
+// re-reads the configuration and the engine, and a bad new engine or
+// configuration leaves the old one serving (logged, and counted in
 // sliced_engine_reloads_total{result="error"}); SIGTERM sends STOPPING=1
-// and drains in-flight requests within timeouts.shutdown.
+// and drains in-flight requests within timeouts.shutdown. The listen
+// address is the one setting a reload cannot change.
+//
+// Sources are retried with capped exponential backoff (0.1 s to 30 s) and
+// reopened after watchdog seconds without a frame; the daemon never exits
+// because a source went away. When inference is slower than a live source
+// the newest frame wins and sliced_pipeline_dropped_frames_total counts the
+// rest; files read without an fps wait for the worker instead.
 //
 // The bearer token of mutating endpoints is read from token_file, else
 // from $CREDENTIALS_DIRECTORY/token (systemd's LoadCredential=token:...).
+// Without a token, enrolment and uploads answer 403.
+//
+// The served engine is the state directory's engine.slc when enrolment has
+// written one, else the configured engine file, else the embedded default.
 package serve
