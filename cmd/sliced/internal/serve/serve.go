@@ -94,6 +94,10 @@ func (d *daemon) run(ctx context.Context, cfg config.Config) error {
 	start := time.Now()
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
+	// Caught from the start: an early reload must not end the process.
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
 	d.reg = prometheus.NewRegistry()
 	var err error
 	if d.metrics, err = metrics.New(d.reg); err != nil {
@@ -137,9 +141,6 @@ func (d *daemon) run(ctx context.Context, cfg config.Config) error {
 	fmt.Fprintf(d.stdout, "sliced serve: live view at http://%s/\n", ln.Addr())
 	go d.notify.Watchdog(runCtx, sdnotify.WatchdogInterval(), sdnotify.Progress(d.processed, d.idle))
 
-	hup := make(chan os.Signal, 1)
-	signal.Notify(hup, syscall.SIGHUP)
-	defer signal.Stop(hup)
 	for {
 		select {
 		case <-hup:
