@@ -44,13 +44,16 @@ func TestDaemon(t *testing.T) {
 		p.t = t // helpers fail the running subtest
 		p.waitMetric("frames", "sliced_pipeline_frames_total", map[string]string{"source": "cam"}, func(v float64) bool { return v >= 40 })
 		fams := p.metrics()
-		total := value(fams, "sliced_pipeline_frames_total", nil)
-		var right float64
+		// The folder cycles through all ten digits: a pipeline stuck on one
+		// answer shows here.
+		labels := 0
 		for d := 0; d < 10; d++ {
-			right += value(fams, "sliced_pipeline_classifications_total", map[string]string{"label": string(rune('0' + d))})
+			if value(fams, "sliced_pipeline_classifications_total", map[string]string{"source": "cam", "label": fmt.Sprint(d)}) > 0 {
+				labels++
+			}
 		}
-		if right != total {
-			t.Errorf("classifications %v of %v frames carry a digit label", right, total)
+		if labels < 9 {
+			t.Errorf("only %d distinct digits recognised", labels)
 		}
 		for _, name := range []string{"sliced_pipeline_stage_duration_seconds", "sliced_pipeline_frame_duration_seconds", "sliced_engine_info", "process_resident_memory_bytes"} {
 			if value(fams, name, nil) == 0 {

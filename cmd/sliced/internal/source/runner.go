@@ -41,6 +41,9 @@ type Runner struct {
 	Watchdog time.Duration // reopen after this long without a frame; 0: never
 	// OpenTimeout bounds Open; 0 means the watchdog or 10 s, the longer.
 	OpenTimeout time.Duration
+	// UpOnOpen reports the source up as soon as it opens, for sources
+	// whose silence is normal (uploads); others are up at their first frame.
+	UpOnOpen bool
 	// StopAtEnd makes Run return when the source ends (io.EOF) instead of
 	// reopening it: a folder read once.
 	StopAtEnd bool
@@ -87,7 +90,10 @@ func (r *Runner) session(ctx context.Context, seq *uint64) (string, error) {
 		return "open", err
 	}
 	defer r.Source.Close()
-	up := false
+	up := r.UpOnOpen
+	if up {
+		r.Observer.Up(true)
+	}
 	for {
 		nctx, cancel := ctx, context.CancelFunc(func() {})
 		if r.Watchdog > 0 {
