@@ -35,7 +35,9 @@ type Config struct {
 	// Wait makes capture wait for the worker instead of replacing the
 	// waiting frame: for files read as fast as they decode, where a
 	// dropped frame is wasted work rather than a late one.
-	Wait    bool
+	Wait bool
+	// Passive sources (uploads) are up while open, silent or not.
+	Passive bool
 	Prep    prep.Func
 	Route   func() *Route
 	Metrics *metrics.Metrics
@@ -84,7 +86,7 @@ func (p *Pipeline) Run(ctx context.Context) {
 	go func() {
 		defer wg.Done()
 		defer p.slot.close()
-		r := &source.Runner{Source: p.c.Source, Watchdog: p.c.Watchdog, StopAtEnd: p.c.Once, Observer: observer{p}, Emit: func(f source.Frame) {
+		r := &source.Runner{Source: p.c.Source, Watchdog: p.c.Watchdog, StopAtEnd: p.c.Once, UpOnOpen: p.c.Passive, Observer: observer{p}, Emit: func(f source.Frame) {
 			if p.c.Wait {
 				p.slot.putWait(ctx, f)
 			} else if p.slot.put(f) {

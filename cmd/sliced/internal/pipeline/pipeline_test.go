@@ -131,10 +131,17 @@ func TestSlowBackendDropsFrames(t *testing.T) {
 	u := source.NewUpload()
 	rt := slicedRoute()
 	rt.Primary = slow{rt.Primary}
-	p := New(Config{Name: "up", Source: u, Prep: prep.Frame, Route: func() *Route { return rt }, Metrics: m})
+	p := New(Config{Name: "up", Source: u, Passive: true, Prep: prep.Frame, Route: func() *Route { return rt }, Metrics: m})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { p.Run(ctx); close(done) }()
+	deadline := time.Now().Add(5 * time.Second)
+	for !p.Up() && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	if !p.Up() {
+		t.Fatal("an open upload source is not up before its first frame")
+	}
 	frame := fixture.Frame(3, 200, 150, rand.New(rand.NewPCG(1, 2)))
 	for i := 0; i < 50; i++ {
 		u.Push(frame)

@@ -57,7 +57,7 @@ func startPipelines(ctx context.Context, srcs []config.Source, maxPixels int64, 
 		pc.Once = sc.Kind == "dir" && !sc.Loop
 		pc.Wait = (sc.Kind == "dir" || sc.Kind == "video") && sc.FPS == 0
 		if sc.Kind == "upload" {
-			pc.Watchdog = 0 // silence is normal for uploads
+			pc.Watchdog, pc.Passive = 0, true // silence is normal for uploads
 		}
 		p := pipeline.New(pc)
 		ps.list = append(ps.list, p)
