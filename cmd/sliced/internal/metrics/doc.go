@@ -20,8 +20,22 @@
 //	sliced_compare_duration_seconds             the compared backend's latency
 //	sliced_compare_frames_total                 frames sent to it
 //	sliced_compare_agreements_total             of those, same label as primary
-//	sliced_engine_info, _classes, _prototypes, _bytes, sliced_engine_reloads_total
+//	sliced_engine_info                          name, kind, topology, format_version
+//	sliced_engine_classes, _prototypes, _size_bytes
+//	sliced_engine_reloads_total                 SIGHUP reloads by result
 //	sliced_http_request_duration_seconds        by handler, method, code
 //
 // plus the standard go_* and process_* collectors.
+//
+// Error kinds: no_object (nothing found in the frame), preprocess,
+// inference (primary and fallback failed), compare, frame (an undecodable
+// frame, skipped), source_open, source_error, source_end, source_silent
+// (the source was reopened for that reason) and source_unsupported (a
+// source kind this build lacks).
+//
+// Useful queries:
+//
+//	histogram_quantile(0.99, sum by (le, source) (rate(sliced_pipeline_frame_duration_seconds_bucket[5m])))
+//	rate(sliced_pipeline_dropped_frames_total[5m]) / rate(sliced_pipeline_frames_total[5m])
+//	rate(sliced_compare_agreements_total[1h]) / rate(sliced_compare_frames_total[1h])
 package metrics
