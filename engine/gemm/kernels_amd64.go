@@ -77,18 +77,16 @@ var avx512Kernels = kernels{
 	},
 }
 
-// max2x2x86 runs the AVX2 pooling kernel, eight outputs a block (the
-// AVX-512 machines run it too: the loop is bound by loads, not width).
-func max2x2x86(dst, r0, r1 []float32) int {
-	blocks := len(dst) / 8
-	if blocks == 0 {
-		return 0
+// max2x2x86 runs the AVX2 pooling kernel (on AVX-512 machines too: the
+// loop is bound by loads, not width) on rows at least one block wide.
+func max2x2x86(dst, src []float32, rows, cols, pitch int) bool {
+	if cols < 8 {
+		return false
 	}
-	_ = dst[8*blocks-1]
-	_ = r0[16*blocks-1]
-	_ = r1[16*blocks-1]
-	max2x2AVX2(blocks, &r0[0], &r1[0], &dst[0])
-	return 8 * blocks
+	_ = dst[rows*cols-1]
+	_ = src[(2*rows-1)*pitch+2*cols-1]
+	max2x2AVX2(rows, cols, &src[0], pitch, &dst[0])
+	return true
 }
 
 func dotRowsAVX2(rows, k int, a []float32, lda int, x, y []float32) int {
@@ -170,7 +168,7 @@ func dotsAVX2(groups, blocks int, a *float32, lda int, x *float32, y *float32)
 func dotsAVX512(groups, blocks int, a *float32, lda int, x *float32, y *float32)
 
 //go:noescape
-func max2x2AVX2(blocks int, r0, r1, dst *float32)
+func max2x2AVX2(rows, cols int, src *float32, pitch int, dst *float32)
 
 //go:noescape
 func dot4AVX2(blocks int, a *float32, lda int, x *float32, acc *float32)

@@ -1,27 +1,37 @@
 package gemm
 
-import "errors"
+import "fmt"
 
-// Max2x2 is the inner loop of 2 x 2 max pooling: dst[j] is the largest of
-// r0[2j], r0[2j+1], r1[2j] and r1[2j+1] for j < len(dst), NaN when any of
-// them is NaN (the sign of a zero result is not specified). It lives here
-// because the vector kernels do.
-func Max2x2(dst, r0, r1 []float32) error {
-	if len(r0) < 2*len(dst) || len(r1) < 2*len(dst) {
-		return errors.New("gemm: Max2x2 rows shorter than twice the output")
+// MaxPool2x2 is 2 x 2 max pooling over a plane, or over channels stacked
+// with no gap: dst[y*cols+x] (y < rows, x < cols) is the largest of
+// src[2y*pitch+2x], src[2y*pitch+2x+1] and the two values a row (pitch)
+// below them; NaN when any of them is NaN (the sign of a zero result is
+// not specified). It lives here because the vector kernels do.
+func MaxPool2x2(dst, src []float32, rows, cols, pitch int) error {
+	switch {
+	case rows < 0 || cols < 0 || pitch < 2*cols:
+		return fmt.Errorf("gemm: pooling %d x %d outputs from rows %d apart", rows, cols, pitch)
+	case rows == 0 || cols == 0:
+		return nil
+	case len(dst) < rows*cols:
+		return fmt.Errorf("gemm: pooling into %d values, want %d", len(dst), rows*cols)
+	case len(src) < (2*rows-1)*pitch+2*cols:
+		return fmt.Errorf("gemm: pooling from %d values, want %d", len(src), (2*rows-1)*pitch+2*cols)
 	}
-	done := 0
-	if active.max2x2 != nil {
-		done = active.max2x2(dst, r0, r1)
+	if active.max2x2 != nil && active.max2x2(dst, src, rows, cols, pitch) {
+		return nil
 	}
-	max2x2Go(dst[done:], r0[2*done:], r1[2*done:])
+	maxPool2x2Go(dst, src, rows, cols, pitch)
 	return nil
 }
 
-func max2x2Go(dst, r0, r1 []float32) {
-	r0 = r0[:2*len(dst)]
-	r1 = r1[:len(r0)]
-	for j := range dst {
-		dst[j] = max(max(r0[2*j], r0[2*j+1]), max(r1[2*j], r1[2*j+1]))
+func maxPool2x2Go(dst, src []float32, rows, cols, pitch int) {
+	for y := 0; y < rows; y++ {
+		r0 := src[2*y*pitch:][:2*cols]
+		r1 := src[(2*y+1)*pitch:][:len(r0)]
+		d := dst[y*cols : (y+1)*cols]
+		for x := range d {
+			d[x] = max(max(r0[2*x], r0[2*x+1]), max(r1[2*x], r1[2*x+1]))
+		}
 	}
 }

@@ -6,44 +6,51 @@ import (
 	"testing"
 )
 
-// Every kernel set against the plain definition, on lengths around the
-// vector width, with NaN, infinities and zeros of both signs mixed in.
-func TestMax2x2(t *testing.T) {
+// Every kernel set against the plain definition, on widths around the
+// vector block, several rows and pitches, with NaN, infinities and zeros
+// of both signs mixed in.
+func TestMaxPool2x2(t *testing.T) {
 	rng := rand.New(rand.NewPCG(9, 9))
 	special := []float32{float32(math.NaN()), float32(math.Inf(1)), float32(math.Inf(-1)), 0, float32(math.Copysign(0, -1))}
 	for _, ks := range available() {
-		for n := 0; n <= 35; n++ {
-			r0, r1 := randSlice(rng, 2*n+1), randSlice(rng, 2*n+3)
-			for i := range r0 {
-				if rng.IntN(6) == 0 {
-					r0[i] = special[rng.IntN(len(special))]
+		for cols := 1; cols <= 35; cols++ {
+			for _, rows := range []int{1, 2, 5} {
+				pitch := 2*cols + rng.IntN(3)
+				src := randSlice(rng, 2*rows*pitch)
+				for i := range src {
+					if rng.IntN(6) == 0 {
+						src[i] = special[rng.IntN(len(special))]
+					}
 				}
-			}
-			for i := range r1 {
-				if rng.IntN(6) == 0 {
-					r1[i] = special[rng.IntN(len(special))]
+				dst := make([]float32, rows*cols+1)
+				dst[rows*cols] = 42
+				if ks.max2x2 == nil || !ks.max2x2(dst, src, rows, cols, pitch) {
+					maxPool2x2Go(dst, src, rows, cols, pitch)
 				}
-			}
-			dst := make([]float32, n)
-			done := 0
-			if ks.max2x2 != nil {
-				done = ks.max2x2(dst, r0, r1)
-			}
-			max2x2Go(dst[done:], r0[2*done:], r1[2*done:])
-			for j, got := range dst {
-				vals := []float32{r0[2*j], r0[2*j+1], r1[2*j], r1[2*j+1]}
-				want, nan := float32(math.Inf(-1)), false
-				for _, v := range vals {
-					nan = nan || v != v
-					want = max(want, v)
+				if dst[rows*cols] != 42 {
+					t.Fatalf("%s %dx%d: wrote past the output", ks.name, rows, cols)
 				}
-				if nan != (got != got) || (!nan && got != want) {
-					t.Fatalf("%s n=%d: dst[%d] = %v, max of %v", ks.name, n, j, got, vals)
+				for y := 0; y < rows; y++ {
+					for x := 0; x < cols; x++ {
+						i := 2*y*pitch + 2*x
+						vals := []float32{src[i], src[i+1], src[i+pitch], src[i+pitch+1]}
+						want, nan := float32(math.Inf(-1)), false
+						for _, v := range vals {
+							nan = nan || v != v
+							want = max(want, v)
+						}
+						got := dst[y*cols+x]
+						if nan != (got != got) || (!nan && got != want) {
+							t.Fatalf("%s %dx%d pitch %d: (%d,%d) = %v, max of %v", ks.name, rows, cols, pitch, y, x, got, vals)
+						}
+					}
 				}
 			}
 		}
 	}
-	if err := Max2x2(make([]float32, 4), make([]float32, 7), make([]float32, 8)); err == nil {
-		t.Error("short row accepted")
+	for _, c := range [][5]int{{4, 8, 2, 4, 4}, {4, 7, 2, 2, 4}, {3, 16, 2, 2, 4}, {4, 16, 2, 2, 3}} {
+		if err := MaxPool2x2(make([]float32, c[0]), make([]float32, c[1]), c[2], c[3], c[4]); err == nil {
+			t.Errorf("MaxPool2x2 accepted %v", c)
+		}
 	}
 }

@@ -97,13 +97,24 @@ func MaxPool(out, in []float32, s Shape, k int) {
 func maxPool(out, in []float32, s Shape, pitch, k int) {
 	oh, ow := s.H/k, s.W/k
 	plane := s.H * pitch
+	if k == 2 {
+		// The 2 x 2 window of both topologies goes to the vector kernel,
+		// all channels in one call when no input row is left over.
+		// Shapes were checked when the stack was built; an error is a bug.
+		chans, rows := s.C, oh
+		if s.H == 2*oh {
+			chans, rows = 1, s.C*oh
+		}
+		for c := 0; c < chans; c++ {
+			if err := gemm.MaxPool2x2(out[c*oh*ow:], in[c*plane:], rows, ow, pitch); err != nil {
+				panic(err)
+			}
+		}
+		return
+	}
 	for c := 0; c < s.C; c++ {
 		src := in[c*plane : (c+1)*plane]
 		dst := out[c*oh*ow : (c+1)*oh*ow]
-		if k == 2 {
-			pool2(dst, src, pitch, oh, ow)
-			continue
-		}
 		for oy := 0; oy < oh; oy++ {
 			for ox := 0; ox < ow; ox++ {
 				m := src[oy*k*pitch+ox*k]
@@ -114,19 +125,6 @@ func maxPool(out, in []float32, s Shape, pitch, k int) {
 				}
 				dst[oy*ow+ox] = m
 			}
-		}
-	}
-}
-
-// pool2 is the 2 x 2 window of both topologies, a pair of input rows at a
-// time through the vector kernel of engine/gemm.
-func pool2(dst, plane []float32, pitch, oh, ow int) {
-	for oy := 0; oy < oh; oy++ {
-		r0 := plane[2*oy*pitch:][:2*ow]
-		r1 := plane[(2*oy+1)*pitch:][:len(r0)]
-		// The rows are sliced to fit above; an error is a bug.
-		if err := gemm.Max2x2(dst[oy*ow:(oy+1)*ow], r0, r1); err != nil {
-			panic(err)
 		}
 	}
 }

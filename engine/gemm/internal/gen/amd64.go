@@ -294,20 +294,25 @@ func x86Fold4(w *asm, v x86) {
 	w.line("VHADDPS X4, X0, X0")
 }
 
-// x86Max2x2 writes max2x2AVX2(blocks int, r0, r1, dst *float32): for j <
-// 8*blocks, dst[j] = the maximum of r0[2j], r0[2j+1], r1[2j], r1[2j+1],
-// NaN if any of them is NaN. VMAXPS returns its second source when either
-// is NaN, so the maximum is taken both ways round and the two results
-// ORed: equal when neither is NaN, NaN when one is.
+// x86Max2x2 writes max2x2AVX2(rows, cols int, src *float32, pitch int, dst *float32):
+// for y < rows and x < cols (cols >= 8), dst[y*cols+x] is the maximum of
+// src[2y*pitch+2x], the value after it and the two below them, NaN if any
+// of them is NaN. Eight outputs a block; a row whose width is not a
+// multiple of eight ends with a block that overlaps the one before, which
+// writes the same values again. VMAXPS returns its second source when
+// either is NaN, so the maximum is taken both ways round and the two
+// results ORed: equal when neither is NaN, NaN when one is.
 func x86Max2x2(w *asm) {
 	name := "max2x2AVX2"
-	w.comment(fmt.Sprintf("func %s(blocks int, r0, r1, dst *float32)", name))
-	w.text(name, 32)
-	w.line("MOVQ blocks+0(FP), CX")
-	w.line("MOVQ r0+8(FP), SI")
-	w.line("MOVQ r1+16(FP), BX")
-	w.line("MOVQ dst+24(FP), DI")
-	w.line("TESTQ CX, CX")
+	w.comment(fmt.Sprintf("func %s(rows, cols int, src *float32, pitch int, dst *float32)", name))
+	w.text(name, 40)
+	w.line("MOVQ rows+0(FP), R11")
+	w.line("MOVQ cols+8(FP), R12")
+	w.line("MOVQ src+16(FP), SI")
+	w.line("MOVQ pitch+24(FP), DX")
+	w.line("SHLQ $2, DX")
+	w.line("MOVQ dst+32(FP), DI")
+	w.line("TESTQ R11, R11")
 	w.line("JEQ %s_done", name)
 	// max writes the NaN-propagating maximum of a and b to dst, using t.
 	max := func(a, b, dst, t string) {
@@ -315,25 +320,47 @@ func x86Max2x2(w *asm) {
 		w.line("VMAXPS %s, %s, %s", a, b, dst)
 		w.line("VORPS %s, %s, %s", t, dst, dst)
 	}
-	w.label(name + "_loop")
-	w.line("VMOVUPS (SI), Y0")
-	w.line("VMOVUPS 32(SI), Y1")
-	w.line("VMOVUPS (BX), Y2")
-	w.line("VMOVUPS 32(BX), Y3")
-	max("Y0", "Y2", "Y4", "Y8")
-	max("Y1", "Y3", "Y5", "Y9")
-	// Even and odd columns of each 128-bit lane, then the pairs' maxima
-	// come out in the order 0 1 4 5 | 2 3 6 7: VPERMPD puts them right.
-	w.line("VSHUFPS $0x88, Y5, Y4, Y6")
-	w.line("VSHUFPS $0xDD, Y5, Y4, Y7")
-	max("Y6", "Y7", "Y10", "Y11")
-	w.line("VPERMPD $0xD8, Y10, Y10")
-	w.line("VMOVUPS Y10, (DI)")
-	w.line("ADDQ $64, SI")
+	// block pools 16 values of the rows at AX and BX into 8 at R8.
+	block := func() {
+		w.line("VMOVUPS (AX), Y0")
+		w.line("VMOVUPS 32(AX), Y1")
+		w.line("VMOVUPS (BX), Y2")
+		w.line("VMOVUPS 32(BX), Y3")
+		max("Y0", "Y2", "Y4", "Y8")
+		max("Y1", "Y3", "Y5", "Y9")
+		// Even and odd columns of each 128-bit lane; the pairs' maxima
+		// come out in the order 0 1 4 5 | 2 3 6 7, which VPERMPD mends.
+		w.line("VSHUFPS $0x88, Y5, Y4, Y6")
+		w.line("VSHUFPS $0xDD, Y5, Y4, Y7")
+		max("Y6", "Y7", "Y10", "Y11")
+		w.line("VPERMPD $0xD8, Y10, Y10")
+		w.line("VMOVUPS Y10, (R8)")
+	}
+	w.label(name + "_row")
+	w.line("MOVQ R12, CX")
+	w.line("SHRQ $3, CX")
+	w.line("MOVQ SI, AX")
+	w.line("LEAQ (SI)(DX*1), BX")
+	w.line("MOVQ DI, R8")
+	w.label(name + "_block")
+	block()
+	w.line("ADDQ $64, AX")
 	w.line("ADDQ $64, BX")
-	w.line("ADDQ $32, DI")
+	w.line("ADDQ $32, R8")
 	w.line("DECQ CX")
-	w.line("JNZ %s_loop", name)
+	w.line("JNZ %s_block", name)
+	w.line("TESTQ $7, R12")
+	w.line("JEQ %s_next", name)
+	w.line("LEAQ -8(R12), R9")
+	w.line("LEAQ (SI)(R9*8), AX")
+	w.line("LEAQ (AX)(DX*1), BX")
+	w.line("LEAQ (DI)(R9*4), R8")
+	block()
+	w.label(name + "_next")
+	w.line("LEAQ (SI)(DX*2), SI")
+	w.line("LEAQ (DI)(R12*4), DI")
+	w.line("DECQ R11")
+	w.line("JNZ %s_row", name)
 	w.line("VZEROUPPER")
 	w.label(name + "_done")
 	w.line("RET")
