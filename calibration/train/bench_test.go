@@ -11,7 +11,7 @@ import (
 // backward and Adam), the unit of a training run.
 func BenchmarkStepA(b *testing.B) {
 	s := models.FullCNN(models.A, 128, 10)
-	if err := Init(&s, 1); err != nil {
+	if err := Init(&s, 1, Glorot); err != nil {
 		b.Fatal(err)
 	}
 	set := &dataset.Set{Shape: s.In, Classes: []string{"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"}}

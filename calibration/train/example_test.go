@@ -23,7 +23,7 @@ func Example() {
 		{Op: nn.OpDense, Out: 2, W: make([]float32, 2*36), B: make([]float32, 2)},
 		{Op: nn.OpSoftmax},
 	}}
-	if err := train.Init(&stack, 1); err != nil {
+	if err := train.Init(&stack, 1, train.Glorot); err != nil {
 		fmt.Println(err)
 		return
 	}

@@ -22,7 +22,7 @@ func tinyStack(t *testing.T) *nn.Stack {
 		{Op: nn.OpDense, Out: 3, W: make([]float32, 3*4), B: make([]float32, 3)},
 		{Op: nn.OpSoftmax},
 	}}
-	if err := Init(s, 3); err != nil {
+	if err := Init(s, 3, He); err != nil {
 		t.Fatal(err)
 	}
 	r := rand.New(rand.NewPCG(4, 4))

@@ -48,7 +48,7 @@ func smallNet(seed uint64) nn.Stack {
 		{Op: nn.OpDense, Out: 3, W: make([]float32, 3*16), B: make([]float32, 3)},
 		{Op: nn.OpSoftmax},
 	}}
-	Init(&s, seed)
+	Init(&s, seed, He)
 	return s
 }
 

@@ -28,7 +28,8 @@ func runTrain(args []string) error {
 	testSize := fs.Int("test-size", 0, "test images scored at the end (0: all, -1: none)")
 	opt := fs.String("optimizer", "adam", "adam or sgd (momentum 0.9)")
 	lr := fs.Float64("lr", 0, "learning rate (0: 1e-3 for adam, 0.01 for sgd)")
-	decay := fs.Float64("lr-decay", 0.6, "learning rate factor per epoch (1: constant)")
+	decay := fs.Float64("lr-decay", 1, "learning rate factor per epoch (1: constant)")
+	initName := fs.String("init", "glorot", "initial weights: glorot (Keras' default) or he")
 	dropout := fs.String("dropout", "keras", "keras (A: 0.25 after the pool, 0.5 after the dense ReLU; B, as in the paper: none) or none")
 	seed := fs.Uint64("seed", 1, "seed for initial weights, data order, subsets and dropout")
 	threads := fs.Int("threads", runtime.GOMAXPROCS(0), "worker goroutines; same seed and threads give the same weights")
@@ -75,7 +76,11 @@ func runTrain(args []string) error {
 		trainSet = trainSet.Subset(*trainSize, *seed)
 	}
 	stack := models.FullCNN(t, *hidden, len(trainSet.Classes))
-	if err := train.Init(&stack, *seed); err != nil {
+	scheme, err := train.ParseScheme(*initName)
+	if err != nil {
+		return err
+	}
+	if err := train.Init(&stack, *seed, scheme); err != nil {
 		return err
 	}
 	var drop []float32
@@ -99,8 +104,8 @@ func runTrain(args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(os.Stderr, "training topology %s, dense %d: %d parameters, %d images, %d epochs, batch %d, %v, decay %g per epoch, %d threads, seed %d\n",
-		t, *hidden, stack.Params(), trainSet.Len(), *epochs, *batch, optim, *decay, *threads, *seed)
+	fmt.Fprintf(os.Stderr, "training topology %s, dense %d: %d parameters, %d images, %d epochs, batch %d, %v, decay %g per epoch, %s init, %d threads, seed %d\n",
+		t, *hidden, stack.Params(), trainSet.Len(), *epochs, *batch, optim, *decay, scheme, *threads, *seed)
 	start := time.Now()
 	res, err := tr.Fit(trainSet)
 	if err != nil {
