@@ -260,12 +260,14 @@ func TestDaemonBadConfig(t *testing.T) {
 	}
 }
 
-// A camera configured in a build without GoCV: the daemon serves the API
-// but is not ready, and says why.
+// Sources a build without GoCV cannot open: a video file (refused by
+// kind) and a camera that is not there (read in pure Go, retried). The
+// daemon serves the API but is not ready, and says why.
 func TestDaemonCameraWithoutGoCV(t *testing.T) {
 	bin := binary(t, "")
 	f := writeFixture(t, 0, "  []\n")
-	p := start(t, bin, nil, "--engine", f.engine, "--state-dir", f.state, "--source", "cam=device:/dev/video0")
+	p := start(t, bin, nil, "--engine", f.engine, "--state-dir", f.state,
+		"--source", "clip=video:/srv/clip.avi", "--source", "cam=device:/dev/video99")
 	if code, _ := p.request("GET", "/v2/health/ready", "", nil); code != 503 {
 		t.Fatalf("ready: %d, want 503", code)
 	}
@@ -274,6 +276,10 @@ func TestDaemonCameraWithoutGoCV(t *testing.T) {
 	}
 	if !strings.Contains(p.stderr.String(), "built without the gocv tag") {
 		t.Fatalf("the log does not name the missing GoCV:\n%s", p.stderr)
+	}
+	p.waitMetric("camera retries", "sliced_pipeline_errors_total", map[string]string{"source": "cam", "kind": "source_open"}, func(v float64) bool { return v >= 2 })
+	if !strings.Contains(p.stderr.String(), "/dev/video99") {
+		t.Fatalf("the log does not name the missing camera:\n%s", p.stderr)
 	}
 	p.stop()
 }

@@ -12,9 +12,14 @@ import (
 	"github.com/sliced-ai/sliced/cmd/sliced/internal/source"
 )
 
-// openCapture makes a GoCV source (video, device, gstreamer); it is set by
-// capture_gocv.go when built with -tags gocv.
+// openCapture makes a camera or video source. Without OpenCV, devices are
+// read in pure Go (device/v4l2) and video files and GStreamer pipelines are
+// refused; capture_gocv.go replaces it with OpenCV for all three when built
+// with -tags gocv.
 var openCapture = func(c config.Source) (source.Source, error) {
+	if c.Kind == "device" {
+		return openV4L2(c)
+	}
 	return nil, fmt.Errorf("source %s: kind %s needs OpenCV: this binary was built without the gocv tag", c.Name, c.Kind)
 }
 

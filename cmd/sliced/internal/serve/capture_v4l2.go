@@ -1,0 +1,58 @@
+package serve
+
+import (
+	"context"
+	"image"
+	"strconv"
+
+	"github.com/sliced-ai/sliced/cmd/sliced/internal/config"
+	"github.com/sliced-ai/sliced/cmd/sliced/internal/source"
+	"github.com/sliced-ai/sliced/device/v4l2"
+)
+
+// openV4L2 opens a "device" source in pure Go (device/v4l2): the camera
+// path of builds without OpenCV, such as the static arm64 binary.
+func openV4L2(c config.Source) (source.Source, error) {
+	path := c.Path
+	if _, err := strconv.Atoi(path); err == nil {
+		path = "/dev/video" + path
+	}
+	return &v4l2Source{cfg: v4l2.Config{Device: path, Width: c.Width, Height: c.Height}}, nil
+}
+
+// v4l2Source adapts a v4l2.Device to source.Source.
+type v4l2Source struct {
+	cfg v4l2.Config
+	dev *v4l2.Device
+}
+
+func (s *v4l2Source) Open(context.Context) error {
+	d, err := v4l2.Open(s.cfg)
+	if err != nil {
+		return err
+	}
+	s.dev = d
+	return nil
+}
+
+func (s *v4l2Source) Next(ctx context.Context) (source.Frame, error) {
+	img, at, err := s.dev.Next(ctx)
+	if err != nil {
+		return source.Frame{}, err
+	}
+	// A YUYV frame lives in the device's buffer until the next call; the
+	// pipeline and the live view keep frames longer.
+	if _, _, pix := s.dev.Format(); pix == v4l2.YUYV {
+		img = &image.Gray{Pix: append([]uint8(nil), img.Pix...), Stride: img.Stride, Rect: img.Rect}
+	}
+	return source.Frame{Image: img, Time: at}, nil
+}
+
+func (s *v4l2Source) Close() error {
+	if s.dev == nil {
+		return nil
+	}
+	err := s.dev.Close()
+	s.dev = nil
+	return err
+}
