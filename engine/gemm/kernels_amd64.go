@@ -5,7 +5,7 @@ package gemm
 import "golang.org/x/sys/cpu"
 
 var avx2Kernels = kernels{
-	name: "avx2", mr: 6, nr: 16, kc: 384, max2x2: max2x2x86, dotRows: dotRowsAVX2,
+	name: "avx2", mr: 6, nr: 16, kc: 384, max2x2: max2x2x86, copyRows: copyRowsX86, dotRows: dotRowsAVX2,
 	tile: func(kc int, a, b []float32, ldb int, c []float32, ldc int, relu bool) {
 		checkTile(kc, 6, 16, a, b, ldb, c, ldc)
 		tileAVX2(kc, &a[0], &b[0], ldb, &c[0], ldc, flag(relu))
@@ -39,7 +39,7 @@ var avx2Kernels = kernels{
 }
 
 var avx512Kernels = kernels{
-	name: "avx512", mr: 8, nr: 32, kc: 384, max2x2: max2x2x86, dotRows: dotRowsAVX512,
+	name: "avx512", mr: 8, nr: 32, kc: 384, max2x2: max2x2x86, copyRows: copyRowsX86, dotRows: dotRowsAVX512,
 	tile: func(kc int, a, b []float32, ldb int, c []float32, ldc int, relu bool) {
 		checkTile(kc, 8, 32, a, b, ldb, c, ldc)
 		tileAVX512(kc, &a[0], &b[0], ldb, &c[0], ldc, flag(relu))
@@ -86,6 +86,16 @@ func max2x2x86(dst, src []float32, rows, cols, pitch int) bool {
 	_ = dst[rows*cols-1]
 	_ = src[(2*rows-1)*pitch+2*cols-1]
 	max2x2AVX2(rows, cols, &src[0], pitch, &dst[0])
+	return true
+}
+
+func copyRowsX86(dst, src []float32, rows, n, pitch int) bool {
+	if n < 8 {
+		return false
+	}
+	_ = dst[rows*n-1]
+	_ = src[(rows-1)*pitch+n-1]
+	copyRowsAVX2(rows, n, &src[0], pitch, &dst[0])
 	return true
 }
 
@@ -166,6 +176,9 @@ func dotsAVX2(groups, blocks int, a *float32, lda int, x *float32, y *float32)
 
 //go:noescape
 func dotsAVX512(groups, blocks int, a *float32, lda int, x *float32, y *float32)
+
+//go:noescape
+func copyRowsAVX2(rows, n int, src *float32, pitch int, dst *float32)
 
 //go:noescape
 func max2x2AVX2(rows, cols int, src *float32, pitch int, dst *float32)

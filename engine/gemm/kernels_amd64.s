@@ -1663,6 +1663,40 @@ max2x2AVX2_next:
 max2x2AVX2_done:
 	RET
 
+// func copyRowsAVX2(rows, n int, src *float32, pitch int, dst *float32)
+TEXT ·copyRowsAVX2(SB), NOSPLIT, $0-40
+	MOVQ rows+0(FP), R11
+	MOVQ n+8(FP), R12
+	MOVQ src+16(FP), SI
+	MOVQ pitch+24(FP), DX
+	SHLQ $2, DX
+	MOVQ dst+32(FP), DI
+	TESTQ R11, R11
+	JEQ copyRowsAVX2_done
+	LEAQ -8(R12), R9
+copyRowsAVX2_row:
+	MOVQ R12, CX
+	SHRQ $3, CX
+	XORQ R10, R10
+copyRowsAVX2_block:
+	VMOVUPS (SI)(R10*1), Y0
+	VMOVUPS Y0, (DI)(R10*1)
+	ADDQ $32, R10
+	DECQ CX
+	JNZ copyRowsAVX2_block
+	TESTQ $7, R12
+	JEQ copyRowsAVX2_next
+	VMOVUPS (SI)(R9*4), Y0
+	VMOVUPS Y0, (DI)(R9*4)
+copyRowsAVX2_next:
+	ADDQ DX, SI
+	LEAQ (DI)(R12*4), DI
+	DECQ R11
+	JNZ copyRowsAVX2_row
+	VZEROUPPER
+copyRowsAVX2_done:
+	RET
+
 // func peakAVX2(n int)
 // 12 independent FMA chains per round: 192 flops a round.
 TEXT ·peakAVX2(SB), NOSPLIT, $0-8

@@ -21,11 +21,11 @@ func Im2Col(col, in []float32, s Shape, k int) {
 		for ky := 0; ky < k; ky++ {
 			for kx := 0; kx < k; kx++ {
 				row := col[((c*k+ky)*k+kx)*n:][:n]
-				src := plane[ky*s.W+kx:]
-				// One copy per output row. A copy of a short row beats a
-				// scalar loop: memmove moves it in a few vector loads.
-				for oy, d := 0, 0; oy < oh; oy, d = oy+1, d+ow {
-					copy(row[d:d+ow], src[oy*s.W:])
+				// One call a tap: a vector kernel where there is one,
+				// else a copy per output row. Shapes were checked by the
+				// caller; an error is a bug.
+				if err := gemm.CopyRows(row, plane[ky*s.W+kx:], oh, ow, s.W); err != nil {
+					panic(err)
 				}
 			}
 		}

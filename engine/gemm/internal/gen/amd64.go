@@ -45,6 +45,7 @@ func AMD64() string {
 	x86Axpy4(w, avx2)
 	x86Axpy4(w, avx512)
 	x86Max2x2(w)
+	x86CopyRows(w)
 	x86Peak(w, avx2, 12)
 	x86Peak(w, avx512, 24)
 	return w.String()
@@ -358,6 +359,48 @@ func x86Max2x2(w *asm) {
 	block()
 	w.label(name + "_next")
 	w.line("LEAQ (SI)(DX*2), SI")
+	w.line("LEAQ (DI)(R12*4), DI")
+	w.line("DECQ R11")
+	w.line("JNZ %s_row", name)
+	w.line("VZEROUPPER")
+	w.label(name + "_done")
+	w.line("RET")
+}
+
+// x86CopyRows writes copyRowsAVX2(rows, n int, src *float32, pitch int, dst *float32):
+// row r of n values (n >= 8) at src[r*pitch:] goes to dst[r*n:], eight
+// values a move; a row whose length is not a multiple of eight ends with
+// a move that overlaps the one before. This is im2col's inner loop: one
+// call per kernel tap instead of one copy per output row.
+func x86CopyRows(w *asm) {
+	name := "copyRowsAVX2"
+	w.comment(fmt.Sprintf("func %s(rows, n int, src *float32, pitch int, dst *float32)", name))
+	w.text(name, 40)
+	w.line("MOVQ rows+0(FP), R11")
+	w.line("MOVQ n+8(FP), R12")
+	w.line("MOVQ src+16(FP), SI")
+	w.line("MOVQ pitch+24(FP), DX")
+	w.line("SHLQ $2, DX")
+	w.line("MOVQ dst+32(FP), DI")
+	w.line("TESTQ R11, R11")
+	w.line("JEQ %s_done", name)
+	w.line("LEAQ -8(R12), R9")
+	w.label(name + "_row")
+	w.line("MOVQ R12, CX")
+	w.line("SHRQ $3, CX")
+	w.line("XORQ R10, R10")
+	w.label(name + "_block")
+	w.line("VMOVUPS (SI)(R10*1), Y0")
+	w.line("VMOVUPS Y0, (DI)(R10*1)")
+	w.line("ADDQ $32, R10")
+	w.line("DECQ CX")
+	w.line("JNZ %s_block", name)
+	w.line("TESTQ $7, R12")
+	w.line("JEQ %s_next", name)
+	w.line("VMOVUPS (SI)(R9*4), Y0")
+	w.line("VMOVUPS Y0, (DI)(R9*4)")
+	w.label(name + "_next")
+	w.line("ADDQ DX, SI")
 	w.line("LEAQ (DI)(R12*4), DI")
 	w.line("DECQ R11")
 	w.line("JNZ %s_row", name)
