@@ -11,13 +11,14 @@ LDFLAGS    := -s -w -X main.version=$(VERSION)
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 ORT_VERSION      := 1.30.0
 OPENVINO_VERSION := 2024.6.0
-APT_PACKAGES := build-essential pkg-config git ca-certificates python3 python3-venv npm \
-	libopencv-dev qemu-user prometheus gcc-aarch64-linux-gnu dpkg-dev systemd
+APT_PACKAGES := build-essential pkg-config git ca-certificates python3 python3-pip npm \
+	libopencv-dev qemu-user prometheus gcc-aarch64-linux-gnu g++-aarch64-linux-gnu dpkg-dev systemd
 
-export ONNXRUNTIME_LIB ?= $(TOOLS)/npm/node_modules/onnxruntime-node/bin/napi-v6/linux/x64/libonnxruntime.so.1
-export OPENVINO_LIB    ?= $(TOOLS)/venv/lib/python3.11/site-packages/openvino/libs/libopenvino_c.so
+# The native runtimes the tests and benchmarks load with dlopen.
+export ONNXRUNTIME_LIB ?= $(TOOLS)/onnxruntime-node/node_modules/onnxruntime-node/bin/napi-v6/linux/x64/libonnxruntime.so.1
+export OPENVINO_LIB    ?= $(TOOLS)/openvino-$(OPENVINO_VERSION)/openvino/libs/libopenvino_c.so
 
-.PHONY: all build run test test-go test-tags test-arm64 fuzz-smoke lint deps deps-apt deps-go deps-runtimes bench cross deb clean
+.PHONY: all build run test test-go test-tags test-arm64 fuzz-smoke lint deps deps-apt deps-go deps-runtimes bench cross cross-pure cross-smoke deb clean
 
 all: build
 
@@ -62,9 +63,26 @@ deps-go:
 	@command -v $(GO) >/dev/null || { echo "Go is missing: install Go >= 1.24 (see README)"; exit 1; }
 	$(GO) mod download
 
+## deps-runtimes: ONNX Runtime (npm package) and OpenVINO (PyPI wheel) into .tools/
 deps-runtimes:
-	@[ -f "$(ONNXRUNTIME_LIB)" ] || { mkdir -p $(TOOLS)/npm && cd $(TOOLS)/npm && npm install --silent --no-audit --no-fund onnxruntime-node@$(ORT_VERSION); }
-	@[ -f "$(OPENVINO_LIB)" ] || { python3 -m venv $(TOOLS)/venv && $(TOOLS)/venv/bin/pip install -q openvino==$(OPENVINO_VERSION); }
+	@[ -f "$(ONNXRUNTIME_LIB)" ] || npm install --ignore-scripts --silent --no-audit --no-fund --prefix $(TOOLS)/onnxruntime-node onnxruntime-node@$(ORT_VERSION)
+	@[ -f "$(OPENVINO_LIB)" ] || python3 -m pip install -q --no-deps --break-system-packages --target $(TOOLS)/openvino-$(OPENVINO_VERSION) openvino==$(OPENVINO_VERSION)
+
+## cross: static linux/arm64 and linux/arm (GOARM=7) binaries, and an arm64 GoCV build
+cross: deps-go
+	bash cross/build.sh all
+
+cross-pure: deps-go
+	bash cross/build.sh pure
+
+## cross-smoke: the arm binaries under qemu classify the demo images like amd64
+cross-smoke: cross
+	bash cross/qemu-smoke.sh
+
+## deb: .deb packages for amd64 and arm64 under dist/deb, then their test
+deb: deps-go
+	bash cross/deb/build.sh amd64 arm64
+	DEB_DIR=$(CURDIR)/dist/deb $(GO) test -count=1 ./cross/deb/
 
 clean:
 	rm -rf $(BIN) dist

@@ -58,15 +58,20 @@ func FitBudget(b *Builder, budget int, grid []Options, valImages []float32, valL
 	return best, table, nil
 }
 
-// Grid is the cross product of PCA sizes and prototypes per class, with
-// the other options taken from base.
-func Grid(base Options, dims, perClass []int) []Options {
+// Grid is the cross product of PCA sizes, prototypes per class and k,
+// with the other options taken from base (ks may be empty: base.K).
+func Grid(base Options, dims, perClass, ks []int) []Options {
+	if len(ks) == 0 {
+		ks = []int{base.K}
+	}
 	var out []Options
 	for _, d := range dims {
 		for _, p := range perClass {
-			o := base
-			o.Dim, o.PerClass = d, p
-			out = append(out, o)
+			for _, k := range ks {
+				o := base
+				o.Dim, o.PerClass, o.K = d, p, k
+				out = append(out, o)
+			}
 		}
 	}
 	return out

@@ -16,15 +16,19 @@ type Options struct {
 	PerClass    int // k-means prototypes per class; 0 keeps every training vector
 	K           int
 	Metric      knn.Metric
-	WeightType  engine.DType
 	ProtoType   engine.DType
 	ProjType    engine.DType // precision of the projection matrix
 	KMeansIters int
 	Seed        uint64
+	// LearnEpochs > 0 trains the projection and the prototypes together
+	// after PCA and k-means have placed them (see LearnPrototypes).
+	LearnEpochs int
+	LearnRate   float64
+	Progress    func(epoch int, loss float64)
 }
 
 func (o Options) String() string {
-	return fmt.Sprintf("dim=%d per-class=%d k=%d %v weights=%v protos=%v proj=%v", o.Dim, o.PerClass, o.K, o.Metric, o.WeightType, o.ProtoType, o.ProjType)
+	return fmt.Sprintf("dim=%d per-class=%d learn-epochs=%d k=%d %v protos=%v proj=%v", o.Dim, o.PerClass, o.LearnEpochs, o.K, o.Metric, o.ProtoType, o.ProjType)
 }
 
 // Builder holds the conv features of the training images, computed once,
@@ -39,6 +43,15 @@ type Builder struct {
 	labels []int
 	dim    int
 	pca    map[int][2][]float32 // components -> mean, matrix
+	learnt map[learnKey]*Learned
+}
+
+// learnKey names a learned projection: everything but k, the metric's
+// name and the storage precisions, which do not change what is learned.
+type learnKey struct {
+	dim, perClass, epochs, iters int
+	rate                         float64
+	seed                         uint64
 }
 
 // NewBuilder quantizes the stack's weights to wt and extracts the features
@@ -49,7 +62,7 @@ func NewBuilder(stack nn.Stack, wt engine.DType, images []float32, labels []int,
 	if err != nil {
 		return nil, err
 	}
-	return &Builder{Stack: q, WeightType: wt, Classes: classes, feats: feats, labels: labels, dim: dim, pca: map[int][2][]float32{}}, nil
+	return &Builder{Stack: q, WeightType: wt, Classes: classes, feats: feats, labels: labels, dim: dim, pca: map[int][2][]float32{}, learnt: map[learnKey]*Learned{}}, nil
 }
 
 // Quantize returns a copy of s whose weights are as precision d stores them.
@@ -124,6 +137,27 @@ func (b *Builder) Build(o Options) (*engine.Engine, error) {
 		for i := 0; i < n; i++ {
 			set.Labels = append(set.Labels, c)
 		}
+	}
+	if o.LearnEpochs > 0 {
+		if e.Proj == nil || o.PerClass == 0 || o.Metric != knn.L2 {
+			return nil, fmt.Errorf("learned prototypes need a projection (--dims > 0), a prototype count per class and the l2 metric")
+		}
+		key := learnKey{o.Dim, o.PerClass, o.LearnEpochs, o.KMeansIters, o.LearnRate, o.Seed}
+		L, ok := b.learnt[key]
+		if !ok {
+			var err error
+			L, err = LearnPrototypes(b.feats, b.labels, b.dim, b.pca[o.Dim][1], o.Dim, set.Vectors, set.Labels,
+				LearnOptions{Epochs: o.LearnEpochs, LR: o.LearnRate, Seed: o.Seed, Progress: o.Progress})
+			if err != nil {
+				return nil, err
+			}
+			b.learnt[key] = L
+		}
+		set.Labels = L.Labels
+		e.Proj = &engine.Projection{In: b.dim, Out: o.Dim, W: engine.Requantize(o.ProjType, L.P, o.Dim, b.dim)}
+		// The prototypes must sit where the stored projection maps the
+		// training features, so re-fit them to the quantized projection.
+		set.Vectors = L.Protos
 	}
 	// Prototypes as the file will hold them.
 	set.Vectors = engine.Requantize(o.ProtoType, set.Vectors, set.Len(), dim)

@@ -95,7 +95,7 @@ func TestBuildSeparatesClasses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	grid := Grid(Options{K: 3, ProtoType: engine.I8, ProjType: engine.I8}, []int{0, 4}, []int{3, 10})
+	grid := Grid(Options{K: 3, ProtoType: engine.I8, ProjType: engine.I8}, []int{0, 4}, []int{3, 10}, nil)
 	e, table, err := FitBudget(b, 100000, grid, images[:100*36], labels[:100])
 	if err != nil {
 		t.Fatal(err)

@@ -25,7 +25,7 @@ func runPrototypes(args []string) error {
 	sweep := fs.String("sweep", "", "also report the best engine for each of these budgets, comma separated (e.g. 74KiB,128KiB,256KiB,1MiB,unlimited)")
 	dims := fs.String("dims", "16,24,32,48,64", "PCA sizes to try (0: no projection)")
 	perClass := fs.String("per-class", "10,20,40,80,160", "prototypes per class to try (k-means centroids; 0: every training image)")
-	k := fs.Int("k", knn.DefaultK, "neighbours that vote")
+	kList := fs.String("k", strconv.Itoa(knn.DefaultK), "neighbours that vote; a list tries each")
 	metric := fs.String("metric", "l2", "distance: l2 or cosine")
 	wt := fs.String("weights", "int8", "precision of the conv weights: float32, float16 or int8")
 	pt := fs.String("protos", "int8", "precision of the prototypes")
@@ -35,6 +35,9 @@ func runPrototypes(args []string) error {
 	valSize := fs.Int("val", 5000, "validation images, held out of the training set, that choose the option set")
 	seed := fs.Uint64("seed", 1, "seed for the split and k-means")
 	name := fs.String("name", "mnist-sliced", "engine name stored in the file")
+	augment := fs.Int("augment", 0, "add this many rotated (±10°), shifted (±1.5 px) and scaled (±10 %) copies of every training image")
+	learn := fs.Int("learn-epochs", 0, "train the projection and prototypes together for this many epochs after PCA and k-means (0: off)")
+	learnRate := fs.Float64("learn-rate", 1e-3, "Adam step size for --learn-epochs")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -64,7 +67,12 @@ func runPrototypes(args []string) error {
 	if err != nil {
 		return fmt.Errorf("--per-class: %w", err)
 	}
-	base := prototypes.Options{K: *k, Seed: *seed}
+	ks, err := ints(*kList)
+	if err != nil {
+		return fmt.Errorf("--k: %w", err)
+	}
+	base := prototypes.Options{Seed: *seed, LearnEpochs: *learn, LearnRate: *learnRate,
+		Progress: func(ep int, loss float64) { fmt.Fprintf(os.Stderr, "  learn epoch %d: loss %.4f\n", ep, loss) }}
 	if base.Metric, err = knn.ParseMetric(*metric); err != nil {
 		return err
 	}
@@ -100,6 +108,9 @@ func runPrototypes(args []string) error {
 	if *trainSize > 0 && *trainSize < fit.Len() {
 		fit = fit.Subset(*trainSize, *seed)
 	}
+	if *augment > 0 {
+		fit = dataset.Augment(fit, *augment, dataset.AugmentOptions{MaxDegrees: 10, MaxShift: 1.5, MaxScale: 0.1}, *seed)
+	}
 	start := time.Now()
 	b, err := prototypes.NewBuilder(stack, weightType, fit.Images, fit.Labels, fit.Classes)
 	if err != nil {
@@ -108,14 +119,14 @@ func runPrototypes(args []string) error {
 	b.Name, b.Topology = *name, src.Topology
 	fmt.Fprintf(os.Stderr, "features of %d training images (%d values each) in %v\n", fit.Len(), b.FeatureDim(), time.Since(start).Round(time.Millisecond))
 
-	grid := prototypes.Grid(base, dimList, pcList)
+	grid := prototypes.Grid(base, dimList, pcList, ks)
 	_, table, err := prototypes.FitBudget(b, 0, grid, val.Images, val.Labels)
 	if err != nil {
 		return err
 	}
-	fmt.Printf("| PCA dim | prototypes/class | engine bytes | validation accuracy |\n|---|---|---|---|\n")
+	fmt.Printf("| PCA dim | prototypes/class | k | engine bytes | validation accuracy |\n|---|---|---|---|---|\n")
 	for _, c := range table {
-		fmt.Printf("| %d | %d | %d | %.2f %% |\n", c.Options.Dim, c.Options.PerClass, c.Bytes, 100*c.Acc)
+		fmt.Printf("| %d | %d | %d | %d | %.2f %% |\n", c.Options.Dim, c.Options.PerClass, c.Options.K, c.Bytes, 100*c.Acc)
 	}
 	pick := func(limit int) (prototypes.Candidate, bool) {
 		var best prototypes.Candidate
@@ -131,11 +142,11 @@ func runPrototypes(args []string) error {
 		return best, found
 	}
 	if len(sweeps) > 0 {
-		fmt.Printf("\n| budget | PCA dim | prototypes/class | engine bytes | validation | test (%d images) |\n|---|---|---|---|---|---|\n", test.Len())
+		fmt.Printf("\n| budget | PCA dim | prototypes/class | k | engine bytes | validation | test (%d images) |\n|---|---|---|---|---|---|---|\n", test.Len())
 		for _, lim := range sweeps {
 			c, ok := pick(lim)
 			if !ok {
-				fmt.Printf("| %s | - | - | - | nothing fits | - |\n", prototypes.FormatBytes(lim))
+				fmt.Printf("| %s | - | - | - | - | nothing fits | - |\n", prototypes.FormatBytes(lim))
 				continue
 			}
 			e, err := b.Build(c.Options)
@@ -146,7 +157,7 @@ func runPrototypes(args []string) error {
 			if err != nil {
 				return err
 			}
-			fmt.Printf("| %s | %d | %d | %d | %.2f %% | %.2f %% |\n", prototypes.FormatBytes(lim), c.Options.Dim, c.Options.PerClass, c.Bytes, 100*c.Acc, 100*acc)
+			fmt.Printf("| %s | %d | %d | %d | %d | %.2f %% | %.2f %% |\n", prototypes.FormatBytes(lim), c.Options.Dim, c.Options.PerClass, c.Options.K, c.Bytes, 100*c.Acc, 100*acc)
 		}
 	}
 	c, ok := pick(bud)
