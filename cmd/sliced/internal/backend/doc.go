@@ -3,10 +3,18 @@
 // timing, and describes itself (name, device, model) for metric labels.
 //
 // Backends are registered by name in a Registry, the way image formats are
-// registered with image.RegisterFormat. The default registry holds "sliced"
-// (the k-NN engine that the daemon serves and enrols into) and "fullcnn"
-// (a whole CNN run by the Go engine on the CPU). Adding an accelerator is a
-// one-file change: a file whose init calls Register with a Factory. A
+// registered with image.RegisterFormat. The default registry holds
+//
+//	sliced       the k-NN engine that the daemon serves and enrols into
+//	fullcnn      a whole CNN engine file run by the Go engine on the CPU
+//	openvino     the full CNN through OpenVINO (device MYRIAD for an NCS2,
+//	             CPU, GPU, NPU, AUTO), see device/openvino
+//	onnxruntime  the full CNN through ONNX Runtime on the CPU, see device/onnxrt
+//
+// The runtime backends take model: a full-CNN engine file (exported to
+// ONNX at load) or an .onnx file; without one they run the daemon's engine
+// if it is a full CNN. Adding an accelerator is a one-file change (see
+// openvino.go): a file whose init calls Register with a Factory. A
 // Factory that cannot run on this machine (library or device missing)
 // returns an error wrapping ErrUnavailable; the daemon logs it as skipped,
 // any other error as failed, and exports both as a metric.

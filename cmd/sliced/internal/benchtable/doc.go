@@ -8,6 +8,11 @@
 // carry a realistic prototype set: a projection of the conv features to 32
 // values and 2000 prototypes of 10 classes, k = 9.
 //
+// A sliced engine's ratio is to ONNX Runtime on its conv stack (the part
+// both run); the full CNN's to ONNX Runtime on the full CNN. The lines
+// after the table check the speed targets of the project against this
+// run's medians.
+//
 // The rows are timed in interleaved rounds, so that load from other work
 // on a shared machine falls on all of them alike and the ratios of one run
 // stay comparable; the table gives the median (p50) of all calls. The
@@ -18,5 +23,9 @@
 // environment variable first). When it is missing, or the build has no cgo,
 // its rows say so and the rest of the table still prints.
 //
-//	go run ./cmd/sliced/internal/benchtable/run
+//	go run ./cmd/sliced/internal/benchtable/run [-per-row 2s] [-onnxruntime path]
+//	go test -run '^$' -bench Rows ./cmd/sliced/internal/benchtable
+//
+// `sliced bench` can print the same table with Measure and
+// Result.Markdown.
 package benchtable

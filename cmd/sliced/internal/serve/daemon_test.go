@@ -65,8 +65,9 @@ func TestDaemon(t *testing.T) {
 			t.Error("compare mode: no frames compared with fullcnn")
 		}
 		if value(fams, "sliced_backend_info", map[string]string{"backend": "fullcnn", "state": "loaded"}) != 1 ||
-			value(fams, "sliced_backend_info", map[string]string{"backend": "openvino", "state": "skipped"}) != 1 {
-			t.Error("sliced_backend_info does not say fullcnn loaded and openvino skipped")
+			value(fams, "sliced_backend_info", map[string]string{"backend": "openvino", "device": "MYRIAD", "state": "skipped"}) != 1 ||
+			value(fams, "sliced_backend_info", map[string]string{"backend": "cuda", "state": "skipped"}) != 1 {
+			t.Error("sliced_backend_info does not say fullcnn loaded, openvino:MYRIAD and cuda skipped")
 		}
 		if value(fams, "sliced_source_up", map[string]string{"source": "cam"}) != 1 {
 			t.Error("sliced_source_up{source=cam} != 1")

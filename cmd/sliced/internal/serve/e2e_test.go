@@ -303,10 +303,11 @@ token_file: %s
 limits: {body_bytes: 1000000}
 backends:
   - {name: fullcnn, model: %s}
-  - {name: openvino, device: MYRIAD}
+  - {name: openvino, device: MYRIAD, model: %s}
+  - {name: cuda}
 compare: {backend: fullcnn, every: 2}
 sources:
-%s`, f.engine, f.state, f.token, full, sourceYAML)
+%s`, f.engine, f.state, f.token, full, full, sourceYAML)
 	os.WriteFile(f.config, []byte(cfg), 0o644)
 	return f
 }

@@ -1,0 +1,119 @@
+package backend
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/sliced-ai/sliced/engine"
+	"github.com/sliced-ai/sliced/models/onnxexport"
+)
+
+// runner is what the native runtimes (device/openvino, device/onnxrt)
+// offer: a compiled model that is safe for concurrent use.
+type runner interface {
+	Run(in []float32) ([]float32, error)
+	OutLen() int
+	Close() error
+}
+
+// runtimeModel is the ONNX model a runtime backend compiles, with the
+// names of its outputs.
+type runtimeModel struct {
+	onnx    []byte
+	classes []string
+	name    string
+}
+
+// loadONNX finds the full CNN to run: Model as an .onnx file, or Model as
+// a full-CNN engine file exported to ONNX, or else the daemon's engine when
+// it is a full CNN. A k-NN engine has no network to hand to a runtime.
+func loadONNX(o Options) (runtimeModel, error) {
+	if strings.HasSuffix(o.Model, ".onnx") {
+		b, err := os.ReadFile(o.Model)
+		return runtimeModel{onnx: b, name: o.Model}, err
+	}
+	var e *engine.Engine
+	switch {
+	case o.Model != "" && o.LoadEngine != nil:
+		var err error
+		if e, err = o.LoadEngine(o.Model); err != nil {
+			return runtimeModel{}, err
+		}
+	case o.Model == "" && o.Engine != nil && o.Engine() != nil && o.Engine().Kind() == "fullcnn":
+		e = o.Engine()
+	default:
+		return runtimeModel{}, errors.New("no model: set model to a full-CNN engine file or an .onnx file")
+	}
+	if e.Kind() != "fullcnn" {
+		return runtimeModel{}, fmt.Errorf("engine %q is a k-NN engine; a runtime needs a full CNN", e.Name)
+	}
+	b, err := onnxexport.Export(&e.Stack, onnxexport.Options{})
+	if err != nil {
+		return runtimeModel{}, err
+	}
+	return runtimeModel{onnx: b, classes: e.ClassNames(), name: e.Name}, nil
+}
+
+// newRuntime compiles the model with open; errors that are one of
+// unavailable (no library, no device, no cgo) make the backend skipped.
+func newRuntime(o Options, info Info, open func([]byte) (runner, error), unavailable ...error) (Backend, error) {
+	rm, err := loadONNX(o)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", info.Name, err)
+	}
+	m, err := open(rm.onnx)
+	if err != nil {
+		for _, u := range unavailable {
+			if errors.Is(err, u) {
+				return nil, fmt.Errorf("%s: %w: %w", info.Name, ErrUnavailable, err)
+			}
+		}
+		return nil, fmt.Errorf("%s: %w", info.Name, err)
+	}
+	classes := rm.classes
+	if len(classes) != m.OutLen() {
+		if classes != nil {
+			m.Close()
+			return nil, fmt.Errorf("%s: %d outputs for %d classes", info.Name, m.OutLen(), len(classes))
+		}
+		for i := 0; i < m.OutLen(); i++ {
+			classes = append(classes, strconv.Itoa(i))
+		}
+	}
+	info.Model = rm.name
+	return &runtimeBackend{info: info, classes: classes, m: m}, nil
+}
+
+// runtimeBackend classifies by argmax over a native runtime's outputs.
+type runtimeBackend struct {
+	info    Info
+	classes []string
+	m       runner
+}
+
+func (r *runtimeBackend) Info() Info        { return r.info }
+func (r *runtimeBackend) Classes() []string { return r.classes }
+func (r *runtimeBackend) Close() error      { return r.m.Close() }
+
+func (r *runtimeBackend) Classify(in []float32) (Result, error) {
+	t0 := time.Now()
+	out, err := r.m.Run(in)
+	if err != nil {
+		return Result{}, err
+	}
+	if len(out) != len(r.classes) {
+		return Result{}, fmt.Errorf("%s: %d outputs, want %d", r.info.Name, len(out), len(r.classes))
+	}
+	best := 0
+	for i, v := range out {
+		if v > out[best] {
+			best = i
+		}
+	}
+	d := time.Since(t0)
+	return Result{Label: best, Class: r.classes[best], Score: out[best], Scores: out, Timing: Timing{Inference: d}}, nil
+}
