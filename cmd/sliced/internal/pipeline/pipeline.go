@@ -158,6 +158,13 @@ func (p *Pipeline) process(f source.Frame) {
 
 func (p *Pipeline) finish(r Result) {
 	p.done.Add(1)
+	// The structured log is a sink too, at debug level: guarded, so that
+	// a disabled level costs no allocation per frame.
+	if p.c.Log.Enabled(context.Background(), slog.LevelDebug) {
+		p.c.Log.Debug("frame", "source", r.Source, "seq", r.Frame.Seq, "file", r.Frame.Name, "class", r.Answer.Class,
+			"score", r.Answer.Score, "backend", r.Answer.Backend.Name, "fallback", r.Answer.Fallback,
+			"latency", r.Total, "err", r.Err)
+	}
 	if p.c.Sink != nil {
 		p.c.Sink(r)
 	}
