@@ -27,8 +27,10 @@
 // rows (k-NN prototypes of 16 to 128 values) cost about a nanosecond each
 // instead of the call overhead of a kernel per four rows.
 //
-// Max2x2, the inner loop of 2 x 2 max pooling, lives here too because the
-// vector kernels do (AVX2 on amd64, plain Go elsewhere).
+// Two loops of a convolution layer that are not products live here too,
+// because the vector kernels do: CopyRows, the inner loop of im2col (one
+// call a kernel tap), and MaxPool2x2, 2 x 2 max pooling over whole planes
+// (AVX2 on amd64, plain Go elsewhere).
 //
 // Each micro-kernel comes in three starts: adding to C, overwriting C
 // (beta == 0: C is never read), and overwriting C with a per-row bias; any
