@@ -31,7 +31,7 @@ type kernels struct {
 	copyRows func(dst, src []float32, rows, n, pitch int) bool
 	// max2x2, when set, is MaxPool2x2 after its checks; false means it
 	// did nothing (rows too narrow for it).
-	max2x2 func(dst, src []float32, rows, cols, pitch int) bool
+	max2x2 func(dst, src []float32, chans, rows, cols, pitch, plane int) bool
 }
 
 // active is the kernel set every call uses, chosen once at start-up from

@@ -77,15 +77,19 @@ var avx512Kernels = kernels{
 	},
 }
 
-// max2x2x86 runs the AVX2 pooling kernel (on AVX-512 machines too: the
-// loop is bound by loads, not width) on rows at least one block wide.
-func max2x2x86(dst, src []float32, rows, cols, pitch int) bool {
-	if cols < 8 {
+// max2x2x86 runs the pooling kernels (the 8-wide one on AVX-512 machines
+// too: the loop is bound by loads, not width) on rows at least 4 wide.
+func max2x2x86(dst, src []float32, chans, rows, cols, pitch, plane int) bool {
+	if cols < 4 {
 		return false
 	}
-	_ = dst[rows*cols-1]
-	_ = src[(2*rows-1)*pitch+2*cols-1]
-	max2x2AVX2(rows, cols, &src[0], pitch, &dst[0])
+	_ = dst[chans*rows*cols-1]
+	_ = src[(chans-1)*plane+(2*rows-1)*pitch+2*cols-1]
+	if cols >= 8 {
+		max2x2AVX2(chans, rows, cols, &src[0], pitch, plane, &dst[0])
+	} else {
+		max2x2AVX(chans, rows, cols, &src[0], pitch, plane, &dst[0])
+	}
 	return true
 }
 
@@ -181,7 +185,10 @@ func dotsAVX512(groups, blocks int, a *float32, lda int, x *float32, y *float32)
 func copyRowsAVX2(rows, n int, src *float32, pitch int, dst *float32)
 
 //go:noescape
-func max2x2AVX2(rows, cols int, src *float32, pitch int, dst *float32)
+func max2x2AVX2(chans, rows, cols int, src *float32, pitch, plane int, dst *float32)
+
+//go:noescape
+func max2x2AVX(chans, rows, cols int, src *float32, pitch, plane int, dst *float32)
 
 //go:noescape
 func dot4AVX2(blocks int, a *float32, lda int, x *float32, acc *float32)

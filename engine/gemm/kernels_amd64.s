@@ -1592,16 +1592,22 @@ axpy4AVX512_done:
 	VZEROUPPER
 	RET
 
-// func max2x2AVX2(rows, cols int, src *float32, pitch int, dst *float32)
-TEXT ·max2x2AVX2(SB), NOSPLIT, $0-40
-	MOVQ rows+0(FP), R11
-	MOVQ cols+8(FP), R12
-	MOVQ src+16(FP), SI
-	MOVQ pitch+24(FP), DX
+// func max2x2AVX2(chans, rows, cols int, src *float32, pitch, plane int, dst *float32)
+TEXT ·max2x2AVX2(SB), NOSPLIT, $0-56
+	MOVQ chans+0(FP), R10
+	MOVQ cols+16(FP), R12
+	MOVQ src+24(FP), R13
+	MOVQ pitch+32(FP), DX
 	SHLQ $2, DX
-	MOVQ dst+32(FP), DI
-	TESTQ R11, R11
+	MOVQ dst+48(FP), DI
+	TESTQ R10, R10
 	JEQ max2x2AVX2_done
+	LEAQ -8(R12), R9
+max2x2AVX2_chan:
+	MOVQ R13, SI
+	MOVQ rows+8(FP), R11
+	TESTQ R11, R11
+	JEQ max2x2AVX2_chandone
 max2x2AVX2_row:
 	MOVQ R12, CX
 	SHRQ $3, CX
@@ -1633,7 +1639,6 @@ max2x2AVX2_block:
 	JNZ max2x2AVX2_block
 	TESTQ $7, R12
 	JEQ max2x2AVX2_next
-	LEAQ -8(R12), R9
 	LEAQ (SI)(R9*8), AX
 	LEAQ (AX)(DX*1), BX
 	LEAQ (DI)(R9*4), R8
@@ -1659,8 +1664,94 @@ max2x2AVX2_next:
 	LEAQ (DI)(R12*4), DI
 	DECQ R11
 	JNZ max2x2AVX2_row
+max2x2AVX2_chandone:
+	MOVQ plane+40(FP), CX
+	SHLQ $2, CX
+	ADDQ CX, R13
+	DECQ R10
+	JNZ max2x2AVX2_chan
 	VZEROUPPER
 max2x2AVX2_done:
+	RET
+
+// func max2x2AVX(chans, rows, cols int, src *float32, pitch, plane int, dst *float32)
+TEXT ·max2x2AVX(SB), NOSPLIT, $0-56
+	MOVQ chans+0(FP), R10
+	MOVQ cols+16(FP), R12
+	MOVQ src+24(FP), R13
+	MOVQ pitch+32(FP), DX
+	SHLQ $2, DX
+	MOVQ dst+48(FP), DI
+	TESTQ R10, R10
+	JEQ max2x2AVX_done
+	LEAQ -4(R12), R9
+max2x2AVX_chan:
+	MOVQ R13, SI
+	MOVQ rows+8(FP), R11
+	TESTQ R11, R11
+	JEQ max2x2AVX_chandone
+max2x2AVX_row:
+	MOVQ R12, CX
+	SHRQ $2, CX
+	MOVQ SI, AX
+	LEAQ (SI)(DX*1), BX
+	MOVQ DI, R8
+max2x2AVX_block:
+	VMOVUPS (AX), X0
+	VMOVUPS 16(AX), X1
+	VMOVUPS (BX), X2
+	VMOVUPS 16(BX), X3
+	VMAXPS X2, X0, X8
+	VMAXPS X0, X2, X4
+	VORPS X8, X4, X4
+	VMAXPS X3, X1, X9
+	VMAXPS X1, X3, X5
+	VORPS X9, X5, X5
+	VSHUFPS $0x88, X5, X4, X6
+	VSHUFPS $0xDD, X5, X4, X7
+	VMAXPS X7, X6, X11
+	VMAXPS X6, X7, X10
+	VORPS X11, X10, X10
+	VMOVUPS X10, (R8)
+	ADDQ $32, AX
+	ADDQ $32, BX
+	ADDQ $16, R8
+	DECQ CX
+	JNZ max2x2AVX_block
+	TESTQ $3, R12
+	JEQ max2x2AVX_next
+	LEAQ (SI)(R9*8), AX
+	LEAQ (AX)(DX*1), BX
+	LEAQ (DI)(R9*4), R8
+	VMOVUPS (AX), X0
+	VMOVUPS 16(AX), X1
+	VMOVUPS (BX), X2
+	VMOVUPS 16(BX), X3
+	VMAXPS X2, X0, X8
+	VMAXPS X0, X2, X4
+	VORPS X8, X4, X4
+	VMAXPS X3, X1, X9
+	VMAXPS X1, X3, X5
+	VORPS X9, X5, X5
+	VSHUFPS $0x88, X5, X4, X6
+	VSHUFPS $0xDD, X5, X4, X7
+	VMAXPS X7, X6, X11
+	VMAXPS X6, X7, X10
+	VORPS X11, X10, X10
+	VMOVUPS X10, (R8)
+max2x2AVX_next:
+	LEAQ (SI)(DX*2), SI
+	LEAQ (DI)(R12*4), DI
+	DECQ R11
+	JNZ max2x2AVX_row
+max2x2AVX_chandone:
+	MOVQ plane+40(FP), CX
+	SHLQ $2, CX
+	ADDQ CX, R13
+	DECQ R10
+	JNZ max2x2AVX_chan
+	VZEROUPPER
+max2x2AVX_done:
 	RET
 
 // func copyRowsAVX2(rows, n int, src *float32, pitch int, dst *float32)

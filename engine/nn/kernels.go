@@ -98,17 +98,11 @@ func maxPool(out, in []float32, s Shape, pitch, k int) {
 	oh, ow := s.H/k, s.W/k
 	plane := s.H * pitch
 	if k == 2 {
-		// The 2 x 2 window of both topologies goes to the vector kernel,
-		// all channels in one call when no input row is left over.
-		// Shapes were checked when the stack was built; an error is a bug.
-		chans, rows := s.C, oh
-		if s.H == 2*oh {
-			chans, rows = 1, s.C*oh
-		}
-		for c := 0; c < chans; c++ {
-			if err := gemm.MaxPool2x2(out[c*oh*ow:], in[c*plane:], rows, ow, pitch); err != nil {
-				panic(err)
-			}
+		// The 2 x 2 window of both topologies: all channels in one call
+		// of the vector kernel. Shapes were checked when the stack was
+		// built; an error is a bug.
+		if err := gemm.MaxPool2x2(out, in, s.C, oh, ow, pitch, plane); err != nil {
+			panic(err)
 		}
 		return
 	}

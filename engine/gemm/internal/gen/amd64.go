@@ -44,7 +44,8 @@ func AMD64() string {
 	x86Dots(w, avx512)
 	x86Axpy4(w, avx2)
 	x86Axpy4(w, avx512)
-	x86Max2x2(w)
+	x86Max2x2(w, "Y", 8)
+	x86Max2x2(w, "X", 4)
 	x86CopyRows(w)
 	x86Peak(w, avx2, 12)
 	x86Peak(w, avx512, 24)
@@ -295,64 +296,77 @@ func x86Fold4(w *asm, v x86) {
 	w.line("VHADDPS X4, X0, X0")
 }
 
-// x86Max2x2 writes max2x2AVX2(rows, cols int, src *float32, pitch int, dst *float32):
-// for y < rows and x < cols (cols >= 8), dst[y*cols+x] is the maximum of
-// src[2y*pitch+2x], the value after it and the two below them, NaN if any
-// of them is NaN. Eight outputs a block; a row whose width is not a
-// multiple of eight ends with a block that overlaps the one before, which
-// writes the same values again. VMAXPS returns its second source when
-// either is NaN, so the maximum is taken both ways round and the two
-// results ORed: equal when neither is NaN, NaN when one is.
-func x86Max2x2(w *asm) {
-	name := "max2x2AVX2"
-	w.comment(fmt.Sprintf("func %s(rows, cols int, src *float32, pitch int, dst *float32)", name))
-	w.text(name, 40)
-	w.line("MOVQ rows+0(FP), R11")
-	w.line("MOVQ cols+8(FP), R12")
-	w.line("MOVQ src+16(FP), SI")
-	w.line("MOVQ pitch+24(FP), DX")
+// x86Max2x2 writes max2x2<suffix>(chans, rows, cols int, src *float32, pitch, plane int, dst *float32)
+// for vectors of 8 (Y registers) or 4 (X registers) outputs: for c <
+// chans, y < rows and x < cols (cols >= the vector width), output
+// (c*rows+y)*cols+x is the maximum of src[c*plane+2y*pitch+2x], the value
+// after it and the two below them, NaN if any of them is NaN. A row whose
+// width is not a multiple of the vector ends with a block that overlaps
+// the one before, which writes the same values again. VMAXPS returns its
+// second source when either is NaN, so the maximum is taken both ways
+// round and the two results ORed: equal when neither is NaN, NaN when one
+// is.
+func x86Max2x2(w *asm, reg string, lanes int) {
+	name := "max2x2" + map[string]string{"Y": "AVX2", "X": "AVX"}[reg]
+	r := func(i int) string { return fmt.Sprintf("%s%d", reg, i) }
+	shift := map[int]int{8: 3, 4: 2}[lanes]
+	w.comment(fmt.Sprintf("func %s(chans, rows, cols int, src *float32, pitch, plane int, dst *float32)", name))
+	w.text(name, 56)
+	w.line("MOVQ chans+0(FP), R10")
+	w.line("MOVQ cols+16(FP), R12")
+	w.line("MOVQ src+24(FP), R13")
+	w.line("MOVQ pitch+32(FP), DX")
 	w.line("SHLQ $2, DX")
-	w.line("MOVQ dst+32(FP), DI")
-	w.line("TESTQ R11, R11")
+	w.line("MOVQ dst+48(FP), DI")
+	w.line("TESTQ R10, R10")
 	w.line("JEQ %s_done", name)
+	w.line("LEAQ -%d(R12), R9", lanes)
 	// max writes the NaN-propagating maximum of a and b to dst, using t.
 	max := func(a, b, dst, t string) {
 		w.line("VMAXPS %s, %s, %s", b, a, t)
 		w.line("VMAXPS %s, %s, %s", a, b, dst)
 		w.line("VORPS %s, %s, %s", t, dst, dst)
 	}
-	// block pools 16 values of the rows at AX and BX into 8 at R8.
+	// block pools 2*lanes values of the rows at AX and BX into lanes
+	// values at R8.
 	block := func() {
-		w.line("VMOVUPS (AX), Y0")
-		w.line("VMOVUPS 32(AX), Y1")
-		w.line("VMOVUPS (BX), Y2")
-		w.line("VMOVUPS 32(BX), Y3")
-		max("Y0", "Y2", "Y4", "Y8")
-		max("Y1", "Y3", "Y5", "Y9")
-		// Even and odd columns of each 128-bit lane; the pairs' maxima
-		// come out in the order 0 1 4 5 | 2 3 6 7, which VPERMPD mends.
-		w.line("VSHUFPS $0x88, Y5, Y4, Y6")
-		w.line("VSHUFPS $0xDD, Y5, Y4, Y7")
-		max("Y6", "Y7", "Y10", "Y11")
-		w.line("VPERMPD $0xD8, Y10, Y10")
-		w.line("VMOVUPS Y10, (R8)")
+		w.line("VMOVUPS (AX), %s", r(0))
+		w.line("VMOVUPS %d(AX), %s", 4*lanes, r(1))
+		w.line("VMOVUPS (BX), %s", r(2))
+		w.line("VMOVUPS %d(BX), %s", 4*lanes, r(3))
+		max(r(0), r(2), r(4), r(8))
+		max(r(1), r(3), r(5), r(9))
+		// Even and odd columns of each 128-bit lane; with Y registers
+		// the pairs' maxima come out in the order 0 1 4 5 | 2 3 6 7,
+		// which VPERMPD mends.
+		w.line("VSHUFPS $0x88, %s, %s, %s", r(5), r(4), r(6))
+		w.line("VSHUFPS $0xDD, %s, %s, %s", r(5), r(4), r(7))
+		max(r(6), r(7), r(10), r(11))
+		if reg == "Y" {
+			w.line("VPERMPD $0xD8, Y10, Y10")
+		}
+		w.line("VMOVUPS %s, (R8)", r(10))
 	}
+	w.label(name + "_chan")
+	w.line("MOVQ R13, SI")
+	w.line("MOVQ rows+8(FP), R11")
+	w.line("TESTQ R11, R11")
+	w.line("JEQ %s_chandone", name)
 	w.label(name + "_row")
 	w.line("MOVQ R12, CX")
-	w.line("SHRQ $3, CX")
+	w.line("SHRQ $%d, CX", shift)
 	w.line("MOVQ SI, AX")
 	w.line("LEAQ (SI)(DX*1), BX")
 	w.line("MOVQ DI, R8")
 	w.label(name + "_block")
 	block()
-	w.line("ADDQ $64, AX")
-	w.line("ADDQ $64, BX")
-	w.line("ADDQ $32, R8")
+	w.line("ADDQ $%d, AX", 8*lanes)
+	w.line("ADDQ $%d, BX", 8*lanes)
+	w.line("ADDQ $%d, R8", 4*lanes)
 	w.line("DECQ CX")
 	w.line("JNZ %s_block", name)
-	w.line("TESTQ $7, R12")
+	w.line("TESTQ $%d, R12", lanes-1)
 	w.line("JEQ %s_next", name)
-	w.line("LEAQ -8(R12), R9")
 	w.line("LEAQ (SI)(R9*8), AX")
 	w.line("LEAQ (AX)(DX*1), BX")
 	w.line("LEAQ (DI)(R9*4), R8")
@@ -362,6 +376,12 @@ func x86Max2x2(w *asm) {
 	w.line("LEAQ (DI)(R12*4), DI")
 	w.line("DECQ R11")
 	w.line("JNZ %s_row", name)
+	w.label(name + "_chandone")
+	w.line("MOVQ plane+40(FP), CX")
+	w.line("SHLQ $2, CX")
+	w.line("ADDQ CX, R13")
+	w.line("DECQ R10")
+	w.line("JNZ %s_chan", name)
 	w.line("VZEROUPPER")
 	w.label(name + "_done")
 	w.line("RET")
