@@ -1,0 +1,168 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/sliced-ai/sliced/engine"
+	"github.com/sliced-ai/sliced/engine/imageio"
+	"github.com/sliced-ai/sliced/engine/preprocess"
+)
+
+func init() {
+	register(command{name: "classify", summary: "classify images (PNG, JPEG, PGM) or folders of them", run: runClassify})
+}
+
+// maxImageBytes bounds what classify reads of one file.
+const maxImageBytes = 64 << 20
+
+// classifyLine is one --json output line; the field names are a contract.
+type classifyLine struct {
+	Path      string         `json:"path"`
+	Label     string         `json:"label"`
+	Index     int            `json:"index"`
+	Score     float32        `json:"score"`
+	LatencyUS float64        `json:"latency_us"`
+	Mode      string         `json:"mode"`
+	Empty     bool           `json:"empty,omitempty"`
+	Neighbors []neighborJSON `json:"neighbors,omitempty"`
+}
+
+type neighborJSON struct {
+	Label string  `json:"label"`
+	Dist  float32 `json:"distance"`
+}
+
+func runClassify(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fset := newFlags("classify", stderr)
+	path := fset.String("engine", "", "engine file (default: the embedded MNIST engine)")
+	asJSON := fset.Bool("json", false, "one JSON object per line")
+	maxPixels := fset.Int("max-pixels", imageio.DefaultMaxPixels, "refuse images with more pixels than this")
+	fset.Usage = func() {
+		fmt.Fprintln(stderr, "usage: sliced classify [--engine FILE] [--json] PATH...")
+		fset.PrintDefaults()
+	}
+	if err := parse(fset, args); err != nil {
+		return err
+	}
+	if fset.NArg() == 0 {
+		fset.Usage()
+		return errUsage
+	}
+	e, err := loadEngine(*path)
+	if err != nil {
+		return err
+	}
+	sess, err := e.NewSession()
+	if err != nil {
+		return err
+	}
+	c := classifier{sess: sess, prep: preprocess.New(), dec: imageio.Decoder{MaxPixels: *maxPixels}, json: *asJSON, out: stdout}
+	failed := 0
+	for _, root := range fset.Args() {
+		files, err := imageFiles(root)
+		if err != nil {
+			fmt.Fprintf(stderr, "sliced classify: %v\n", err)
+			failed++
+			continue
+		}
+		for _, f := range files {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			if err := c.classify(f); err != nil {
+				fmt.Fprintf(stderr, "sliced classify: %s: %v\n", f, err)
+				failed++
+			}
+		}
+	}
+	if failed > 0 {
+		fmt.Fprintf(stderr, "sliced classify: %d file(s) could not be classified\n", failed)
+		return exitError(1)
+	}
+	return nil
+}
+
+// imageFiles expands a folder into its image files (sorted, recursively);
+// a file is returned as is, whatever its name.
+func imageFiles(root string) ([]string, error) {
+	st, err := os.Stat(root)
+	if err != nil {
+		return nil, err
+	}
+	if !st.IsDir() {
+		return []string{root}, nil
+	}
+	var out []string
+	err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		switch strings.ToLower(filepath.Ext(p)) {
+		case ".png", ".jpg", ".jpeg", ".pgm":
+			if !d.IsDir() {
+				out = append(out, p)
+			}
+		}
+		return nil
+	})
+	sort.Strings(out)
+	return out, err
+}
+
+type classifier struct {
+	sess   *engine.Session
+	prep   *preprocess.Preprocessor
+	dec    imageio.Decoder
+	tensor [28 * 28]float32
+	json   bool
+	out    io.Writer
+}
+
+func (c *classifier) classify(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxImageBytes+1))
+	if err != nil {
+		return err
+	}
+	if len(data) > maxImageBytes {
+		return fmt.Errorf("larger than %d bytes", maxImageBytes)
+	}
+	start := time.Now()
+	img, _, err := c.dec.DecodeBytes(data)
+	if err != nil {
+		return err
+	}
+	info, err := c.prep.Image(c.tensor[:], img)
+	if err != nil {
+		return err
+	}
+	p, err := c.sess.Classify(c.tensor[:])
+	if err != nil {
+		return err
+	}
+	lat := time.Since(start)
+	if !c.json {
+		_, err = fmt.Fprintf(c.out, "%s\t%s\t%.3f\n", path, p.Class, p.Score)
+		return err
+	}
+	line := classifyLine{Path: path, Label: p.Class, Index: p.Label, Score: p.Score,
+		LatencyUS: float64(lat.Nanoseconds()) / 1e3, Mode: info.Mode.String(), Empty: info.Empty}
+	names := c.sess.Engine().ClassNames()
+	for _, nb := range p.Neighbors {
+		line.Neighbors = append(line.Neighbors, neighborJSON{Label: names[nb.Label], Dist: nb.Dist})
+	}
+	return json.NewEncoder(c.out).Encode(line)
+}

@@ -1,0 +1,34 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"io"
+
+	"github.com/sliced-ai/sliced/engine"
+	"github.com/sliced-ai/sliced/models"
+)
+
+// newFlags makes a flag set that reports errors instead of exiting.
+func newFlags(name string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet("sliced "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	return fs
+}
+
+// parse turns flag errors into errUsage (the message is already printed).
+func parse(fs *flag.FlagSet, args []string) error {
+	err := fs.Parse(args)
+	if errors.Is(err, flag.ErrHelp) || err != nil {
+		return errUsage
+	}
+	return nil
+}
+
+// loadEngine reads the engine at path, or the embedded default for "".
+func loadEngine(path string) (*engine.Engine, error) {
+	if path == "" {
+		return models.Default()
+	}
+	return engine.Load(path)
+}

@@ -1,0 +1,123 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/sliced-ai/sliced/engine"
+)
+
+func init() {
+	register(command{name: "inspect", summary: "describe an engine file: format, layers, prototypes, classes", run: runInspect})
+}
+
+// engineInfo is what inspect prints; the JSON field names are a contract.
+type engineInfo struct {
+	File          string      `json:"file"`
+	FormatVersion int         `json:"format_version"`
+	Kind          string      `json:"kind"`
+	Name          string      `json:"name"`
+	Topology      string      `json:"topology"`
+	Input         string      `json:"input"`
+	Layers        []layerInfo `json:"layers"`
+	Params        int         `json:"params"`
+	ConvParams    int         `json:"conv_params"`
+	WeightType    string      `json:"weight_type"`
+	Projection    string      `json:"projection,omitempty"`
+	K             int         `json:"k,omitempty"`
+	Metric        string      `json:"metric,omitempty"`
+	Prototypes    int         `json:"prototypes,omitempty"`
+	ProtoType     string      `json:"prototype_type,omitempty"`
+	FeatureDim    int         `json:"feature_dim"`
+	Classes       []string    `json:"classes"`
+	PerClass      []int       `json:"prototypes_per_class,omitempty"`
+	Bytes         int         `json:"bytes"`
+}
+
+type layerInfo struct {
+	Op     string `json:"op"`
+	Out    string `json:"out"`
+	Params int    `json:"params"`
+}
+
+func describe(file string, e *engine.Engine) (engineInfo, error) {
+	size, err := engine.EncodedSize(e)
+	if err != nil {
+		return engineInfo{}, err
+	}
+	shapes, err := e.Stack.Shapes()
+	if err != nil {
+		return engineInfo{}, err
+	}
+	dim, _ := e.FeatureDim()
+	info := engineInfo{
+		File: file, FormatVersion: engine.Version, Kind: e.Kind(), Name: e.Name, Topology: e.Topology,
+		Input: e.Stack.In.String(), Params: e.Stack.Params(), WeightType: e.WeightType.String(),
+		FeatureDim: dim, Classes: e.ClassNames(), Bytes: size,
+	}
+	for i, l := range e.Stack.Layers {
+		p := len(l.W) + len(l.B)
+		info.Layers = append(info.Layers, layerInfo{Op: l.Op.String(), Out: shapes[i].String(), Params: p})
+		if l.Op.String() == "conv" {
+			info.ConvParams += p
+		}
+	}
+	if e.Proj != nil {
+		info.Projection = fmt.Sprintf("%d -> %d", e.Proj.In, e.Proj.Out)
+	}
+	if s := e.KNN; s != nil {
+		info.K, info.Metric, info.Prototypes, info.ProtoType = s.K, s.Metric.String(), s.Len(), e.ProtoType.String()
+		info.PerClass = s.Counts()
+	}
+	return info, nil
+}
+
+func runInspect(_ context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("inspect", stderr)
+	path := fs.String("engine", "", "engine file (default: the embedded MNIST engine)")
+	asJSON := fs.Bool("json", false, "print JSON")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	e, err := loadEngine(*path)
+	if err != nil {
+		return err
+	}
+	file := *path
+	if file == "" {
+		file = "(embedded default)"
+	}
+	info, err := describe(file, e)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(info)
+	}
+	w := func(k, v string) { fmt.Fprintf(stdout, "%-15s %s\n", k+":", v) }
+	w("file", info.File)
+	w("format", fmt.Sprintf("sliced engine v%d, %d bytes", info.FormatVersion, info.Bytes))
+	w("kind", info.Kind)
+	w("name", info.Name)
+	w("topology", info.Topology)
+	w("input", info.Input)
+	var ls []string
+	for _, l := range info.Layers {
+		ls = append(ls, fmt.Sprintf("%s(%s)", l.Op, l.Out))
+	}
+	w("layers", strings.Join(ls, " -> "))
+	w("params", fmt.Sprintf("%d (conv %d), stored as %s", info.Params, info.ConvParams, info.WeightType))
+	if info.Kind == "sliced" {
+		if info.Projection != "" {
+			w("projection", info.Projection)
+		}
+		w("k-NN", fmt.Sprintf("k=%d, %s, %d prototypes of %d values as %s", info.K, info.Metric, info.Prototypes, info.FeatureDim, info.ProtoType))
+	}
+	w("classes", fmt.Sprintf("%d: %s", len(info.Classes), strings.Join(info.Classes, " ")))
+	return nil
+}
