@@ -28,9 +28,14 @@ build: deps-go
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN)/sliced ./cmd/sliced
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN)/slicecal ./cmd/slicecal
 
-## run: the daemon on the embedded default engine and the bundled demo input
+LISTEN ?= 127.0.0.1:8080
+
+## run: the daemon on the embedded default engine and the bundled demo frames
 run: build
-	$(BIN)/sliced classify models/demo
+	@mkdir -p .run/state && [ -s .run/token ] || head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n' > .run/token
+	@echo "API token for enrolment: $$(cat .run/token)   (Ctrl-C stops the daemon)"
+	$(BIN)/sliced serve --listen $(LISTEN) --state-dir .run/state --token-file .run/token \
+		--source demo=dir:models/demo,fps=5,loop=true
 
 ## test: everything CI runs
 test: deps lint test-go test-tags test-arm64 fuzz-smoke
@@ -59,8 +64,14 @@ deps-apt:
 	if [ -n "$$missing" ]; then echo "installing:$$missing"; $(SUDO) apt-get update -qq && \
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; fi
 
+# Debian 12's own Go (1.19) is too old; its backports carry Go 1.23, which
+# fetches the Go release that go.mod names from the Go module proxy.
 deps-go:
-	@command -v $(GO) >/dev/null || { echo "Go is missing: install Go >= 1.24 (see README)"; exit 1; }
+	@if ! $(GO) version 2>/dev/null | grep -Eq 'go1\.(2[1-9]|[3-9][0-9])'; then \
+		echo "installing Go 1.23 from bookworm-backports (it fetches the toolchain go.mod asks for)"; \
+		echo "deb http://deb.debian.org/debian bookworm-backports main" | $(SUDO) tee /etc/apt/sources.list.d/sliced-backports.list >/dev/null; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq -t bookworm-backports golang-1.23-go && \
+		$(SUDO) ln -sf /usr/lib/go-1.23/bin/go /usr/local/bin/go; fi
 	$(GO) mod download
 
 ## deps-runtimes: ONNX Runtime (npm package) and OpenVINO (PyPI wheel) into .tools/

@@ -1,0 +1,105 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// demoLabels reads models/demo/index.tsv: file name -> true label.
+func demoLabels(t *testing.T) map[string]string {
+	t.Helper()
+	f, err := os.Open("../../models/demo/index.tsv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	out := map[string]string{}
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		parts := strings.Split(sc.Text(), "\t")
+		if len(parts) >= 2 {
+			out[filepath.Base(parts[0])] = parts[1]
+		}
+	}
+	return out
+}
+
+func TestClassifyDemoJSON(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), []string{"classify", "--json", "../../models/demo"}, &stdout, &stderr)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	truth := demoLabels(t)
+	lines, correct := 0, 0
+	sc := bufio.NewScanner(&stdout)
+	for sc.Scan() {
+		var l classifyLine
+		if err := json.Unmarshal(sc.Bytes(), &l); err != nil {
+			t.Fatalf("line %q: %v", sc.Text(), err)
+		}
+		if l.Path == "" || l.Label == "" || l.Score <= 0 || l.Score > 1 || l.LatencyUS <= 0 || len(l.Neighbors) != 9 {
+			t.Fatalf("incomplete line %+v", l)
+		}
+		lines++
+		if truth[filepath.Base(l.Path)] == l.Label {
+			correct++
+		}
+	}
+	if lines != len(truth) {
+		t.Fatalf("%d lines for %d demo images", lines, len(truth))
+	}
+	// The demo mixes MNIST digits and camera-like frames; all but a few
+	// must be right.
+	if correct < lines*9/10 {
+		t.Fatalf("only %d of %d demo images right", correct, lines)
+	}
+}
+
+func TestClassifyTextAndBadFiles(t *testing.T) {
+	dir := t.TempDir()
+	good, _ := os.ReadFile("../../models/demo/00-mnist-6.png")
+	os.WriteFile(filepath.Join(dir, "a.png"), good, 0o644)
+	os.WriteFile(filepath.Join(dir, "b.png"), []byte("not a png at all"), 0o644)
+	os.WriteFile(filepath.Join(dir, "c.jpg"), good[:40], 0o644)
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), []string{"classify", dir, filepath.Join(dir, "missing.png")}, &stdout, &stderr)
+	if code != 1 {
+		t.Fatalf("exit %d, want 1", code)
+	}
+	out := strings.Split(strings.TrimSpace(stdout.String()), "\n")
+	if len(out) != 1 || !strings.HasPrefix(out[0], filepath.Join(dir, "a.png")+"\t6\t") {
+		t.Fatalf("stdout %q", stdout.String())
+	}
+	for _, name := range []string{"b.png", "c.jpg", "missing.png"} {
+		if !strings.Contains(stderr.String(), name) {
+			t.Errorf("stderr does not name %s: %s", name, stderr.String())
+		}
+	}
+}
+
+func TestInspectJSON(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	if code := run(context.Background(), []string{"inspect", "--json"}, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	var info engineInfo
+	if err := json.Unmarshal(stdout.Bytes(), &info); err != nil {
+		t.Fatal(err)
+	}
+	if info.Kind != "sliced" || info.ConvParams != 18816 || len(info.Classes) != 10 || info.Prototypes == 0 || info.Bytes > 256<<10 {
+		t.Fatalf("%+v", info)
+	}
+	if code := run(context.Background(), []string{"inspect", "--engine", "../../models/demo/index.tsv"}, &stdout, &stderr); code != 1 {
+		t.Fatalf("a non-engine file: exit %d", code)
+	}
+	if code := run(context.Background(), []string{"nonsense"}, &stdout, &stderr); code != 2 {
+		t.Fatalf("unknown command: exit %d", code)
+	}
+}
