@@ -174,7 +174,10 @@ func FuzzDecode(f *testing.F) {
 		if err != nil {
 			t.Fatalf("decoded engine does not run: %v", err)
 		}
-		if in := e.Stack.In.Len(); in <= 1<<16 {
+		// Classify only what runs quickly: the limits allow engines that
+		// are legal but slow, which would stall the fuzzer.
+		if macs, _ := Cost(&e.Stack); macs < 1e7 && (e.KNN == nil || e.KNN.Len()*e.KNN.Dim < 1e7) {
+			in := e.Stack.In.Len()
 			if _, err := s.Classify(make([]float32, in)); err != nil && e.KNN != nil && e.KNN.Len() > 0 {
 				t.Fatalf("classify: %v", err)
 			}
@@ -184,4 +187,18 @@ func FuzzDecode(f *testing.F) {
 			t.Fatalf("re-encode: %v", err)
 		}
 	})
+}
+
+func TestCostLimits(t *testing.T) {
+	e := testEngine(1, 3, false)
+	macs, err := Cost(&e.Stack)
+	// conv1 8x1x9 over 26x26, conv2 16x8x9 over 11x11.
+	if want := int64(26*26*9*8 + 11*11*72*16); err != nil || macs != want {
+		t.Fatalf("cost %d %v, want %d", macs, err, want)
+	}
+	big := testEngine(1, 3, false)
+	big.Stack.In.H, big.Stack.In.W = 2000, 2000
+	if _, err := Cost(&big.Stack); err == nil || !strings.Contains(err.Error(), "limit") {
+		t.Fatalf("a 2000x2000 input: %v", err)
+	}
 }

@@ -109,6 +109,9 @@ func (e *Engine) FeatureDim() (int, error) {
 
 // Validate checks that stack, projection, k-NN and classes fit together.
 func (e *Engine) Validate() error {
+	if _, err := Cost(&e.Stack); err != nil {
+		return err
+	}
 	out, err := e.Stack.Out()
 	if err != nil {
 		return err
