@@ -28,9 +28,9 @@
 // instead of the call overhead of a kernel per four rows.
 //
 // Two loops of a convolution layer that are not products live here too,
-// because the vector kernels do: CopyRows, the inner loop of im2col (one
-// call a kernel tap), and MaxPool2x2, 2 x 2 max pooling over whole planes
-// (AVX2 on amd64, plain Go elsewhere).
+// because the vector kernels do: Im2Col, which lays out a convolution's
+// patches for its product in one call, and MaxPool2x2, 2 x 2 max pooling
+// over every channel in one call (AVX2 on amd64, plain Go elsewhere).
 //
 // Each micro-kernel comes in three starts: adding to C, overwriting C
 // (beta == 0: C is never read), and overwriting C with a per-row bias; any

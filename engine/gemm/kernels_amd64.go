@@ -5,7 +5,7 @@ package gemm
 import "golang.org/x/sys/cpu"
 
 var avx2Kernels = kernels{
-	name: "avx2", mr: 6, nr: 16, kc: 384, max2x2: max2x2x86, copyRows: copyRowsX86, dotRows: dotRowsAVX2,
+	name: "avx2", mr: 6, nr: 16, kc: 384, max2x2: max2x2x86, im2col: im2colX86, dotRows: dotRowsAVX2,
 	tile: func(kc int, a, b []float32, ldb int, c []float32, ldc int, relu bool) {
 		checkTile(kc, 6, 16, a, b, ldb, c, ldc)
 		tileAVX2(kc, &a[0], &b[0], ldb, &c[0], ldc, flag(relu))
@@ -39,7 +39,7 @@ var avx2Kernels = kernels{
 }
 
 var avx512Kernels = kernels{
-	name: "avx512", mr: 8, nr: 32, kc: 384, max2x2: max2x2x86, copyRows: copyRowsX86, dotRows: dotRowsAVX512,
+	name: "avx512", mr: 8, nr: 32, kc: 384, max2x2: max2x2x86, im2col: im2colX86, dotRows: dotRowsAVX512,
 	tile: func(kc int, a, b []float32, ldb int, c []float32, ldc int, relu bool) {
 		checkTile(kc, 8, 32, a, b, ldb, c, ldc)
 		tileAVX512(kc, &a[0], &b[0], ldb, &c[0], ldc, flag(relu))
@@ -93,13 +93,13 @@ func max2x2x86(dst, src []float32, chans, rows, cols, pitch, plane int) bool {
 	return true
 }
 
-func copyRowsX86(dst, src []float32, rows, n, pitch int) bool {
-	if n < 8 {
+func im2colX86(dst, src []float32, chans, k, rows, cols, pitch, plane int) bool {
+	if cols < 8 {
 		return false
 	}
-	_ = dst[rows*n-1]
-	_ = src[(rows-1)*pitch+n-1]
-	copyRowsAVX2(rows, n, &src[0], pitch, &dst[0])
+	_ = dst[chans*k*k*rows*cols-1]
+	_ = src[(chans-1)*plane+(k-1+rows-1)*pitch+k-1+cols-1]
+	im2colAVX2(chans, k, rows, cols, &src[0], pitch, plane, &dst[0])
 	return true
 }
 
@@ -182,7 +182,7 @@ func dotsAVX2(groups, blocks int, a *float32, lda int, x *float32, y *float32)
 func dotsAVX512(groups, blocks int, a *float32, lda int, x *float32, y *float32)
 
 //go:noescape
-func copyRowsAVX2(rows, n int, src *float32, pitch int, dst *float32)
+func im2colAVX2(chans, k, rows, cols int, src *float32, pitch, plane int, dst *float32)
 
 //go:noescape
 func max2x2AVX2(chans, rows, cols int, src *float32, pitch, plane int, dst *float32)

@@ -1754,38 +1754,56 @@ max2x2AVX_chandone:
 max2x2AVX_done:
 	RET
 
-// func copyRowsAVX2(rows, n int, src *float32, pitch int, dst *float32)
-TEXT ·copyRowsAVX2(SB), NOSPLIT, $0-40
-	MOVQ rows+0(FP), R11
-	MOVQ n+8(FP), R12
-	MOVQ src+16(FP), SI
-	MOVQ pitch+24(FP), DX
+// func im2colAVX2(chans, k, rows, cols int, src *float32, pitch, plane int, dst *float32)
+TEXT ·im2colAVX2(SB), NOSPLIT, $0-64
+	MOVQ chans+0(FP), R10
+	TESTQ R10, R10
+	JEQ im2colAVX2_done
+	MOVQ src+32(FP), SI
+	MOVQ pitch+40(FP), DX
 	SHLQ $2, DX
-	MOVQ dst+32(FP), DI
-	TESTQ R11, R11
-	JEQ copyRowsAVX2_done
-	LEAQ -8(R12), R9
-copyRowsAVX2_row:
-	MOVQ R12, CX
-	SHRQ $3, CX
-	XORQ R10, R10
-copyRowsAVX2_block:
-	VMOVUPS (SI)(R10*1), Y0
-	VMOVUPS Y0, (DI)(R10*1)
-	ADDQ $32, R10
-	DECQ CX
-	JNZ copyRowsAVX2_block
-	TESTQ $7, R12
-	JEQ copyRowsAVX2_next
-	VMOVUPS (SI)(R9*4), Y0
-	VMOVUPS Y0, (DI)(R9*4)
-copyRowsAVX2_next:
-	ADDQ DX, SI
-	LEAQ (DI)(R12*4), DI
+	MOVQ cols+24(FP), R9
+	SUBQ $8, R9
+	SHLQ $2, R9
+	MOVQ dst+56(FP), DI
+im2colAVX2_chan:
+	MOVQ SI, BX
+	MOVQ k+8(FP), R11
+im2colAVX2_ky:
+	MOVQ BX, R13
+	MOVQ k+8(FP), R12
+im2colAVX2_kx:
+	MOVQ R13, AX
+	MOVQ rows+16(FP), R8
+im2colAVX2_row:
+	XORQ CX, CX
+im2colAVX2_move:
+	CMPQ CX, R9
+	JGE im2colAVX2_last
+	VMOVUPS (AX)(CX*1), Y0
+	VMOVUPS Y0, (DI)(CX*1)
+	ADDQ $32, CX
+	JMP im2colAVX2_move
+im2colAVX2_last:
+	VMOVUPS (AX)(R9*1), Y0
+	VMOVUPS Y0, (DI)(R9*1)
+	ADDQ DX, AX
+	LEAQ 32(DI)(R9*1), DI
+	DECQ R8
+	JNZ im2colAVX2_row
+	ADDQ $4, R13
+	DECQ R12
+	JNZ im2colAVX2_kx
+	ADDQ DX, BX
 	DECQ R11
-	JNZ copyRowsAVX2_row
+	JNZ im2colAVX2_ky
+	MOVQ plane+48(FP), CX
+	SHLQ $2, CX
+	ADDQ CX, SI
+	DECQ R10
+	JNZ im2colAVX2_chan
 	VZEROUPPER
-copyRowsAVX2_done:
+im2colAVX2_done:
 	RET
 
 // func peakAVX2(n int)

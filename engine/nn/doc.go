@@ -12,10 +12,9 @@
 // NewRunner packs each conv layer's weights once into the multiply's panel
 // layout, and a ReLU right after a conv or dense layer is folded into that
 // layer: the bias is added and the clamp applied as each output tile is
-// stored, so the values are written once. Im2col moves one kernel tap per
-// call of gemm.CopyRows, and 2 x 2 pooling runs over all channels in one
-// call of gemm.MaxPool2x2: vector kernels on amd64. Where CopyRows has no
-// vector kernel, a conv followed by max pooling is computed on an output
+// stored, so the values are written once. Im2col is one call of
+// gemm.Im2Col and 2 x 2 pooling one call of gemm.MaxPool2x2, both vector
+// kernels on amd64. Where Im2Col has no vector kernel, a conv followed by max pooling is computed on an output
 // grid as wide as its input instead: its im2col is then one copy per
 // (channel, ky, kx), the pool reads the valid columns where they lie, and
 // the few extra columns cost less than the short copies they save. ReLU

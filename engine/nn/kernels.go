@@ -7,28 +7,13 @@ import (
 )
 
 // Im2Col lays the Size x Size patches of in out as the columns of col:
-// row (c*k+ky)*k+kx, column oy*ow+ox holds in[c][oy+ky][ox+kx].
+// row (c*k+ky)*k+kx, column oy*ow+ox holds in[c][oy+ky][ox+kx]. It is one
+// call of gemm.Im2Col, a vector kernel on amd64.
 func Im2Col(col, in []float32, s Shape, k int) {
 	oh, ow := s.H-k+1, s.W-k+1
-	n := oh * ow
-	hw := s.H * s.W
-	if k == 1 {
-		copy(col[:s.C*n], in[:s.C*hw])
-		return
-	}
-	for c := 0; c < s.C; c++ {
-		plane := in[c*hw : (c+1)*hw]
-		for ky := 0; ky < k; ky++ {
-			for kx := 0; kx < k; kx++ {
-				row := col[((c*k+ky)*k+kx)*n:][:n]
-				// One call a tap: a vector kernel where there is one,
-				// else a copy per output row. Shapes were checked by the
-				// caller; an error is a bug.
-				if err := gemm.CopyRows(row, plane[ky*s.W+kx:], oh, ow, s.W); err != nil {
-					panic(err)
-				}
-			}
-		}
+	// Shapes were checked by the caller; an error is a bug.
+	if err := gemm.Im2Col(col, in, s.C, k, oh, ow, s.W, s.H*s.W); err != nil {
+		panic(err)
 	}
 }
 

@@ -94,11 +94,11 @@ func (r *Runner) plan() error {
 			if st.packed, err = gemm.Pack(false, rows, cols, l.W, cols); err != nil {
 				return fmt.Errorf("nn: layer %d: %w", i, err)
 			}
-			// Without a vector kernel for im2col's short rows, a wide
+			// Without a vector kernel for im2col, a wide
 			// output grid pays off when the next layer pools: the pool
 			// reads the rows where they lie, so the thrown-away columns
 			// cost only their share of the product.
-			st.wide = l.Size > 1 && !gemm.VectorCopy(st.out.W) && i+1 < len(s.Layers) && s.Layers[i+1].Op == OpMaxPool
+			st.wide = l.Size > 1 && !gemm.VectorIm2Col(st.out.W) && i+1 < len(s.Layers) && s.Layers[i+1].Op == OpMaxPool
 			if st.wide {
 				st.pitch = in.W
 				size = st.out.C * st.out.H * st.pitch

@@ -46,7 +46,7 @@ func AMD64() string {
 	x86Axpy4(w, avx512)
 	x86Max2x2(w, "Y", 8)
 	x86Max2x2(w, "X", 4)
-	x86CopyRows(w)
+	x86Im2Col(w)
 	x86Peak(w, avx2, 12)
 	x86Peak(w, avx512, 24)
 	return w.String()
@@ -387,43 +387,63 @@ func x86Max2x2(w *asm, reg string, lanes int) {
 	w.line("RET")
 }
 
-// x86CopyRows writes copyRowsAVX2(rows, n int, src *float32, pitch int, dst *float32):
-// row r of n values (n >= 8) at src[r*pitch:] goes to dst[r*n:], eight
-// values a move; a row whose length is not a multiple of eight ends with
-// a move that overlaps the one before. This is im2col's inner loop: one
-// call per kernel tap instead of one copy per output row.
-func x86CopyRows(w *asm) {
-	name := "copyRowsAVX2"
-	w.comment(fmt.Sprintf("func %s(rows, n int, src *float32, pitch int, dst *float32)", name))
-	w.text(name, 40)
-	w.line("MOVQ rows+0(FP), R11")
-	w.line("MOVQ n+8(FP), R12")
-	w.line("MOVQ src+16(FP), SI")
-	w.line("MOVQ pitch+24(FP), DX")
-	w.line("SHLQ $2, DX")
-	w.line("MOVQ dst+32(FP), DI")
-	w.line("TESTQ R11, R11")
+// x86Im2Col writes im2colAVX2(chans, k, rows, cols int, src *float32, pitch, plane int, dst *float32):
+// for every channel c, kernel row ky and column kx in turn, the rows x
+// cols window of src that starts at c*plane + ky*pitch + kx (rows pitch
+// apart) goes to dst back to back: the patch matrix of a valid, stride-1
+// convolution, one row of it per (c, ky, kx). Eight values a move; a row
+// whose length (cols >= 8) is not a multiple of eight ends with a move
+// that overlaps the one before.
+func x86Im2Col(w *asm) {
+	name := "im2colAVX2"
+	w.comment(fmt.Sprintf("func %s(chans, k, rows, cols int, src *float32, pitch, plane int, dst *float32)", name))
+	w.text(name, 64)
+	w.line("MOVQ chans+0(FP), R10")
+	w.line("TESTQ R10, R10")
 	w.line("JEQ %s_done", name)
-	w.line("LEAQ -8(R12), R9")
+	w.line("MOVQ src+32(FP), SI")
+	w.line("MOVQ pitch+40(FP), DX")
+	w.line("SHLQ $2, DX")
+	w.line("MOVQ cols+24(FP), R9")
+	w.line("SUBQ $8, R9")
+	w.line("SHLQ $2, R9") // byte offset of a row's last move
+	w.line("MOVQ dst+56(FP), DI")
+	w.label(name + "_chan")
+	w.line("MOVQ SI, BX")
+	w.line("MOVQ k+8(FP), R11")
+	w.label(name + "_ky")
+	w.line("MOVQ BX, R13")
+	w.line("MOVQ k+8(FP), R12")
+	w.label(name + "_kx")
+	w.line("MOVQ R13, AX")
+	w.line("MOVQ rows+16(FP), R8")
 	w.label(name + "_row")
-	w.line("MOVQ R12, CX")
-	w.line("SHRQ $3, CX")
-	w.line("XORQ R10, R10")
-	w.label(name + "_block")
-	w.line("VMOVUPS (SI)(R10*1), Y0")
-	w.line("VMOVUPS Y0, (DI)(R10*1)")
-	w.line("ADDQ $32, R10")
-	w.line("DECQ CX")
-	w.line("JNZ %s_block", name)
-	w.line("TESTQ $7, R12")
-	w.line("JEQ %s_next", name)
-	w.line("VMOVUPS (SI)(R9*4), Y0")
-	w.line("VMOVUPS Y0, (DI)(R9*4)")
-	w.label(name + "_next")
-	w.line("ADDQ DX, SI")
-	w.line("LEAQ (DI)(R12*4), DI")
-	w.line("DECQ R11")
+	w.line("XORQ CX, CX")
+	w.label(name + "_move")
+	w.line("CMPQ CX, R9")
+	w.line("JGE %s_last", name)
+	w.line("VMOVUPS (AX)(CX*1), Y0")
+	w.line("VMOVUPS Y0, (DI)(CX*1)")
+	w.line("ADDQ $32, CX")
+	w.line("JMP %s_move", name)
+	w.label(name + "_last")
+	w.line("VMOVUPS (AX)(R9*1), Y0")
+	w.line("VMOVUPS Y0, (DI)(R9*1)")
+	w.line("ADDQ DX, AX")
+	w.line("LEAQ 32(DI)(R9*1), DI")
+	w.line("DECQ R8")
 	w.line("JNZ %s_row", name)
+	w.line("ADDQ $4, R13")
+	w.line("DECQ R12")
+	w.line("JNZ %s_kx", name)
+	w.line("ADDQ DX, BX")
+	w.line("DECQ R11")
+	w.line("JNZ %s_ky", name)
+	w.line("MOVQ plane+48(FP), CX")
+	w.line("SHLQ $2, CX")
+	w.line("ADDQ CX, SI")
+	w.line("DECQ R10")
+	w.line("JNZ %s_chan", name)
 	w.line("VZEROUPPER")
 	w.label(name + "_done")
 	w.line("RET")
