@@ -21,6 +21,9 @@ type TriggerSpec struct {
 	Edge     string        `yaml:"edge"`     // rising, falling (default) or both
 	Pull     string        `yaml:"pull"`     // up (default), down or none
 	Debounce time.Duration `yaml:"debounce"` // default 50ms
+	// Sources names the daemon's frame sources the trigger gates; empty:
+	// every source that reads frames on its own (not uploads).
+	Sources []string `yaml:"sources"`
 }
 
 // OutputSpec names one result output.

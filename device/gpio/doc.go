@@ -24,10 +24,14 @@
 // Configuration (the gpio: key of sliced.yaml):
 //
 //	gpio:
-//	  trigger: {pin: GPIO17, edge: falling, pull: up, debounce: 50ms}
+//	  trigger: {pin: GPIO17, edge: falling, pull: up, debounce: 50ms, sources: [cam0]}
 //	  outputs:
 //	    - {pin: GPIO27, class: "7", mode: level}
 //	    - {pin: GPIO22, class: "3", mode: pulse, hold: 500ms, min_score: 0.8}
+//
+// With a trigger, the gated sources (sources:, default every camera and folder
+// source) keep streaming, but only the first frame captured after each edge is
+// classified; the others are counted in sliced_gpio_gated_frames_total.
 //
 // Pin names are periph's: GPIO17 on a Raspberry Pi, or a line name of a
 // /dev/gpiochip* (gpioinfo lists them; on a Jetson Nano the header pins are

@@ -8,6 +8,12 @@ import (
 // ErrNoDevice is wrapped by Open's error when the device node does not exist.
 var ErrNoDevice = errors.New("no such video device")
 
+// ErrBadFrame is wrapped by the errors of one corrupt frame (an MJPEG frame
+// that does not decode, a YUYV frame too short for its size, a buffer the
+// driver flagged as damaged). The device is fine: skip the frame and read
+// the next.
+var ErrBadFrame = errors.New("corrupt frame")
+
 // PixelFormat is a V4L2 fourcc.
 type PixelFormat uint32
 

@@ -18,7 +18,7 @@ func YUYVToGray(dst *image.Gray, src []byte, width, height, stride int) error {
 		return fmt.Errorf("yuyv: stride %d < 2*width %d", stride, 2*width)
 	}
 	if need := stride*(height-1) + 2*width; len(src) < need {
-		return fmt.Errorf("yuyv: %d bytes for %dx%d (stride %d), want %d", len(src), width, height, stride, need)
+		return fmt.Errorf("yuyv: %w: %d bytes for %dx%d (stride %d), want %d", ErrBadFrame, len(src), width, height, stride, need)
 	}
 	if cap(dst.Pix) < width*height {
 		dst.Pix = make([]byte, width*height)
@@ -38,11 +38,12 @@ func YUYVToGray(dst *image.Gray, src []byte, width, height, stride int) error {
 
 // MJPEGToGray decodes one MJPEG frame to its luma plane. Frames without
 // Huffman tables get the standard ones (as in ITU T.81 Annex K), which is
-// what such cameras mean.
+// what such cameras mean. A frame that does not decode gives an error
+// wrapping ErrBadFrame.
 func MJPEGToGray(data []byte) (*image.Gray, error) {
 	img, err := jpeg.Decode(bytes.NewReader(withHuffman(data)))
 	if err != nil {
-		return nil, fmt.Errorf("mjpeg: %w", err)
+		return nil, fmt.Errorf("mjpeg: %w: %w", ErrBadFrame, err)
 	}
 	switch m := img.(type) {
 	case *image.Gray:

@@ -134,7 +134,9 @@ func (d *Device) startStreaming(n int) error {
 func (d *Device) Format() (width, height int, pix PixelFormat) { return d.width, d.height, d.pix }
 
 // Next waits for the next frame and returns its luma plane and capture time.
-// The image is valid until the next call. It returns ctx's error when ctx ends.
+// The image is valid until the next call. It returns ctx's error when ctx ends,
+// and an error wrapping ErrBadFrame for a corrupt frame, after which the
+// device can be read on.
 func (d *Device) Next(ctx context.Context) (*image.Gray, time.Time, error) {
 	for {
 		if err := ctx.Err(); err != nil {
@@ -164,7 +166,13 @@ func (d *Device) dequeue() (*image.Gray, time.Time, error) {
 	if int(b.Index) >= len(d.bufs) || int(b.BytesUsed) > len(d.bufs[b.Index]) {
 		return nil, at, fmt.Errorf("v4l2 %s: driver returned buffer %d with %d bytes", d.path, b.Index, b.BytesUsed)
 	}
-	img, err := d.decode(d.bufs[b.Index][:b.BytesUsed])
+	var img *image.Gray
+	var err error
+	if b.Flags&bufFlagError != 0 {
+		err = fmt.Errorf("v4l2 %s: buffer %d: %w: the driver flagged it (V4L2_BUF_FLAG_ERROR)", d.path, b.Index, ErrBadFrame)
+	} else {
+		img, err = d.decode(d.bufs[b.Index][:b.BytesUsed])
+	}
 	// The buffer goes back to the driver whatever the frame held.
 	if qerr := ioctl(d.fd, vidiocQBuf, unsafe.Pointer(&b)); qerr != nil && err == nil {
 		err = fmt.Errorf("v4l2 %s: VIDIOC_QBUF: %w", d.path, qerr)
@@ -174,7 +182,11 @@ func (d *Device) dequeue() (*image.Gray, time.Time, error) {
 
 func (d *Device) decode(data []byte) (*image.Gray, error) {
 	if d.pix == MJPEG {
-		return MJPEGToGray(data)
+		img, err := MJPEGToGray(data)
+		if err != nil {
+			return nil, fmt.Errorf("v4l2 %s: %w", d.path, err)
+		}
+		return img, nil
 	}
 	if err := YUYVToGray(&d.gray, data, d.width, d.height, d.stride); err != nil {
 		return nil, fmt.Errorf("v4l2 %s: %w", d.path, err)

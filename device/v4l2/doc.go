@@ -15,6 +15,9 @@
 // used as is. Many webcams send MJPEG frames without Huffman tables (they rely
 // on the standard ones); those are added before decoding.
 //
+// A corrupt frame (an MJPEG frame that does not decode, a short YUYV frame, a
+// buffer the driver flags V4L2_BUF_FLAG_ERROR) gives an error wrapping
+// ErrBadFrame: the stream goes on and the next Next reads the next frame.
 // A missing device gives an error wrapping ErrNoDevice; a device that is not a
 // capture device, or offers neither MJPEG nor YUYV, says so. The service's
 // user needs the video group (the systemd unit gives it).

@@ -38,6 +38,7 @@ const (
 	bufTypeVideoCapture = 1
 	memoryMmap          = 1
 	fieldAny            = 0
+	bufFlagError        = 0x00000040 // V4L2_BUF_FLAG_ERROR: the data may be corrupt
 )
 
 // capability mirrors struct v4l2_capability (104 bytes).

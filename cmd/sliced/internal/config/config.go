@@ -12,6 +12,9 @@ import (
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/sliced-ai/sliced/device/gpio"
+	"github.com/sliced-ai/sliced/device/power"
 )
 
 // Config is the whole daemon configuration.
@@ -27,6 +30,10 @@ type Config struct {
 	Sources   []Source  `yaml:"sources"`
 	Limits    Limits    `yaml:"limits"`
 	Timeouts  Timeouts  `yaml:"timeouts"`
+	// GPIO and Power are read at start only; a reload that changes them
+	// is logged and needs a restart.
+	GPIO  gpio.Config  `yaml:"gpio"`
+	Power power.Config `yaml:"power"`
 }
 
 // Log selects the slog handler.
@@ -258,5 +265,49 @@ func (c *Config) Validate() error {
 			bad(t.key, "%v, want > 0", t.d)
 		}
 	}
+	c.validateHardware(bad)
 	return errors.Join(errs...)
+}
+
+// validateHardware checks the gpio: and power: sections; their own
+// messages already name the key.
+func (c *Config) validateHardware(bad func(key, format string, a ...any)) {
+	if c.GPIO.Enabled() {
+		if err := c.GPIO.Validate(); err != nil {
+			for _, e := range unjoin(err) {
+				key, msg, _ := strings.Cut(e.Error(), ": ")
+				bad(key, "%s", msg)
+			}
+		}
+		if t := c.GPIO.Trigger; t != nil {
+			for i, name := range t.Sources {
+				if !c.hasSource(name) {
+					bad(fmt.Sprintf("gpio.trigger.sources[%d]", i), "%q is not a configured source", name)
+				}
+			}
+		}
+	}
+	if c.Power.Enabled() {
+		if err := c.Power.Validate(); err != nil {
+			key, msg, _ := strings.Cut(err.Error(), ": ")
+			bad(key, "%s", msg)
+		}
+	}
+}
+
+func (c *Config) hasSource(name string) bool {
+	for _, s := range c.Sources {
+		if s.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// unjoin splits an errors.Join result into its parts.
+func unjoin(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		return j.Unwrap()
+	}
+	return []error{err}
 }

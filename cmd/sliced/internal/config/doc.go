@@ -18,6 +18,17 @@
 //	  - {name: demo, kind: dir, path: /usr/share/sliced/demo, loop: true, fps: 30}
 //	limits: {body_bytes: 4194304, image_pixels: 16777216}
 //	timeouts: {read: 30s, write: 30s, idle: 120s, shutdown: 10s}
+//	gpio:                                 # device/gpio; read at start only
+//	  trigger: {pin: GPIO17, edge: falling, debounce: 50ms, sources: [cam0]}
+//	  outputs: [{pin: GPIO27, class: "7", mode: level}]
+//	power: {sensor: ina3221, bus: "6", address: 0x40, channel: 1, shunt_ohms: 0.005}
+//
+// The gpio: and power: sections are device/gpio's and device/power's Config
+// and are checked by their Validate. Their flags: --gpio-trigger PIN,
+// --gpio-trigger-edge, --gpio-trigger-debounce, --gpio-output
+// PIN=CLASS[,mode=pulse][,hold=D][,min_score=S][,active_low=true]
+// (repeatable; replaces the file's outputs), --power-sensor, --power-bus,
+// --power-address, --power-channel, --power-shunt-ohms, --power-interval.
 //
 // Source kinds: dir (an image folder), video (a file, GoCV), device (a V4L2
 // device path or index, GoCV), gstreamer (a pipeline string, GoCV) and

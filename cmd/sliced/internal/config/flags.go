@@ -3,7 +3,11 @@ package config
 import (
 	"flag"
 	"fmt"
+	"strconv"
 	"strings"
+	"time"
+
+	"github.com/sliced-ai/sliced/device/gpio"
 )
 
 // Flags registers one flag per configuration key on fs. After fs.Parse,
@@ -15,6 +19,8 @@ type Flags struct {
 	c        Config
 	sources  []string
 	backends []string
+	trigger  gpio.TriggerSpec
+	outputs  []string
 }
 
 // NewFlags registers the flags.
@@ -45,6 +51,23 @@ func NewFlags(fs *flag.FlagSet) *Flags {
 	fs.DurationVar(&c.Timeouts.Write, "write-timeout", c.Timeouts.Write, "HTTP write timeout")
 	fs.DurationVar(&c.Timeouts.Idle, "idle-timeout", c.Timeouts.Idle, "HTTP keep-alive idle timeout")
 	fs.DurationVar(&c.Timeouts.Shutdown, "shutdown-timeout", c.Timeouts.Shutdown, "time to drain requests on SIGTERM")
+	fs.StringVar(&f.trigger.Pin, "gpio-trigger", "", "GPIO input `pin` whose edge captures a frame (e.g. GPIO17)")
+	fs.StringVar(&f.trigger.Edge, "gpio-trigger-edge", "", "trigger edge: rising, falling or both")
+	fs.DurationVar(&f.trigger.Debounce, "gpio-trigger-debounce", 0, "ignore trigger edges this soon after one (default 50ms)")
+	fs.Func("gpio-output", "GPIO output `PIN=CLASS[,mode=pulse][,hold=D][,min_score=S][,active_low=true]` (repeatable)", func(v string) error {
+		f.outputs = append(f.outputs, v)
+		return nil
+	})
+	fs.StringVar(&c.Power.Sensor, "power-sensor", "", "power sensor: ina219 or ina3221")
+	fs.StringVar(&c.Power.Bus, "power-bus", "", "I2C `bus` of the power sensor (e.g. 1 for /dev/i2c-1)")
+	fs.Func("power-address", "I2C `address` of the power sensor (default 0x40)", func(v string) error {
+		n, err := strconv.ParseUint(v, 0, 16)
+		c.Power.Address = uint16(n)
+		return err
+	})
+	fs.IntVar(&c.Power.Channel, "power-channel", 0, "INA3221 `channel` 1..3 (default 1)")
+	fs.Float64Var(&c.Power.ShuntOhms, "power-shunt-ohms", 0, "shunt `resistance` in ohms (default 0.1)")
+	fs.DurationVar(&c.Power.Interval, "power-interval", 0, "power sampling period (default 10ms)")
 	return f
 }
 
@@ -92,6 +115,40 @@ func (f *Flags) Apply(c *Config) error {
 				}
 				c.Backends = append(c.Backends, b)
 			}
+		case "gpio-trigger", "gpio-trigger-edge", "gpio-trigger-debounce":
+			if c.GPIO.Trigger == nil {
+				c.GPIO.Trigger = &gpio.TriggerSpec{}
+			}
+			t := c.GPIO.Trigger
+			switch fl.Name {
+			case "gpio-trigger":
+				t.Pin = f.trigger.Pin
+			case "gpio-trigger-edge":
+				t.Edge = f.trigger.Edge
+			default:
+				t.Debounce = f.trigger.Debounce
+			}
+		case "gpio-output":
+			c.GPIO.Outputs = nil
+			for _, v := range f.outputs {
+				o, e := parseOutput(v)
+				if e != nil {
+					err = e
+				}
+				c.GPIO.Outputs = append(c.GPIO.Outputs, o)
+			}
+		case "power-sensor":
+			c.Power.Sensor = f.c.Power.Sensor
+		case "power-bus":
+			c.Power.Bus = f.c.Power.Bus
+		case "power-address":
+			c.Power.Address = f.c.Power.Address
+		case "power-channel":
+			c.Power.Channel = f.c.Power.Channel
+		case "power-shunt-ohms":
+			c.Power.ShuntOhms = f.c.Power.ShuntOhms
+		case "power-interval":
+			c.Power.Interval = f.c.Power.Interval
 		case "source":
 			c.Sources = nil
 			for i, v := range f.sources {
@@ -115,6 +172,39 @@ func parseBackend(v string) (Backend, error) {
 		return b, fmt.Errorf("--backends: empty name in %q", v)
 	}
 	return b, nil
+}
+
+// parseOutput reads PIN=CLASS[,mode=M][,hold=D][,min_score=S][,active_low=B].
+func parseOutput(v string) (gpio.OutputSpec, error) {
+	var o gpio.OutputSpec
+	parts := strings.Split(v, ",")
+	pin, class, ok := strings.Cut(parts[0], "=")
+	if !ok || pin == "" || class == "" {
+		return o, fmt.Errorf("--gpio-output %q: want PIN=CLASS[,mode=pulse][,hold=D][,min_score=S][,active_low=true]", v)
+	}
+	o.Pin, o.Class = pin, class
+	for _, kv := range parts[1:] {
+		key, val, _ := strings.Cut(kv, "=")
+		var err error
+		switch key {
+		case "mode":
+			o.Mode = val
+		case "hold":
+			o.Hold, err = time.ParseDuration(val)
+		case "min_score":
+			var s float64
+			s, err = strconv.ParseFloat(val, 32)
+			o.MinScore = float32(s)
+		case "active_low":
+			o.ActiveLow, err = strconv.ParseBool(val)
+		default:
+			err = fmt.Errorf("unknown key")
+		}
+		if err != nil {
+			return o, fmt.Errorf("--gpio-output %q: %s: %v", v, key, err)
+		}
+	}
+	return o, nil
 }
 
 // LoadWithFlags loads the --config file, applies the command line over it

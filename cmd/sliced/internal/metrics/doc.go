@@ -25,11 +25,23 @@
 //	sliced_engine_reloads_total                 SIGHUP reloads by result
 //	sliced_http_request_duration_seconds        by handler, method, code
 //
+// With board I/O configured (registered by the daemon, see package serve):
+//
+//	sliced_hardware_available                   feature gpio / power: 1 working, 0 absent
+//	sliced_gpio_trigger_edges_total             accepted trigger edges
+//	sliced_gpio_trigger_bounces_total           edges dropped as bounce
+//	sliced_gpio_gated_frames_total              frames not classified for want of an edge
+//	sliced_gpio_output_errors_total             failed output pin writes
+//	sliced_power_watts                          latest power sample (device/power)
+//	sliced_power_energy_joules_total            energy since start
+//	sliced_power_read_errors_total              failed sensor reads
+//	sliced_power_inference_joules               energy per pipeline result, last 10 s window
+//
 // plus the standard go_* and process_* collectors.
 //
 // Error kinds: no_object (nothing found in the frame), preprocess,
 // inference (primary and fallback failed), compare, frame (an undecodable
-// frame, skipped), source_open, source_error, source_end, source_silent
+// or corrupt frame, skipped without reopening the source), source_open, source_error, source_end, source_silent
 // (the source was reopened for that reason) and source_unsupported (a
 // source kind this build lacks).
 //

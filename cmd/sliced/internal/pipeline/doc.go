@@ -7,6 +7,10 @@
 // counted, so results are never late by more than one frame. Files read
 // as fast as they decode (no fps set) wait for the worker instead.
 //
+// A Gate (the daemon's GPIO capture trigger) lets through only the frames
+// it wants classified; the source keeps streaming, so its watchdog and
+// health still see every frame.
+//
 // A Route says which backends answer: the primary, the sliced engine as
 // fallback when the primary fails (counted), and optionally a backend to
 // compare with on every Nth frame (its latency and its agreement with the

@@ -38,6 +38,10 @@ type Config struct {
 	Wait bool
 	// Passive sources (uploads) are up while open, silent or not.
 	Passive bool
+	// Gate, when set, is asked about every captured frame (from the
+	// capture goroutine) and only the frames it passes are classified:
+	// a capture trigger. Frames it holds back still count as seen.
+	Gate    func(source.Frame) bool
 	Prep    prep.Func
 	Route   func() *Route
 	Metrics *metrics.Metrics
@@ -50,6 +54,7 @@ type Pipeline struct {
 	c        Config
 	slot     *slot
 	done     atomic.Uint64 // frames processed: progress for the watchdog
+	gated    atomic.Uint64 // frames the gate held back
 	lastSeen atomic.Int64  // unix nanos of the last captured frame
 	up       atomic.Bool
 }
@@ -67,6 +72,10 @@ func (p *Pipeline) Name() string { return p.c.Name }
 
 // Processed counts frames that went all the way through.
 func (p *Pipeline) Processed() uint64 { return p.done.Load() }
+
+// Gated counts frames the gate held back: progress too, for a source
+// that waits for its trigger.
+func (p *Pipeline) Gated() uint64 { return p.gated.Load() }
 
 // Up reports whether the source is open and delivering.
 func (p *Pipeline) Up() bool { return p.up.Load() }
@@ -87,6 +96,10 @@ func (p *Pipeline) Run(ctx context.Context) {
 		defer wg.Done()
 		defer p.slot.close()
 		r := &source.Runner{Source: p.c.Source, Watchdog: p.c.Watchdog, StopAtEnd: p.c.Once, UpOnOpen: p.c.Passive, Observer: observer{p}, Emit: func(f source.Frame) {
+			if p.c.Gate != nil && !p.c.Gate(f) {
+				p.gated.Add(1)
+				return
+			}
 			if p.c.Wait {
 				p.slot.putWait(ctx, f)
 			} else if p.slot.put(f) {

@@ -2,8 +2,10 @@ package serve
 
 import (
 	"context"
+	"errors"
 	"image"
 	"strconv"
+	"time"
 
 	"github.com/sliced-ai/sliced/cmd/sliced/internal/config"
 	"github.com/sliced-ai/sliced/cmd/sliced/internal/source"
@@ -17,17 +19,27 @@ func openV4L2(c config.Source) (source.Source, error) {
 	if _, err := strconv.Atoi(path); err == nil {
 		path = "/dev/video" + path
 	}
-	return &v4l2Source{cfg: v4l2.Config{Device: path, Width: c.Width, Height: c.Height}}, nil
+	return &v4l2Source{cfg: v4l2.Config{Device: path, Width: c.Width, Height: c.Height}, open: openV4L2Device}, nil
 }
+
+// camera is what the source needs of a *v4l2.Device.
+type camera interface {
+	Next(ctx context.Context) (*image.Gray, time.Time, error)
+	Format() (width, height int, pix v4l2.PixelFormat)
+	Close() error
+}
+
+func openV4L2Device(c v4l2.Config) (camera, error) { return v4l2.Open(c) }
 
 // v4l2Source adapts a v4l2.Device to source.Source.
 type v4l2Source struct {
-	cfg v4l2.Config
-	dev *v4l2.Device
+	cfg  v4l2.Config
+	open func(v4l2.Config) (camera, error)
+	dev  camera
 }
 
 func (s *v4l2Source) Open(context.Context) error {
-	d, err := v4l2.Open(s.cfg)
+	d, err := s.open(s.cfg)
 	if err != nil {
 		return err
 	}
@@ -37,6 +49,11 @@ func (s *v4l2Source) Open(context.Context) error {
 
 func (s *v4l2Source) Next(ctx context.Context) (source.Frame, error) {
 	img, at, err := s.dev.Next(ctx)
+	if errors.Is(err, v4l2.ErrBadFrame) {
+		// One corrupt frame (a USB glitch): counted and skipped by the
+		// Runner; the camera streams on without a reopen.
+		return source.Frame{}, &source.FrameError{Err: err}
+	}
 	if err != nil {
 		return source.Frame{}, err
 	}

@@ -43,6 +43,23 @@
 // the newest frame wins and sliced_pipeline_dropped_frames_total counts the
 // rest; files read without an fps wait for the worker instead.
 //
+// Board I/O (gpio: and power: in the configuration) is opened once at start.
+// A GPIO trigger gates its sources: they keep streaming, so the watchdog
+// and readiness see every frame, but only the first frame captured at or
+// after each debounced edge is classified (sliced_gpio_gated_frames_total
+// counts the others; they also count as progress for systemd's watchdog).
+// GPIO outputs follow every labelled pipeline result. The power meter
+// samples its sensor in its own goroutine, registers sliced_power_watts and
+// sliced_power_energy_joules_total, and every 10 s sets
+// sliced_power_inference_joules to the energy of that window over the
+// pipeline results in it. A board without the pins, bus or chip gives a
+// warning ("gpio: hardware absent ...", "power: sensor absent ..."),
+// sliced_hardware_available{feature} 0, and the daemon runs on without the
+// feature: a gated source then classifies every frame.
+//
+// A corrupt camera frame (device/v4l2's ErrBadFrame) is skipped and counted
+// in sliced_pipeline_errors_total{kind="frame"}; the camera is not reopened.
+//
 // The bearer token of mutating endpoints is read from token_file, else
 // from $CREDENTIALS_DIRECTORY/token (systemd's LoadCredential=token:...).
 // Without a token, enrolment and uploads answer 403.

@@ -55,6 +55,7 @@ type daemon struct {
 	mu    sync.Mutex // guards cfg, pipes and backends during a reload
 	cfg   config.Config
 	pipes *pipelines
+	hw    *hardware // opened at start; a reload keeps it
 	bset  *backendSet
 	route atomic.Pointer[pipeline.Route]
 	token atomic.Value // string
@@ -134,7 +135,9 @@ func (d *daemon) run(ctx context.Context, cfg config.Config) error {
 
 	runCtx, cancelRun := context.WithCancel(context.Background())
 	defer cancelRun()
-	d.pipes = startPipelines(runCtx, cfg.Sources, cfg.Limits.ImagePixels, d.pipelineBase(), d.log)
+	d.hw = openHardware(cfg, d.reg, d.log)
+	d.hw.start(runCtx)
+	d.pipes = startPipelines(runCtx, cfg.Sources, cfg.Limits.ImagePixels, d.pipelineBase(), d.hw, d.log)
 
 	d.notify.Send("READY=1\nSTATUS=serving")
 	d.log.Info("ready", "listen", ln.Addr().String(), "engine", d.store.From(), "startup", time.Since(start).Round(time.Microsecond))
@@ -148,6 +151,7 @@ func (d *daemon) run(ctx context.Context, cfg config.Config) error {
 			continue
 		case err := <-served:
 			d.shutdownPipelines()
+			d.hw.stop()
 			return fmt.Errorf("http server: %w", err)
 		case <-ctx.Done():
 		}
@@ -159,6 +163,7 @@ func (d *daemon) run(ctx context.Context, cfg config.Config) error {
 	defer cancel()
 	err = srv.Shutdown(sctx)
 	d.shutdownPipelines()
+	d.hw.stop()
 	d.bset.close()
 	if err != nil {
 		return fmt.Errorf("shutdown: %w", err)
@@ -178,7 +183,14 @@ func storeSources(c config.Config) store.Sources {
 }
 
 func (d *daemon) pipelineBase() pipeline.Config {
-	return pipeline.Config{Prep: prep.Frame, Route: d.route.Load, Metrics: d.metrics, Sink: d.hub.Publish, Log: d.log}
+	sink := d.hub.Publish
+	if hw := d.hw; hw != nil {
+		sink = func(r pipeline.Result) {
+			d.hub.Publish(r)
+			hw.result(r)
+		}
+	}
+	return pipeline.Config{Prep: prep.Frame, Route: d.route.Load, Metrics: d.metrics, Sink: sink, Log: d.log}
 }
 
 func (d *daemon) processed() uint64 {
@@ -261,12 +273,16 @@ func (d *daemon) reload(runCtx context.Context) {
 		d.log.Warn("reload: listen address changes need a restart", "listen", d.cfg.Listen)
 		cfg.Listen = d.cfg.Listen
 	}
+	if !reflect.DeepEqual(cfg.GPIO, d.cfg.GPIO) || cfg.Power != d.cfg.Power {
+		d.log.Warn("reload: gpio and power changes need a restart; keeping the ones in use")
+		cfg.GPIO, cfg.Power = d.cfg.GPIO, d.cfg.Power
+	}
 	old := d.bset
 	d.bset = loadBackends(cfg, backend.Default, d.store.Engine, d.metrics, d.log)
 	d.route.Store(d.bset.route)
 	if !reflect.DeepEqual(cfg.Sources, d.cfg.Sources) || cfg.Limits != d.cfg.Limits {
 		d.pipes.stop()
-		d.pipes = startPipelines(runCtx, cfg.Sources, cfg.Limits.ImagePixels, d.pipelineBase(), d.log)
+		d.pipes = startPipelines(runCtx, cfg.Sources, cfg.Limits.ImagePixels, d.pipelineBase(), d.hw, d.log)
 	}
 	d.cfg = cfg
 	// Old backends may still be in a request; closing them is left to the

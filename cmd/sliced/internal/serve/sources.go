@@ -35,7 +35,7 @@ type pipelines struct {
 
 // startPipelines starts one pipeline per source. A source that cannot be
 // built (a kind this binary lacks) is logged and left out.
-func startPipelines(ctx context.Context, srcs []config.Source, maxPixels int64, base pipeline.Config, log *slog.Logger) *pipelines {
+func startPipelines(ctx context.Context, srcs []config.Source, maxPixels int64, base pipeline.Config, hw *hardware, log *slog.Logger) *pipelines {
 	ctx, cancel := context.WithCancel(ctx)
 	ps := &pipelines{cfg: srcs, uploads: map[string]*source.Upload{}, cancel: cancel}
 	for _, sc := range srcs {
@@ -59,6 +59,7 @@ func startPipelines(ctx context.Context, srcs []config.Source, maxPixels int64, 
 		}
 		pc := base
 		pc.Name, pc.Source, pc.Watchdog = sc.Name, src, sc.Watchdog
+		pc.Gate = hw.gate(sc)
 		pc.Once = sc.Kind == "dir" && !sc.Loop
 		pc.Wait = (sc.Kind == "dir" || sc.Kind == "video") && sc.FPS == 0
 		if sc.Kind == "upload" {
@@ -71,7 +72,7 @@ func startPipelines(ctx context.Context, srcs []config.Source, maxPixels int64, 
 			defer ps.wg.Done()
 			p.Run(ctx)
 		}()
-		log.Info("source started", "source", sc.Name, "kind", sc.Kind, "path", sc.Path)
+		log.Info("source started", "source", sc.Name, "kind", sc.Kind, "path", sc.Path, "triggered", pc.Gate != nil)
 	}
 	return ps
 }
@@ -81,11 +82,12 @@ func (ps *pipelines) stop() {
 	ps.wg.Wait()
 }
 
-// processed sums the frames of all pipelines: the watchdog's progress.
+// processed sums the frames of all pipelines, those a trigger held back
+// included: the watchdog's progress.
 func (ps *pipelines) processed() uint64 {
 	var n uint64
 	for _, p := range ps.list {
-		n += p.Processed()
+		n += p.Processed() + p.Gated()
 	}
 	return n
 }
