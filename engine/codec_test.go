@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
+	"github.com/sliced-ai/sliced/engine/knn"
+	"github.com/sliced-ai/sliced/engine/nn"
 	"hash/crc32"
 	"math"
 	"os"
@@ -158,33 +160,68 @@ func TestSaveLoad(t *testing.T) {
 	}
 }
 
+// tinyEngine is a complete engine in a few hundred bytes: the fuzzer's
+// coverage build slows down sharply with the input's size.
+func tinyEngine(proj bool, w, p DType) *Engine {
+	conv := nn.Layer{Op: nn.OpConv, Out: 2, Size: 3, W: make([]float32, 18), B: []float32{0.1, -0.1}}
+	for i := range conv.W {
+		conv.W[i] = float32(i%5) - 2
+	}
+	e := &Engine{Name: "t", Topology: "tiny", WeightType: w, ProtoType: p, Stack: nn.Stack{In: nn.Shape{C: 1, H: 6, W: 6},
+		Layers: []nn.Layer{conv, {Op: nn.OpReLU}, {Op: nn.OpMaxPool, Size: 2}}}}
+	dim := 8
+	if proj {
+		e.Proj = &Projection{In: 8, Out: 2, W: []float32{1, 0, 1, 0, 1, 0, 1, 0, 0, 1, 0, 1, 0, 1, 0, 1}}
+		dim = 2
+	}
+	set := &knn.Set{K: 3, Metric: knn.L2, Dim: dim, Classes: []string{"a", "b"}}
+	for i := 0; i < 4; i++ {
+		for j := 0; j < dim; j++ {
+			set.Vectors = append(set.Vectors, float32(i*j))
+		}
+		set.Labels = append(set.Labels, i%2)
+	}
+	e.KNN = set
+	return e
+}
+
 func FuzzDecode(f *testing.F) {
-	f.Add(encode(f, testEngine(1, 5, false)))
-	e := testEngine(2, 6, true)
-	e.WeightType, e.ProtoType = I8, F16
-	f.Add(encode(f, e))
+	f.Add(encode(f, tinyEngine(false, F32, F32)))
+	f.Add(encode(f, tinyEngine(true, I8, F16)))
+	full := tinyEngine(false, F16, F32)
+	full.KNN = nil
+	full.Classes = []string{"x", "y"}
+	full.Stack.Layers = append(full.Stack.Layers, nn.Layer{Op: nn.OpDense, Out: 2, W: make([]float32, 16), B: []float32{0, 1}}, nn.Layer{Op: nn.OpSoftmax})
+	f.Add(encode(f, full))
 	f.Add([]byte(Magic))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		e, err := Decode(data)
 		if err != nil {
 			return
 		}
-		// Whatever decodes must run and encode again.
-		s, err := e.NewSession()
-		if err != nil {
-			t.Fatalf("decoded engine does not run: %v", err)
-		}
-		// Classify only what runs quickly: the limits allow engines that
-		// are legal but slow, which would stall the fuzzer.
-		if macs, _ := Cost(&e.Stack); macs < 1e7 && (e.KNN == nil || e.KNN.Len()*e.KNN.Dim < 1e7) {
-			in := e.Stack.In.Len()
-			if _, err := s.Classify(make([]float32, in)); err != nil && e.KNN != nil && e.KNN.Len() > 0 {
+		// Whatever decodes must run (when it is cheap enough to run here)
+		// and encode again to the same engine.
+		if macs, err := Cost(&e.Stack); err != nil {
+			t.Fatalf("decoded engine breaks the limits: %v", err)
+		} else if macs < 1e6 && (e.KNN == nil || e.KNN.Len()*e.KNN.Dim < 1e6) {
+			s, err := e.NewSession()
+			if err != nil {
+				t.Fatalf("decoded engine does not run: %v", err)
+			}
+			if _, err := s.Classify(make([]float32, e.Stack.In.Len())); err != nil && (e.KNN == nil || e.KNN.Len() > 0) {
 				t.Fatalf("classify: %v", err)
 			}
 		}
 		var b bytes.Buffer
 		if err := Encode(&b, e); err != nil {
 			t.Fatalf("re-encode: %v", err)
+		}
+		again, err := Decode(b.Bytes())
+		if err != nil {
+			t.Fatalf("re-encoded engine does not decode: %v", err)
+		}
+		if again.Stack.Params() != e.Stack.Params() || again.Kind() != e.Kind() {
+			t.Fatalf("round trip changed the engine")
 		}
 	})
 }
