@@ -47,7 +47,7 @@ extern "C" __global__ void dense(const float* in, const float* w, const float* b
                                  int n, int F) {
     int j = blockIdx.x * blockDim.x + threadIdx.x;
     if (j >= F) return;
-    const float* wp = w + (size_t)j * n;
+    const float* wp = w + j * n; // fits an int: nn limits a matrix to 2^26 values
     float s = b[j];
     for (int p = 0; p < n; p++) s += wp[p] * in[p];
     out[j] = s;
