@@ -313,7 +313,8 @@ func decodeProj(r *reader) (*Projection, error) {
 func decodeKNN(e *Engine, r *reader) (*knn.Set, error) {
 	s := &knn.Set{K: r.count("k", 1<<10), Metric: knn.Metric(r.u8("metric"))}
 	d := DType(r.u8("precision"))
-	r.u16("padding")
+	s.Vote = knn.Vote(r.u8("vote"))
+	r.u8("padding")
 	s.Dim = r.count("dimension", nn.MaxValues)
 	n := r.count("prototype count", MaxPrototypes)
 	if r.err == nil && int64(n)*int64(s.Dim) > nn.MaxValues*4 {

@@ -151,7 +151,7 @@ func encodeKNN(e *Engine) []byte {
 	var b bytes.Buffer
 	s := e.KNN
 	d := orF32(e.ProtoType)
-	put(&b, uint32(s.K), uint8(s.Metric), uint8(d), uint16(0), uint32(s.Dim), uint32(s.Len()))
+	put(&b, uint32(s.K), uint8(s.Metric), uint8(d), uint8(s.Vote), uint8(0), uint32(s.Dim), uint32(s.Len()))
 	putMatrix(&b, d, s.Vectors, s.Len(), s.Dim)
 	for _, l := range s.Labels {
 		put(&b, uint16(l))

@@ -16,6 +16,7 @@ type Options struct {
 	PerClass    int // k-means prototypes per class; 0 keeps every training vector
 	K           int
 	Metric      knn.Metric
+	Vote        knn.Vote
 	ProtoType   engine.DType
 	ProjType    engine.DType // precision of the projection matrix
 	KMeansIters int
@@ -28,7 +29,7 @@ type Options struct {
 }
 
 func (o Options) String() string {
-	return fmt.Sprintf("dim=%d per-class=%d learn-epochs=%d k=%d %v protos=%v proj=%v", o.Dim, o.PerClass, o.LearnEpochs, o.K, o.Metric, o.ProtoType, o.ProjType)
+	return fmt.Sprintf("dim=%d per-class=%d learn-epochs=%d k=%d %v %v-vote protos=%v proj=%v", o.Dim, o.PerClass, o.LearnEpochs, o.K, o.Metric, o.Vote, o.ProtoType, o.ProjType)
 }
 
 // Builder holds the conv features of the training images, computed once,
@@ -113,7 +114,7 @@ func (b *Builder) Build(o Options) (*engine.Engine, error) {
 		e.Proj = p
 		vecs, dim = Project(p, b.feats, len(b.labels)), o.Dim
 	}
-	set := &knn.Set{K: o.K, Metric: o.Metric, Dim: dim, Classes: b.Classes}
+	set := &knn.Set{K: o.K, Metric: o.Metric, Vote: o.Vote, Dim: dim, Classes: b.Classes}
 	for c := range b.Classes {
 		var rows []float32
 		for i, l := range b.labels {

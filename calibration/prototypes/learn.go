@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/sliced-ai/sliced/engine/gemm"
+	"github.com/sliced-ai/sliced/engine/knn"
 )
 
 // Learned prototypes: a linear projection P (D x d) and M prototypes per
@@ -68,7 +69,7 @@ func LearnPrototypes(feats []float32, labels []int, in int, p0 []float32, d int,
 	for i := range L.Protos {
 		L.Protos[i] *= scale
 	}
-	const g = 4.0
+	const g = knn.KernelGamma
 	optP, optC := newAdam(len(L.P), o.LR), newAdam(len(L.Protos), o.LR)
 	rng := rand.New(rand.NewPCG(o.Seed, 0x1ea7))
 	workers := runtime.GOMAXPROCS(0)

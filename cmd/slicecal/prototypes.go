@@ -27,6 +27,7 @@ func runPrototypes(args []string) error {
 	perClass := fs.String("per-class", "10,20,40,80,160", "prototypes per class to try (k-means centroids; 0: every training image)")
 	kList := fs.String("k", strconv.Itoa(knn.DefaultK), "neighbours that vote; a list tries each")
 	metric := fs.String("metric", "l2", "distance: l2 or cosine")
+	vote := fs.String("vote", "", "how the k neighbours decide: majority or kernel (default: kernel with --learn-epochs, else majority)")
 	wt := fs.String("weights", "int8", "precision of the conv weights: float32, float16 or int8")
 	pt := fs.String("protos", "int8", "precision of the prototypes")
 	jt := fs.String("proj", "int8", "precision of the projection matrix")
@@ -75,6 +76,14 @@ func runPrototypes(args []string) error {
 		Progress: func(ep int, loss float64) { fmt.Fprintf(os.Stderr, "  learn epoch %d: loss %.4f\n", ep, loss) }}
 	if base.Metric, err = knn.ParseMetric(*metric); err != nil {
 		return err
+	}
+	switch {
+	case *vote != "":
+		if base.Vote, err = knn.ParseVote(*vote); err != nil {
+			return err
+		}
+	case *learn > 0:
+		base.Vote = knn.Kernel
 	}
 	var weightType engine.DType
 	if weightType, err = engine.ParseDType(*wt); err != nil {

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/sliced-ai/sliced/models"
 )
 
 // demoLabels reads models/demo/index.tsv: file name -> true label.
@@ -37,6 +39,11 @@ func TestClassifyDemoJSON(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, stderr.String())
 	}
 	truth := demoLabels(t)
+	e, err := models.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	k := e.KNN.K
 	lines, correct := 0, 0
 	sc := bufio.NewScanner(&stdout)
 	for sc.Scan() {
@@ -44,7 +51,7 @@ func TestClassifyDemoJSON(t *testing.T) {
 		if err := json.Unmarshal(sc.Bytes(), &l); err != nil {
 			t.Fatalf("line %q: %v", sc.Text(), err)
 		}
-		if l.Path == "" || l.Label == "" || l.Score <= 0 || l.Score > 1 || l.LatencyUS <= 0 || len(l.Neighbors) != 9 {
+		if l.Path == "" || l.Label == "" || l.Score <= 0 || l.Score > 1 || l.LatencyUS <= 0 || len(l.Neighbors) != k {
 			t.Fatalf("incomplete line %+v", l)
 		}
 		lines++

@@ -29,6 +29,7 @@ type engineInfo struct {
 	Projection    string      `json:"projection,omitempty"`
 	K             int         `json:"k,omitempty"`
 	Metric        string      `json:"metric,omitempty"`
+	Vote          string      `json:"vote,omitempty"`
 	Prototypes    int         `json:"prototypes,omitempty"`
 	ProtoType     string      `json:"prototype_type,omitempty"`
 	FeatureDim    int         `json:"feature_dim"`
@@ -69,7 +70,7 @@ func describe(file string, e *engine.Engine) (engineInfo, error) {
 		info.Projection = fmt.Sprintf("%d -> %d", e.Proj.In, e.Proj.Out)
 	}
 	if s := e.KNN; s != nil {
-		info.K, info.Metric, info.Prototypes, info.ProtoType = s.K, s.Metric.String(), s.Len(), e.ProtoType.String()
+		info.K, info.Metric, info.Vote, info.Prototypes, info.ProtoType = s.K, s.Metric.String(), s.Vote.String(), s.Len(), e.ProtoType.String()
 		info.PerClass = s.Counts()
 	}
 	return info, nil
@@ -116,7 +117,7 @@ func runInspect(_ context.Context, args []string, stdout, stderr io.Writer) erro
 		if info.Projection != "" {
 			w("projection", info.Projection)
 		}
-		w("k-NN", fmt.Sprintf("k=%d, %s, %d prototypes of %d values as %s", info.K, info.Metric, info.Prototypes, info.FeatureDim, info.ProtoType))
+		w("k-NN", fmt.Sprintf("k=%d, %s distance, %s vote, %d prototypes of %d values as %s", info.K, info.Metric, info.Vote, info.Prototypes, info.FeatureDim, info.ProtoType))
 	}
 	w("classes", fmt.Sprintf("%d: %s", len(info.Classes), strings.Join(info.Classes, " ")))
 	return nil

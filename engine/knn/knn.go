@@ -39,6 +39,47 @@ func ParseMetric(s string) (Metric, error) {
 	return 0, fmt.Errorf("unknown metric %q (want l2 or cosine)", s)
 }
 
+// Vote is how the k nearest prototypes decide. The values are stored in
+// engine files: never renumber.
+type Vote uint8
+
+const (
+	// Majority: one vote each; a tie goes to the class nearer in total.
+	Majority Vote = 0
+	// Kernel: each vote weighs exp(-KernelGamma*(d^2 - d1^2)), d1 the
+	// nearest distance. It is the kernel that learned prototypes are
+	// trained with (calibration/prototypes), so the vote follows the
+	// nearest prototype where it is clearly nearest and the score is the
+	// probability the trained model gives. It depends on the scale of the
+	// distances, so it suits learned engines, not raw feature spaces.
+	Kernel Vote = 1
+)
+
+// KernelGamma is the sharpness of the Kernel vote; calibration trains
+// learned prototypes with the same value.
+const KernelGamma = 4.0
+
+func (v Vote) String() string {
+	switch v {
+	case Majority:
+		return "majority"
+	case Kernel:
+		return "kernel"
+	}
+	return fmt.Sprintf("vote(%d)", uint8(v))
+}
+
+// ParseVote accepts "majority" or "kernel".
+func ParseVote(s string) (Vote, error) {
+	switch s {
+	case "majority":
+		return Majority, nil
+	case "kernel":
+		return Kernel, nil
+	}
+	return 0, fmt.Errorf("unknown vote %q (want majority or kernel)", s)
+}
+
 // DefaultK is the paper's k.
 const DefaultK = 9
 
@@ -47,6 +88,7 @@ const DefaultK = 9
 type Set struct {
 	K       int
 	Metric  Metric
+	Vote    Vote
 	Dim     int
 	Vectors []float32 // N x Dim, row-major
 	Labels  []int     // N entries, each an index into Classes
@@ -65,6 +107,8 @@ func (s *Set) Validate() error {
 		return fmt.Errorf("knn: k = %d", s.K)
 	case s.Metric != L2 && s.Metric != Cosine:
 		return fmt.Errorf("knn: unknown metric %d", uint8(s.Metric))
+	case s.Vote != Majority && s.Vote != Kernel:
+		return fmt.Errorf("knn: unknown vote %d", uint8(s.Vote))
 	case s.Dim <= 0:
 		return fmt.Errorf("knn: dimension %d", s.Dim)
 	case len(s.Vectors) != len(s.Labels)*s.Dim:
@@ -164,7 +208,7 @@ type Neighbor struct {
 // Result is a k-NN decision.
 type Result struct {
 	Label     int        // winning class index
-	Score     float32    // share of the k votes the winner got
+	Score     float32    // share of the k votes (or vote weight) the winner got
 	Neighbors []Neighbor // nearest first; owned by the Searcher
 }
 
@@ -243,6 +287,9 @@ func (r *Searcher) Classify(q []float32) (Result, error) {
 	r.sums = grow(r.sums, len(s.Classes))
 	clear(r.votes)
 	clear(r.sums)
+	if s.Vote == Kernel {
+		return r.weighted(near), nil
+	}
 	for _, nb := range near {
 		r.votes[nb.Label]++
 		r.sums[nb.Label] += nb.Dist
@@ -254,6 +301,25 @@ func (r *Searcher) Classify(q []float32) (Result, error) {
 		}
 	}
 	return Result{Label: best, Score: float32(r.votes[best]) / float32(len(near)), Neighbors: near}, nil
+}
+
+// weighted is the Kernel vote; r.sums holds each class's weight.
+func (r *Searcher) weighted(near []Neighbor) Result {
+	var total float32
+	d1 := float64(near[0].Dist)
+	for _, nb := range near {
+		d := float64(nb.Dist)
+		w := float32(math.Exp(-KernelGamma * (d*d - d1*d1)))
+		r.sums[nb.Label] += w
+		total += w
+	}
+	best := near[0].Label
+	for c, w := range r.sums {
+		if w > r.sums[best] {
+			best = c
+		}
+	}
+	return Result{Label: best, Score: r.sums[best] / total, Neighbors: near}
 }
 
 func grow(b []float32, n int) []float32 {

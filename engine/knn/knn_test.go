@@ -88,3 +88,25 @@ func TestValidate(t *testing.T) {
 		t.Error("short query accepted")
 	}
 }
+
+func TestKernelVote(t *testing.T) {
+	// One "b" prototype right at the query outweighs two farther "a" ones,
+	// which a majority vote would follow.
+	s := &Set{K: 3, Metric: L2, Vote: Kernel, Dim: 1, Classes: []string{"a", "b"},
+		Vectors: []float32{3, -3, 0.1}, Labels: []int{0, 0, 1}}
+	res, err := NewSearcher(s).Classify([]float32{0})
+	if err != nil || res.Label != 1 {
+		t.Fatalf("%+v %v", res, err)
+	}
+	if res.Score < 0.9 || res.Score > 1 {
+		t.Fatalf("score %v", res.Score)
+	}
+	s.Vote = Majority
+	if res, _ := NewSearcher(s).Classify([]float32{0}); res.Label != 0 || res.Score < 0.66 || res.Score > 0.67 {
+		t.Fatalf("majority: %+v", res)
+	}
+	s.Vote = Vote(7)
+	if s.Validate() == nil {
+		t.Fatal("unknown vote accepted")
+	}
+}
