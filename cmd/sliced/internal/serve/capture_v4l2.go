@@ -22,20 +22,20 @@ func openV4L2(c config.Source) (source.Source, error) {
 	return &v4l2Source{cfg: v4l2.Config{Device: path, Width: c.Width, Height: c.Height}, open: openV4L2Device}, nil
 }
 
-// camera is what the source needs of a *v4l2.Device.
-type camera interface {
+// v4l2Camera is what the source needs of a *v4l2.Device.
+type v4l2Camera interface {
 	Next(ctx context.Context) (*image.Gray, time.Time, error)
 	Format() (width, height int, pix v4l2.PixelFormat)
 	Close() error
 }
 
-func openV4L2Device(c v4l2.Config) (camera, error) { return v4l2.Open(c) }
+func openV4L2Device(c v4l2.Config) (v4l2Camera, error) { return v4l2.Open(c) }
 
 // v4l2Source adapts a v4l2.Device to source.Source.
 type v4l2Source struct {
 	cfg  v4l2.Config
-	open func(v4l2.Config) (camera, error)
-	dev  camera
+	open func(v4l2.Config) (v4l2Camera, error)
+	dev  v4l2Camera
 }
 
 func (s *v4l2Source) Open(context.Context) error {

@@ -51,7 +51,7 @@ func TestV4L2SourceSkipsBadFrames(t *testing.T) {
 	defer cancel()
 	opens := 0
 	cam := &fakeCamera{n: 20, done: cancel}
-	src := &v4l2Source{cfg: v4l2.Config{Device: "/dev/video0"}, open: func(v4l2.Config) (camera, error) {
+	src := &v4l2Source{cfg: v4l2.Config{Device: "/dev/video0"}, open: func(v4l2.Config) (v4l2Camera, error) {
 		opens++
 		return cam, nil
 	}}
