@@ -6,11 +6,15 @@ import (
 	"errors"
 	"image/png"
 	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/sliced-ai/sliced/cmd/sliced/internal/backend"
+	"github.com/sliced-ai/sliced/device/cuda"
 	"github.com/sliced-ai/sliced/models"
 )
 
@@ -226,4 +230,45 @@ func TestCUDARow(t *testing.T) {
 		t.Errorf("cuda:abc row %+v", bad)
 	}
 	t.Logf("%s: %s %s", gpu.Backend, gpu.State, gpu.Reason)
+}
+
+// TestCUDARowOnStandIn runs the cuda backend end to end against
+// device/cuda's stand-in libcuda and libnvrtc (kernels.cu run on the CPU)
+// in a child process: the row must agree with the Go full CNN.
+func TestCUDARowOnStandIn(t *testing.T) {
+	if os.Getenv("SLICED_BENCH_CHILD") == "1" {
+		e, _ := models.Default()
+		fr := &Frames{Source: "blank", Tensors: [][]float32{make([]float32, 784), make([]float32, 784)}, Labels: []int{0, 1}}
+		for i := range fr.Tensors[1] {
+			fr.Tensors[1][i] = float32(i%7) / 7
+		}
+		specs, _ := ParseBackends("sliced,cuda")
+		rep, err := Run(context.Background(), Config{Backends: specs, Engine: e}, fr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := rep.Rows[1]
+		if !r.Ran() || r.Device != "cuda:0" || r.AgreeFullCNN != 1 || r.MaxDiff == nil || *r.MaxDiff > 1e-5 {
+			t.Fatalf("cuda row %+v", r)
+		}
+		return
+	}
+	if _, err := cuda.Devices(cuda.Options{}); errors.Is(err, cuda.ErrNoCgo) {
+		t.Skip(err)
+	}
+	cxx, err := exec.LookPath("g++")
+	if err != nil {
+		t.Skip("no g++ to build the stand-in")
+	}
+	lib := filepath.Join(t.TempDir(), "libfakecuda.so")
+	src := filepath.Join("..", "..", "..", "..", "device", "cuda", "testdata", "fakecuda.cpp")
+	if out, err := exec.Command(cxx, "-shared", "-fPIC", "-O2", "-o", lib, src).CombinedOutput(); err != nil {
+		t.Fatalf("g++: %v\n%s", err, out)
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestCUDARowOnStandIn$", "-test.v")
+	cmd.Env = append(os.Environ(), "SLICED_BENCH_CHILD=1", "CUDA_LIB="+lib, "NVRTC_LIB="+lib)
+	out, err := cmd.CombinedOutput()
+	if err != nil || strings.Contains(string(out), "LEAK") {
+		t.Fatalf("child: %v\n%s", err, out)
+	}
 }
