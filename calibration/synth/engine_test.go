@@ -2,14 +2,13 @@ package synth
 
 import (
 	"flag"
-	"os"
 	"testing"
 
 	"github.com/sliced-ai/sliced/engine"
 )
 
 var (
-	engineFile   = flag.String("synth.engine", "", "engine file for TestEngineOnCameraFrames (the default engine is ../../models/mnist.slc)")
+	engineFile   = flag.String("synth.engine", "../../models/mnist.slc", "engine file for TestEngineOnCameraFrames (default: the embedded default engine)")
 	engineFrames = flag.Int("synth.engine-frames", 1000, "camera-like frames for TestEngineOnCameraFrames")
 )
 
@@ -22,12 +21,6 @@ var (
 func TestEngineOnCameraFrames(t *testing.T) {
 	if testing.Short() {
 		t.Skip("classifies a thousand frames")
-	}
-	if *engineFile == "" {
-		t.Skip("pass -synth.engine FILE to measure an engine on camera-like frames")
-	}
-	if _, err := os.Stat(*engineFile); err != nil {
-		t.Fatal(err)
 	}
 	e, err := engine.Load(*engineFile)
 	if err != nil {
