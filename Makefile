@@ -18,7 +18,7 @@ APT_PACKAGES := build-essential pkg-config git ca-certificates python3 python3-p
 export ONNXRUNTIME_LIB ?= $(TOOLS)/onnxruntime-node/node_modules/onnxruntime-node/bin/napi-v6/linux/x64/libonnxruntime.so.1
 export OPENVINO_LIB    ?= $(TOOLS)/openvino-$(OPENVINO_VERSION)/openvino/libs/libopenvino_c.so
 
-.PHONY: all build run test test-go test-tags test-arm64 fuzz-smoke lint deps deps-apt deps-go deps-runtimes bench cross cross-pure cross-smoke deb clean
+.PHONY: all build run test test-go test-tags test-arm64 fuzz-smoke lint deps deps-apt deps-go deps-runtimes bench engine cross cross-pure cross-smoke deb clean
 
 all: build
 
@@ -48,14 +48,21 @@ lint: deps-go
 test-go: deps-go
 	$(GO) test -count=1 -timeout 20m ./...
 
+## test-tags: the GoCV build (Debian 12's OpenCV 4.6) and its tests
 test-tags: deps-go
+	$(GO) build -tags gocv ./...
+	$(GO) test -count=1 -tags gocv ./device/camera/... ./cmd/sliced/internal/serve/...
 
+## test-arm64: the whole tree cross-compiles without cgo for arm64 and armv7
 test-arm64: deps-go
-	CGO_ENABLED=0 GOARCH=arm64 $(GO) build -o $(BIN)/sliced-arm64 ./cmd/sliced
+	CGO_ENABLED=0 GOARCH=arm64 $(GO) build ./...
+	CGO_ENABLED=0 GOARCH=arm GOARM=7 $(GO) build ./...
 
 ## fuzz-smoke: each fuzz target for a few seconds (the long runs are manual)
 fuzz-smoke: deps-go
 	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime 10s ./engine
+	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime 10s ./engine/imageio
+	$(GO) test -run '^$$' -fuzz '^FuzzFromGray$$' -fuzztime 10s ./engine/preprocess
 
 deps: deps-apt deps-go deps-runtimes
 
@@ -78,6 +85,17 @@ deps-go:
 deps-runtimes:
 	@[ -f "$(ONNXRUNTIME_LIB)" ] || npm install --ignore-scripts --silent --no-audit --no-fund --prefix $(TOOLS)/onnxruntime-node onnxruntime-node@$(ORT_VERSION)
 	@[ -f "$(OPENVINO_LIB)" ] || python3 -m pip install -q --no-deps --break-system-packages --target $(TOOLS)/openvino-$(OPENVINO_VERSION) openvino==$(OPENVINO_VERSION)
+
+## engine: rebuild the default engine from scratch (about 15 minutes on 2 cores)
+engine: build
+	mkdir -p .cache/engine
+	$(BIN)/slicecal train --topology B --hidden 64 --epochs 5 --seed 1 --out .cache/engine/b64.slc
+	$(BIN)/slicecal prototypes --from .cache/engine/b64.slc --out models/mnist.slc --budget 74KiB \
+		--dims 24 --per-class 30 --k 9 --learn-epochs 15 --sweep 74KiB,128KiB,256KiB
+
+## bench: one table: sliced engine, full CNN in Go and on ONNX Runtime (batch 1, one thread)
+bench: deps-go deps-runtimes
+	$(GO) run ./cmd/sliced/internal/benchtable/run
 
 ## cross: static linux/arm64 and linux/arm (GOARM=7) binaries, and an arm64 GoCV build
 cross: deps-go
