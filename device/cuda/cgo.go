@@ -73,7 +73,7 @@ func loadDriver(explicit string) error {
 			break // a path asked for by name is the only one tried
 		}
 	}
-	return fmt.Errorf("%w (set %s): %s", ErrNoDriver, EnvDriver, strings.Join(why, "; "))
+	return fmt.Errorf("%w: %s (set %s to libcuda.so.1)", ErrNoDriver, summarise(why), EnvDriver)
 }
 
 func loadNVRTC(explicit string) error {
@@ -99,10 +99,26 @@ func loadNVRTC(explicit string) error {
 		}
 		why = append(why, shimError(&e).Error())
 	}
-	if len(why) > 3 {
-		why = append(why[:3], fmt.Sprintf("and %d more", len(why)-3))
+	return fmt.Errorf("%w: %s (set %s to libnvrtc.so)", ErrNoNVRTC, summarise(why), EnvNVRTC)
+}
+
+// summarise shortens the dlopen failures of a search: the libraries that
+// do not exist by name, the other failures in full.
+func summarise(why []string) string {
+	var missing, other []string
+	for _, w := range why {
+		if i := strings.Index(w, ": cannot open shared object file"); i >= 0 && strings.HasPrefix(w, "dlopen ") {
+			name, _, _ := strings.Cut(strings.TrimPrefix(w, "dlopen "), ":")
+			missing = append(missing, name)
+			continue
+		}
+		other = append(other, w)
 	}
-	return fmt.Errorf("%w (set %s): %s", ErrNoNVRTC, EnvNVRTC, strings.Join(why, "; "))
+	var parts []string
+	if len(missing) > 0 {
+		parts = append(parts, "not found: "+strings.Join(missing, ", "))
+	}
+	return strings.Join(append(parts, other...), "; ")
 }
 
 // Loaded reports the libraries in use and their CUDA versions, or empty

@@ -33,7 +33,14 @@
 //
 //	CGO_ENABLED=1 GOARCH=arm64 CC=aarch64-linux-gnu-gcc go build ./cmd/sliced
 //
-// On a machine with a GPU, device/cuda/gpu-check.sh builds and runs the
-// tests that compare the GPU with the Go full CNN on the MNIST test set
-// (within 1e-4 for every probability) and time one image.
+// Without a GPU the tests still check everything but the hardware: the
+// kernels are compiled as C++ and run on the CPU against the Go engine
+// (testdata/harness.cpp), compiled to sm_53 PTX by clang when it is
+// installed, and the whole shim runs against a stand-in libcuda/libnvrtc
+// (testdata/fakecuda.cpp, built with g++) that executes kernels.cu on the
+// CPU and fails on request (no device, old NVRTC, compile and launch
+// errors). On a machine with a GPU, device/cuda/gpu-check.sh builds and
+// runs the tests that compare the GPU with the Go full CNN on the MNIST
+// test set (within 1e-4 for every probability) and time one image, with
+// and without the cgo call (BenchmarkRun, BenchmarkRunLoop).
 package cuda
