@@ -33,6 +33,7 @@ elif [ ! -x "$bin" ]; then
 	exit 1
 fi
 
+cd "$here" # the tests read testdata/ and kernels.cu from here
 mnist=""
 [ -n "${MNIST_DIR:-}" ] && mnist="-cuda.mnist=$MNIST_DIR"
 echo "== agreement with the Go full CNN on $images images, Close, no-driver paths"
