@@ -11,7 +11,10 @@ LDFLAGS    := -s -w -X main.version=$(VERSION)
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 ORT_VERSION      := 1.30.0
 OPENVINO_VERSION := 2024.6.0
-APT_PACKAGES := build-essential pkg-config git ca-certificates python3 python3-pip npm \
+# Tools that may come from elsewhere (a newer Node.js, pyenv) are checked by
+# command, libraries by package.
+APT_TOOLS    := npm:npm python3:python3 pip3:python3-pip git:git
+APT_PACKAGES := build-essential pkg-config ca-certificates \
 	libopencv-dev qemu-user prometheus gcc-aarch64-linux-gnu g++-aarch64-linux-gnu dpkg-dev systemd
 
 # The native runtimes the tests and benchmarks load with dlopen.
@@ -68,6 +71,7 @@ deps: deps-apt deps-go deps-runtimes
 
 deps-apt:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	for t in $(APT_TOOLS); do command -v $${t%%:*} >/dev/null || missing="$$missing $${t#*:}"; done; \
 	if [ -n "$$missing" ]; then echo "installing:$$missing"; $(SUDO) apt-get update -qq && \
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; fi
 
@@ -76,7 +80,8 @@ deps-apt:
 deps-go:
 	@if ! $(GO) version 2>/dev/null | grep -Eq 'go1\.(2[1-9]|[3-9][0-9])'; then \
 		echo "installing Go 1.23 from bookworm-backports (it fetches the toolchain go.mod asks for)"; \
-		echo "deb http://deb.debian.org/debian bookworm-backports main" | $(SUDO) tee /etc/apt/sources.list.d/sliced-backports.list >/dev/null; \
+		mirror=$$(grep -hoE 'https?://[^ ]+/debian/?( |$$)' /etc/apt/sources.list /etc/apt/sources.list.d/* 2>/dev/null | head -1 | tr -d ' '); \
+		echo "deb $${mirror%/} bookworm-backports main" | $(SUDO) tee /etc/apt/sources.list.d/sliced-backports.list >/dev/null; \
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq -t bookworm-backports golang-1.23-go && \
 		$(SUDO) ln -sf /usr/lib/go-1.23/bin/go /usr/local/bin/go; fi
 	$(GO) mod download

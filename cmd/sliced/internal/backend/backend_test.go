@@ -108,7 +108,7 @@ func TestRegistryStates(t *testing.T) {
 	if got := fmt.Sprint(reg.Names()); got != "[bad npu]" {
 		t.Fatalf("names %s", got)
 	}
-	if got := fmt.Sprint(Default.Names()); got != "[fullcnn onnxruntime openvino sliced]" {
+	if got := fmt.Sprint(Default.Names()); got != "[cuda fullcnn onnxruntime openvino sliced]" {
 		t.Fatalf("default registry: %s", got)
 	}
 }
