@@ -12,8 +12,8 @@ import (
 
 // cuda runs the full CNN on an NVIDIA GPU (a Jetson's included) through
 // device/cuda. Options.Device is the GPU: "", "0", "cuda:1". The model is
-// a full-CNN engine file (not ONNX: the kernels take the engine's layers),
-// or else the daemon's engine when it is a full CNN.
+// a full-CNN engine (see fullCNNEngine; not ONNX: the kernels take the
+// engine's layers).
 func init() {
 	Register("cuda", func(o Options) (Backend, error) {
 		ord, err := cudaOrdinal(o.Device)
@@ -55,25 +55,11 @@ func cudaOrdinal(dev string) (int, error) {
 	return n, nil
 }
 
-// cudaEngine is Options.Model loaded as an engine file, or the daemon's
-// engine if it is a full CNN.
+// cudaEngine is the full CNN to run (see fullCNNEngine); ONNX files are
+// refused: the kernels take the engine's layers.
 func cudaEngine(o Options) (*engine.Engine, error) {
-	var e *engine.Engine
-	switch {
-	case strings.HasSuffix(o.Model, ".onnx"):
+	if strings.HasSuffix(o.Model, ".onnx") {
 		return nil, fmt.Errorf("model %s: the cuda backend runs a full-CNN engine file, not ONNX", o.Model)
-	case o.Model != "" && o.LoadEngine != nil:
-		var err error
-		if e, err = o.LoadEngine(o.Model); err != nil {
-			return nil, err
-		}
-	case o.Model == "" && o.Engine != nil && o.Engine() != nil:
-		e = o.Engine()
-	default:
-		return nil, errors.New("no model: set model to a full-CNN engine file")
 	}
-	if e.Kind() != "fullcnn" {
-		return nil, fmt.Errorf("engine %q is a k-NN engine; the GPU runs a full CNN", e.Name)
-	}
-	return e, nil
+	return fullCNNEngine(o)
 }

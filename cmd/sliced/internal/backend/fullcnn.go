@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/sliced-ai/sliced/engine"
+	"github.com/sliced-ai/sliced/models"
 )
 
 func init() { Register("fullcnn", newFullCNN) }
@@ -18,17 +19,40 @@ type FullCNN struct {
 }
 
 func newFullCNN(o Options) (Backend, error) {
-	if o.Model == "" {
-		return nil, errors.New("fullcnn: no model file configured")
-	}
-	if o.LoadEngine == nil {
-		return nil, errors.New("fullcnn: no engine loader")
-	}
-	e, err := o.LoadEngine(o.Model)
+	e, err := fullCNNEngine(o)
 	if err != nil {
 		return nil, fmt.Errorf("fullcnn: %w", err)
 	}
 	return NewFullCNN(e)
+}
+
+// fullCNNEngine is the network the full-CNN backends run: Options.Model as
+// an engine file, else the daemon's engine when it is a full CNN, else the
+// embedded MNIST full CNN (topology B, the network the default sliced
+// engine was cut from), so that a comparison works out of the box.
+func fullCNNEngine(o Options) (*engine.Engine, error) {
+	var e *engine.Engine
+	switch {
+	case o.Model != "":
+		if o.LoadEngine == nil {
+			return nil, errors.New("no engine loader")
+		}
+		var err error
+		if e, err = o.LoadEngine(o.Model); err != nil {
+			return nil, err
+		}
+	case o.Engine != nil && o.Engine() != nil && o.Engine().Kind() == "fullcnn":
+		e = o.Engine()
+	default:
+		var err error
+		if e, err = models.FullCNNEngine(); err != nil {
+			return nil, err
+		}
+	}
+	if e.Kind() != "fullcnn" {
+		return nil, fmt.Errorf("engine %q is a k-NN engine; this backend runs a full CNN", e.Name)
+	}
+	return e, nil
 }
 
 // NewFullCNN wraps a full-CNN engine (one without a k-NN).

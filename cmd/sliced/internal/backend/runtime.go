@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/sliced-ai/sliced/engine"
 	"github.com/sliced-ai/sliced/models/onnxexport"
 )
 
@@ -28,28 +27,16 @@ type runtimeModel struct {
 	name    string
 }
 
-// loadONNX finds the full CNN to run: Model as an .onnx file, or Model as
-// a full-CNN engine file exported to ONNX, or else the daemon's engine when
-// it is a full CNN. A k-NN engine has no network to hand to a runtime.
+// loadONNX finds the full CNN to run: Model as an .onnx file, or else the
+// full-CNN engine of fullCNNEngine exported to ONNX.
 func loadONNX(o Options) (runtimeModel, error) {
 	if strings.HasSuffix(o.Model, ".onnx") {
 		b, err := os.ReadFile(o.Model)
 		return runtimeModel{onnx: b, name: o.Model}, err
 	}
-	var e *engine.Engine
-	switch {
-	case o.Model != "" && o.LoadEngine != nil:
-		var err error
-		if e, err = o.LoadEngine(o.Model); err != nil {
-			return runtimeModel{}, err
-		}
-	case o.Model == "" && o.Engine != nil && o.Engine() != nil && o.Engine().Kind() == "fullcnn":
-		e = o.Engine()
-	default:
-		return runtimeModel{}, errors.New("no model: set model to a full-CNN engine file or an .onnx file")
-	}
-	if e.Kind() != "fullcnn" {
-		return runtimeModel{}, fmt.Errorf("engine %q is a k-NN engine; a runtime needs a full CNN", e.Name)
+	e, err := fullCNNEngine(o)
+	if err != nil {
+		return runtimeModel{}, err
 	}
 	b, err := onnxexport.Export(&e.Stack, onnxexport.Options{})
 	if err != nil {

@@ -74,9 +74,20 @@ func TestRuntimeBackendsMatchGo(t *testing.T) {
 
 func TestRuntimeBackendRefusesKNNEngine(t *testing.T) {
 	e := fixture.Engine(models.B, 1)
-	_, err := Default.New(Options{Name: "onnxruntime", Engine: func() *engine.Engine { return e }})
+	load := func(string) (*engine.Engine, error) { return e, nil }
+	_, err := Default.New(Options{Name: "onnxruntime", Model: "knn.slc", LoadEngine: load})
 	if err == nil || StateOf(err) != Failed {
 		t.Fatalf("err = %v (%s), want a failure: a k-NN engine has no network to export", err, StateOf(err))
+	}
+	// Without a model, beside a k-NN daemon engine, the full-CNN backends
+	// run the embedded full CNN.
+	b, err := Default.New(Options{Name: "fullcnn", Engine: func() *engine.Engine { return e }})
+	if err != nil {
+		t.Fatalf("fullcnn without a model: %v", err)
+	}
+	full, _ := models.FullCNNEngine()
+	if got := b.Info().Model; got != full.Name {
+		t.Fatalf("model %q, want the embedded %q", got, full.Name)
 	}
 	_, err = Default.New(Options{Name: "openvino", Device: "MYRIAD", Model: filepath.Join(t.TempDir(), "none.slc"), LoadEngine: engine.Load})
 	if !errors.Is(err, os.ErrNotExist) {
