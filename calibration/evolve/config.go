@@ -27,6 +27,10 @@ type Config struct {
 	// parameters, so conv2 filters learn within a short budget), "full"
 	// or "sep".
 	CMA string
+	// Restarts is how many IPOP restarts (doubling the population) a
+	// CMA-ES block may make once its search stalls, within its
+	// generations.
+	Restarts int
 	// Sigma is the initial step (CMA-ES) or swarm radius (PSO) as a
 	// multiple of the He scale sqrt(2/fan-in); 0 gives 1 for random and
 	// 0.2 for trained kernels.
@@ -127,8 +131,8 @@ func (c *Config) defaults() error {
 		c.CheckpointEvery = 10
 	}
 	switch {
-	case c.Block < 0, c.Generations < 0, c.Population < 0, c.K < 0, c.Workers < 0, c.CheckpointEvery < 0:
-		return errors.New("evolve: block, generations, population, k, workers and checkpoint interval must not be negative")
+	case c.Block < 0, c.Restarts < 0, c.Generations < 0, c.Population < 0, c.K < 0, c.Workers < 0, c.CheckpointEvery < 0:
+		return errors.New("evolve: block, restarts, generations, population, k, workers and checkpoint interval must not be negative")
 	case c.Sigma < 0:
 		return fmt.Errorf("evolve: sigma %v", c.Sigma)
 	case c.Resume && c.CheckpointPath == "":

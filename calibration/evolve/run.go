@@ -201,7 +201,8 @@ func (r *runner) newOptimizer(f0, nb int, state []byte) (optimize.Optimizer, err
 			KeepCenter: r.cfg.Init == "trained", Seed: seed})
 	}
 	sep := r.cfg.CMA == "sep" || (r.cfg.CMA == "auto" && len(x0) > 100)
-	return optimize.NewCMAES(optimize.CMAConfig{Mean: x0, Sigma: sigma, Lambda: r.cfg.Population, Separable: sep, Seed: seed})
+	return optimize.NewCMAES(optimize.CMAConfig{Mean: x0, Sigma: sigma, Lambda: r.cfg.Population, Separable: sep,
+		Restarts: r.cfg.Restarts, Seed: seed})
 }
 
 // pack turns candidate vectors (per filter: fanIn weights, then the bias)

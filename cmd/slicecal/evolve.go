@@ -34,6 +34,7 @@ func runEvolve(args []string) error {
 	gens := fs.Int("generations", 30, "generations per block")
 	pop := fs.Int("population", 0, "candidates per generation (0: the optimiser's default)")
 	cma := fs.String("cma", "auto", "CMA-ES covariance: auto (separable above 100 parameters), full or sep")
+	restarts := fs.Int("restarts", 0, "CMA-ES IPOP restarts per block when the search stalls")
 	sigma := fs.Float64("sigma", 0, "initial step as a multiple of sqrt(2/fan-in) (0: 1 random, 0.2 trained)")
 	k := fs.Int("k", 9, "k of the k-NN")
 	metric := fs.String("metric", "l2", "k-NN distance for the fitness and the engine: l2 or cosine")
@@ -110,7 +111,7 @@ func runEvolve(args []string) error {
 	defer logFile.Close()
 
 	cfg := evolve.Config{
-		Method: *method, Init: *initFrom, Block: *block, Generations: *gens, Population: *pop, CMA: *cma,
+		Method: *method, Init: *initFrom, Block: *block, Generations: *gens, Population: *pop, CMA: *cma, Restarts: *restarts,
 		Sigma: *sigma, K: *k, Metric: *metric, Share: *share, Workers: *workers, Seed: *seed,
 		CheckpointPath: *ckpt, CheckpointEvery: *every, Resume: *resume, Log: logFile,
 	}
