@@ -19,7 +19,7 @@ APT_PACKAGES := build-essential pkg-config ca-certificates \
 
 # The native runtimes the tests and benchmarks load with dlopen.
 export ONNXRUNTIME_LIB ?= $(TOOLS)/onnxruntime-node/node_modules/onnxruntime-node/bin/napi-v6/linux/x64/libonnxruntime.so.1
-export OPENVINO_LIB    ?= $(TOOLS)/openvino-$(OPENVINO_VERSION)/openvino/libs/libopenvino_c.so
+export OPENVINO_LIB    ?= $(TOOLS)/openvino-$(OPENVINO_VERSION)/openvino/libs/libopenvino_c.so.2460
 
 .PHONY: all build run test test-go test-tags test-arm64 fuzz-smoke lint deps deps-apt deps-go deps-runtimes bench engine cross cross-pure cross-smoke deb clean
 
@@ -96,7 +96,7 @@ engine: build
 	mkdir -p .cache/engine
 	$(BIN)/slicecal train --topology B --hidden 64 --epochs 5 --seed 1 --out .cache/engine/b64.slc
 	$(BIN)/slicecal prototypes --from .cache/engine/b64.slc --out models/mnist.slc --budget 74KiB \
-		--dims 24 --per-class 30 --k 9 --learn-epochs 15 --sweep 74KiB,128KiB,256KiB
+		--dims 24 --per-class 30 --k 9 --learn-epochs 15 --augment 1 --sweep 74KiB,128KiB,256KiB
 
 ## bench: one table: sliced engine, full CNN in Go and on ONNX Runtime (batch 1, one thread)
 bench: deps-go deps-runtimes
