@@ -94,7 +94,7 @@ deps-runtimes:
 ## engine: rebuild the default engine from scratch (about 15 minutes on 2 cores)
 engine: build
 	mkdir -p .cache/engine
-	$(BIN)/slicecal train --topology B --hidden 64 --epochs 5 --seed 1 --out .cache/engine/b64.slc
+	$(BIN)/slicecal train --topology B --hidden 64 --epochs 5 --seed 1 --init he --out .cache/engine/b64.slc
 	$(BIN)/slicecal prototypes --from .cache/engine/b64.slc --out models/mnist.slc --budget 74KiB \
 		--dims 24 --per-class 30 --k 9 --learn-epochs 15 --augment 1 --sweep 74KiB,128KiB,256KiB
 
