@@ -8,12 +8,12 @@ import (
 )
 
 // BenchmarkRows runs every row of the table as a Go benchmark: one image,
-// one thread, best-us the fastest call. ONNX Runtime rows are skipped when
-// the library is missing.
+// one thread, best-us the fastest call (the all-cores figure is in the
+// table only). ONNX Runtime rows are skipped when the library is missing.
 //
 //	go test -run '^$' -bench Rows ./cmd/sliced/internal/benchtable
 func BenchmarkRows(b *testing.B) {
-	rows, done, err := build("")
+	rows, done, err := build("", 0)
 	if err != nil {
 		b.Fatal(err)
 	}

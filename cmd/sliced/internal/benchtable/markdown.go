@@ -32,17 +32,20 @@ func us(d time.Duration) string { return fmt.Sprintf("%.1f", float64(d.Nanosecon
 // issue's targets after it.
 func (r *Result) Markdown(w io.Writer) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Batch 1, one thread, %s/%s, GEMM kernel %s, measured one-core peak %.1f GFLOP/s; %s.\n\n",
+	fmt.Fprintf(&b, "Batch 1, one thread, %s/%s, GEMM kernel %s, measured one-core peak %.1f GFLOP/s; %s.\n",
 		runtime.GOOS, runtime.GOARCH, r.Kernel, r.Peak, r.ORT)
-	b.WriteString("| network | p50 us | min us | images/s | vs ORT, same network | GFLOP/s | % of peak |\n")
-	b.WriteString("|---|---:|---:|---:|---:|---:|---:|\n")
+	fmt.Fprintf(&b, "All %d cores: the Go rows run %d sessions at once, one per core; "+
+		"ONNX Runtime runs one session with %d intra-op threads, one image at a time.\n\n",
+		r.Workers, r.Workers, r.Workers)
+	fmt.Fprintf(&b, "| network | p50 us | min us | images/s | vs ORT, same network | GFLOP/s | %% of peak | images/s, %d cores | speed-up |\n", r.Workers)
+	b.WriteString("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, x := range r.Rows {
 		if x.P50 == 0 {
 			why := "not run"
 			if x.Err != nil {
 				why = "missing: " + strings.ReplaceAll(x.Err.Error(), "|", "/")
 			}
-			fmt.Fprintf(&b, "| %s | %s | | | | | |\n", x.Name, why)
+			fmt.Fprintf(&b, "| %s | %s | | | | | | | |\n", x.Name, why)
 			continue
 		}
 		gf := x.FLOPs / x.P50.Seconds() / 1e9
@@ -58,8 +61,12 @@ func (r *Result) Markdown(w io.Writer) error {
 		if r.Peak > 0 {
 			pct = fmt.Sprintf("%.0f %%", 100*gf/r.Peak)
 		}
-		fmt.Fprintf(&b, "| %s | %s | %s | %.0f | %s | %.1f | %s |\n",
-			x.Name, us(x.P50), us(x.Min), 1/x.P50.Seconds(), ratio, gf, pct)
+		all, up := "-", "-"
+		if q := x.Speedup(); q > 0 {
+			all, up = fmt.Sprintf("%.0f", x.PerSec), fmt.Sprintf("%.2fx", q)
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s | %.0f | %s | %.1f | %s | %s | %s |\n",
+			x.Name, us(x.P50), us(x.Min), 1/x.P50.Seconds(), ratio, gf, pct, all, up)
 	}
 	b.WriteString("\nTargets (p50, this run):\n")
 	if c := r.row(ConvA); c != nil && c.P50 > 0 && r.Peak > 0 {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"time"
 
@@ -16,10 +17,12 @@ import (
 	"github.com/sliced-ai/sliced/models/onnxexport"
 )
 
-// Options tune a run. The zero value measures about 2 s per row.
+// Options tune a run. The zero value measures about 2 s per row on one
+// thread and 2 s per row on all cores.
 type Options struct {
-	PerRow  time.Duration // measuring time per row; 0 means 2 s
+	PerRow  time.Duration // measuring time per row and figure; 0 means 2 s
 	Library string        // libonnxruntime path; empty: device/onnxrt's search
+	Workers int           // cores of the all-cores figure; 0 means GOMAXPROCS
 }
 
 // Row is one network on one runtime.
@@ -30,16 +33,30 @@ type Row struct {
 	Min     time.Duration // fastest call
 	Ref     string        // the ONNX Runtime row of the same network, if any
 	Err     error         // why the row could not run
+	Workers int           // concurrent workers of the all-cores figure
+	PerSec  float64       // all-cores throughput, images/s; 0 when not run
+	OneSec  float64       // one-thread throughput timed as PerSec is
 	samples []time.Duration
 	run     func() error
+	all     []func() error // one per concurrent worker of the all-cores figure
+}
+
+// Speedup is the all-cores throughput over the one-thread throughput timed
+// the same way, or 0 when either was not measured.
+func (r *Row) Speedup() float64 {
+	if r.PerSec <= 0 || r.OneSec <= 0 {
+		return 0
+	}
+	return r.PerSec / r.OneSec
 }
 
 // Result is a finished run.
 type Result struct {
-	Rows   []*Row
-	Peak   float64 // one-core FMA ceiling, GFLOP/s
-	Kernel string  // the GEMM kernel set the Go rows ran on
-	ORT    string  // ONNX Runtime version and library, or why it is missing
+	Rows    []*Row
+	Peak    float64 // one-core FMA ceiling, GFLOP/s
+	Kernel  string  // the GEMM kernel set the Go rows ran on
+	ORT     string  // ONNX Runtime version and library, or why it is missing
+	Workers int     // cores of the all-cores figure
 }
 
 // Row names, in table order.
@@ -64,18 +81,25 @@ func Measure(opt Options) (*Result, error) {
 	if per <= 0 {
 		per = 2 * time.Second
 	}
-	rows, done, err := build(opt.Library)
+	workers := opt.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	rows, done, err := build(opt.Library, workers)
 	if err != nil {
 		return nil, err
 	}
 	defer done()
-	res := &Result{Rows: rows, Kernel: gemm.Kernel()}
+	res := &Result{Rows: rows, Kernel: gemm.Kernel(), Workers: workers}
 	if path, version := onnxrt.Loaded(); path != "" {
-		res.ORT = fmt.Sprintf("ONNX Runtime %s (%s), 1 intra-op thread", version, path)
+		res.ORT = fmt.Sprintf("ONNX Runtime %s (%s)", version, path)
 	} else {
 		res.ORT = "ONNX Runtime not available: " + errorOf(rows[len(rows)-1].Err)
 	}
 	if err := timeRows(rows, per); err != nil {
+		return nil, err
+	}
+	if err := timeAllCores(rows, per); err != nil {
 		return nil, err
 	}
 	res.Peak, _ = gemm.Peak(500 * time.Millisecond)
@@ -92,9 +116,10 @@ func Image() []float32 {
 	return img
 }
 
-// build makes every row, in table order; done releases the ONNX Runtime
-// sessions.
-func build(lib string) (rows []*Row, done func(), err error) {
+// build makes every row, in table order, each with workers independent
+// instances for the all-cores figure (none when workers is 0); done
+// releases the ONNX Runtime sessions.
+func build(lib string, workers int) (rows []*Row, done func(), err error) {
 	img := Image()
 	var closers []io.Closer
 	done = func() {
@@ -114,7 +139,7 @@ func build(lib string) (rows []*Row, done func(), err error) {
 		if err != nil {
 			return nil, done, err
 		}
-		row, err := sessionRow(pick(t, SlicedA, SlicedB), e, img)
+		row, err := sessionRow(pick(t, SlicedA, SlicedB), e, img, workers)
 		if err != nil {
 			return nil, done, err
 		}
@@ -126,7 +151,7 @@ func build(lib string) (rows []*Row, done func(), err error) {
 		if err != nil {
 			return nil, done, err
 		}
-		row, err := sessionRow(pick(t, FullA, FullB), e, img)
+		row, err := sessionRow(pick(t, FullA, FullB), e, img, workers)
 		if err != nil {
 			return nil, done, err
 		}
@@ -135,13 +160,21 @@ func build(lib string) (rows []*Row, done func(), err error) {
 	}
 	for _, t := range both {
 		s := ConvStack(t)
-		r, err := nn.NewRunner(s)
-		if err != nil {
-			return nil, done, err
-		}
 		f, _ := StackFLOPs(s)
-		rows = append(rows, &Row{Name: pick(t, ConvA, ConvB), FLOPs: f, Ref: pick(t, ORTConvA, ORTConvB),
-			run: func() error { _, err := r.Forward(img); return err }})
+		row := &Row{Name: pick(t, ConvA, ConvB), FLOPs: f, Ref: pick(t, ORTConvA, ORTConvB), Workers: workers}
+		for i := range workers + 1 {
+			r, err := nn.NewRunner(s)
+			if err != nil {
+				return nil, done, err
+			}
+			run := func() error { _, err := r.Forward(img); return err }
+			if i == 0 {
+				row.run = run
+			} else {
+				row.all = append(row.all, run)
+			}
+		}
+		rows = append(rows, row)
 	}
 	ortStacks := []struct {
 		name string
@@ -154,7 +187,7 @@ func build(lib string) (rows []*Row, done func(), err error) {
 		f, _ := StackFLOPs(o.s)
 		row := &Row{Name: o.name, FLOPs: f}
 		rows = append(rows, row)
-		m, err := ortModel(o.s, lib)
+		m, err := ortModel(o.s, lib, 1)
 		if err != nil {
 			row.Err = err
 			continue
@@ -162,6 +195,19 @@ func build(lib string) (rows []*Row, done func(), err error) {
 		closers = append(closers, m)
 		out := make([]float32, m.OutLen())
 		row.run = func() error { return m.RunTo(out, img) }
+		if workers == 0 {
+			continue
+		}
+		// The all-cores figure as ONNX Runtime is usually run: one session
+		// whose intra-op pool spans the cores, one image at a time.
+		mp, err := ortModel(o.s, lib, workers)
+		if err != nil {
+			return nil, done, fmt.Errorf("%s, %d threads: %w", o.name, workers, err)
+		}
+		closers = append(closers, mp)
+		outp := make([]float32, mp.OutLen())
+		row.Workers = 1
+		row.all = []func() error{func() error { return mp.RunTo(outp, img) }}
 	}
 	return rows, done, nil
 }
@@ -173,24 +219,35 @@ func errorOf(err error) string {
 	return err.Error()
 }
 
-func sessionRow(name string, e *engine.Engine, img []float32) (*Row, error) {
-	s, err := e.NewSession()
-	if err != nil {
-		return nil, err
-	}
+// sessionRow times e's Classify on one session, and on workers more
+// sessions at once for the all-cores figure.
+func sessionRow(name string, e *engine.Engine, img []float32, workers int) (*Row, error) {
 	f, err := EngineFLOPs(e)
 	if err != nil {
 		return nil, err
 	}
-	return &Row{Name: name, FLOPs: f, run: func() error { _, err := s.Classify(img); return err }}, nil
+	row := &Row{Name: name, FLOPs: f, Workers: workers}
+	for i := range workers + 1 {
+		s, err := e.NewSession()
+		if err != nil {
+			return nil, err
+		}
+		run := func() error { _, err := s.Classify(img); return err }
+		if i == 0 {
+			row.run = run
+		} else {
+			row.all = append(row.all, run)
+		}
+	}
+	return row, nil
 }
 
-func ortModel(s *nn.Stack, lib string) (*onnxrt.Model, error) {
+func ortModel(s *nn.Stack, lib string, threads int) (*onnxrt.Model, error) {
 	data, err := onnxexport.Export(s, onnxexport.Options{})
 	if err != nil {
 		return nil, err
 	}
-	return onnxrt.New(data, onnxrt.Options{Library: lib, Threads: 1})
+	return onnxrt.New(data, onnxrt.Options{Library: lib, Threads: threads})
 }
 
 // timeRows warms every runnable row up, then runs rounds of a few calls per

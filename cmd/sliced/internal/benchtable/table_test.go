@@ -3,6 +3,7 @@ package benchtable
 import (
 	"bytes"
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -32,9 +33,9 @@ func TestFLOPs(t *testing.T) {
 }
 
 // A short run prints every row; a missing ONNX Runtime is named in its
-// rows and the Go rows still have numbers.
+// rows and the Go rows still have numbers, on one thread and on all cores.
 func TestMarkdown(t *testing.T) {
-	res, err := Measure(Options{PerRow: 20 * time.Millisecond})
+	res, err := Measure(Options{PerRow: 20 * time.Millisecond, Workers: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,6 +51,24 @@ func TestMarkdown(t *testing.T) {
 		}
 		if strings.HasSuffix(r.Name, "(Go)") && r.P50 <= 0 {
 			t.Errorf("%s: no time", r.Name)
+		}
+	}
+	if !strings.Contains(out, "| images/s, 2 cores | speed-up |") {
+		t.Errorf("no all-cores columns in the header:\n%s", out)
+	}
+	for _, line := range strings.Split(out, "\n") {
+		if !strings.HasPrefix(line, "| ") || !strings.Contains(line, "(Go) |") {
+			continue
+		}
+		cells := strings.Split(strings.Trim(line, "|"), "|")
+		if len(cells) != 9 {
+			t.Errorf("%d cells, want 9: %s", len(cells), line)
+			continue
+		}
+		perSec, err1 := strconv.ParseFloat(strings.TrimSpace(cells[7]), 64)
+		up, err2 := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(cells[8]), "x"), 64)
+		if err1 != nil || err2 != nil || perSec <= 0 || up <= 0 {
+			t.Errorf("all-cores cells not positive numbers: %s", line)
 		}
 	}
 	// The same table with the runtime rows failed as when the library is
