@@ -34,8 +34,8 @@
 //
 // Measured on a 2-core AMD EPYC shared with other jobs: 5 epochs of
 // topology A on the 60,000 MNIST training images (Glorot init, Adam 1e-3,
-// batch 128, seed 1) reach 99.08 % on the 10,000 test images, at about two
-// minutes per epoch when the cores are free of other work.
+// batch 128, seed 1) reach 99.08 % on the 10,000 test images; an epoch
+// takes 27 to 37 s on both cores when they are lightly loaded.
 //
 // From the command line (see cmd/slicecal):
 //
