@@ -98,7 +98,7 @@ engine: build
 	$(BIN)/slicecal prototypes --from .cache/engine/b64.slc --out models/mnist.slc --budget 74KiB \
 		--dims 24 --per-class 30 --k 9 --learn-epochs 15 --augment 1 --sweep 74KiB,128KiB,256KiB
 
-## bench: one table: sliced engine, full CNN in Go and on ONNX Runtime (batch 1, one thread)
+## bench: one table: sliced engine, full CNN in Go and on ONNX Runtime (batch 1, one thread and all cores)
 bench: deps-go deps-runtimes
 	$(GO) run ./cmd/sliced/internal/benchtable/run
 

@@ -78,10 +78,8 @@ func LearnPrototypes(feats []float32, labels []int, in int, p0 []float32, d int,
 		var total float64
 		for b0 := 0; b0 < n; b0 += o.Batch {
 			idx := perm[b0:min(n, b0+o.Batch)]
-			gP := make([]float32, len(L.P))
-			gC := make([]float32, len(L.Protos))
 			loss := make([]float64, workers)
-			var mu sync.Mutex
+			lps, lcs := make([][]float32, workers), make([][]float32, workers)
 			var wg sync.WaitGroup
 			for w := 0; w < workers; w++ {
 				wg.Add(1)
@@ -92,13 +90,17 @@ func LearnPrototypes(feats []float32, labels []int, in int, p0 []float32, d int,
 						i := idx[j]
 						loss[w] += L.grad(feats[i*in:(i+1)*in], labels[i], g, lp, lc)
 					}
-					mu.Lock()
-					addInto(gP, lp)
-					addInto(gC, lc)
-					mu.Unlock()
+					lps[w], lcs[w] = lp, lc
 				}(w)
 			}
 			wg.Wait()
+			// Summed in worker order, so a seed and a core count give the
+			// same prototypes every time.
+			gP, gC := lps[0], lcs[0]
+			for w := 1; w < workers; w++ {
+				addInto(gP, lps[w])
+				addInto(gC, lcs[w])
+			}
 			inv := 1 / float32(len(idx))
 			for i := range gP {
 				gP[i] *= inv
