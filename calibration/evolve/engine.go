@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/sliced-ai/sliced/calibration/dataset"
+	"github.com/sliced-ai/sliced/calibration/prototypes"
 	"github.com/sliced-ai/sliced/engine"
 	"github.com/sliced-ai/sliced/engine/knn"
 	"github.com/sliced-ai/sliced/engine/nn"
@@ -71,45 +72,12 @@ func NewEngine(name, topology string, s *nn.Stack, protos *dataset.Set, k int, m
 	return e, e.Validate()
 }
 
-// Accuracy classifies every image of set with e.
+// Accuracy classifies every image of set with e on every core.
 func Accuracy(e *engine.Engine, set *dataset.Set) (float64, error) {
 	if set.Len() == 0 {
 		return 0, fmt.Errorf("evolve: empty test set")
 	}
-	workers := runtime.GOMAXPROCS(0)
-	correct := make([]int, workers)
-	errs := make([]error, workers)
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func(w int) {
-			defer wg.Done()
-			s, err := e.NewSession()
-			if err != nil {
-				errs[w] = err
-				return
-			}
-			for i := w; i < set.Len(); i += workers {
-				p, err := s.Classify(set.Image(i))
-				if err != nil {
-					errs[w] = err
-					return
-				}
-				if p.Label == set.Labels[i] {
-					correct[w]++
-				}
-			}
-		}(w)
-	}
-	wg.Wait()
-	total := 0
-	for w := range correct {
-		if errs[w] != nil {
-			return 0, errs[w]
-		}
-		total += correct[w]
-	}
-	return float64(total) / float64(set.Len()), nil
+	return prototypes.Accuracy(e, set.Images, set.Labels)
 }
 
 func cloneStack(s *nn.Stack) nn.Stack {
