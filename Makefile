@@ -97,6 +97,7 @@ engine: build
 	$(BIN)/slicecal train --topology B --hidden 64 --epochs 5 --seed 1 --init he --out .cache/engine/b64.slc
 	$(BIN)/slicecal prototypes --from .cache/engine/b64.slc --out models/mnist.slc --budget 74KiB \
 		--dims 24 --per-class 30 --k 9 --learn-epochs 15 --augment 1 --sweep 74KiB,128KiB,256KiB
+	$(BIN)/slicecal convert --in .cache/engine/b64.slc --out models/fullcnn-b64.slc --weights int8
 
 ## bench: one table: sliced engine, full CNN in Go and on ONNX Runtime (batch 1, one thread and all cores)
 bench: deps-go deps-runtimes
