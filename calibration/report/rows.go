@@ -1,0 +1,100 @@
+package report
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"slices"
+
+	"github.com/sliced-ai/sliced/calibration/dataset"
+	"github.com/sliced-ai/sliced/calibration/evolve"
+	"github.com/sliced-ai/sliced/calibration/train"
+	"github.com/sliced-ai/sliced/engine"
+	"github.com/sliced-ai/sliced/engine/knn"
+	"github.com/sliced-ai/sliced/models"
+)
+
+// trainRow trains a full CNN the way `slicecal train` does by default
+// (Glorot init, Adam 1e-3, batch 128, Keras dropout for topology A) and
+// scores it on the test images.
+func (r *Runner) trainRow(s Spec, st Settings, trainSet, testSet *dataset.Set, res *Result) error {
+	n := s.Network
+	stack := models.FullCNN(n.Topology, n.Hidden, len(trainSet.Classes))
+	if err := train.Init(&stack, st.Seed, train.Glorot); err != nil {
+		return err
+	}
+	var drop []float32
+	if n.Topology == models.A {
+		drop = train.KerasDropout(&stack)
+	}
+	tr, err := train.New(&stack, train.Config{Epochs: st.Epochs, BatchSize: st.Batch, Optimizer: train.NewAdam(1e-3),
+		Seed: st.Seed, Threads: st.Threads, Dropout: drop})
+	if err != nil {
+		return err
+	}
+	if _, err := tr.Fit(trainSet); err != nil {
+		return err
+	}
+	if res.Accuracy, err = train.Accuracy(&stack, testSet, st.Threads); err != nil {
+		return err
+	}
+	e := &engine.Engine{Name: "mnist-" + n.ID, Topology: string(n.Topology), Stack: stack, Classes: trainSet.Classes,
+		WeightType: engine.F32, ProtoType: engine.F32}
+	res.Params = stack.Params()
+	res.EngineBytes, err = engine.EncodedSize(e)
+	return err
+}
+
+// evolveRow tunes topology B's conv kernels from random ones, serially
+// (or in quick mode in blocks), with the k-NN fitness, then builds the
+// engine with every training image as a prototype, as `slicecal evolve`
+// does. A checkpoint in rows/ lets an interrupted row continue.
+func (r *Runner) evolveRow(ctx context.Context, s Spec, st Settings, trainSet, testSet *dataset.Set, res *Result) error {
+	stack := models.ConvStack(s.Network.Topology)
+	d, err := evolve.SplitTrain(trainSet, st.Queries, st.Val, st.Seed)
+	if err != nil {
+		return err
+	}
+	d = d.LimitProtos(st.FitnessProtos, st.Seed)
+	ckpt := r.rowFile(s.ID(), "-"+settingsKey(st)+".ckpt")
+	_, statErr := os.Stat(ckpt)
+	res.Resumed = statErr == nil
+	logFlags := os.O_CREATE | os.O_WRONLY | os.O_TRUNC
+	if res.Resumed {
+		logFlags = os.O_CREATE | os.O_WRONLY | os.O_APPEND
+	}
+	logPath := r.rowFile(s.ID(), ".csv")
+	logFile, err := os.OpenFile(logPath, logFlags, 0o644)
+	if err != nil {
+		return err
+	}
+	defer logFile.Close()
+	cfg := evolve.Config{Method: s.Network.Method, Init: "random", Block: st.Block, Generations: st.Generations, Population: st.Population,
+		Workers: st.Threads, Seed: st.Seed, CheckpointPath: ckpt, CheckpointEvery: 10, Resume: res.Resumed, Log: logFile}
+	if _, err := evolve.Run(ctx, &stack, d, cfg); err != nil {
+		if ctx.Err() != nil {
+			return errors.Join(err, fmt.Errorf("interrupted; checkpoint %s continues the row on the next run", ckpt))
+		}
+		return err
+	}
+	e, err := evolve.NewEngine("mnist-"+s.Network.ID, string(s.Network.Topology), &stack, trainSet, knn.DefaultK, knn.L2)
+	if err != nil {
+		return err
+	}
+	if res.Accuracy, err = evolve.Accuracy(e, testSet); err != nil {
+		return err
+	}
+	res.Params = stack.Params()
+	res.Prototypes = e.KNN.Len()
+	if res.EngineBytes, err = engine.EncodedSize(e); err != nil {
+		return err
+	}
+	for _, l := range stack.Layers {
+		if len(l.W) > 0 {
+			res.Conv = append(res.Conv, LayerWeights{W: slices.Clone(l.W), B: slices.Clone(l.B)})
+		}
+	}
+	os.Remove(ckpt) // the row is about to be cached; its checkpoint is spent
+	return nil
+}
