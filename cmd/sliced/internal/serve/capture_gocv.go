@@ -12,6 +12,7 @@ import (
 )
 
 func init() {
+	openCVVideo = true
 	openCapture = func(c config.Source) (source.Source, error) {
 		cam, err := camera.New(camera.Config{Kind: c.Kind, Path: c.Path, Loop: c.Loop, FPS: c.FPS, Width: c.Width, Height: c.Height})
 		if err != nil {

@@ -13,9 +13,9 @@ import (
 )
 
 // openCapture makes a camera or video source. Without OpenCV, devices are
-// read in pure Go (device/v4l2) and video files and GStreamer pipelines are
-// refused; capture_gocv.go replaces it with OpenCV for all three when built
-// with -tags gocv.
+// read in pure Go (device/v4l2), MJPEG .avi files too (see openVideo), and
+// other video files and GStreamer pipelines are refused; capture_gocv.go
+// replaces it with OpenCV for all three when built with -tags gocv.
 var openCapture = func(c config.Source) (source.Source, error) {
 	if c.Kind == "device" {
 		return openV4L2(c)
@@ -48,6 +48,8 @@ func startPipelines(ctx context.Context, srcs []config.Source, maxPixels int64, 
 			u := source.NewUpload()
 			ps.uploads[sc.Name] = u
 			src = u
+		case "video":
+			src, err = openVideo(sc, maxPixels)
 		default:
 			src, err = openCapture(sc)
 		}
