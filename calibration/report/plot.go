@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"image/color"
+	"math"
 	"os"
 	"path/filepath"
 
@@ -117,6 +118,44 @@ func (o offsetTicks) Ticks(lo, hi float64) []plot.Tick {
 	return ticks
 }
 
+// byteTicks labels a logarithmic byte axis at 1, 2 and 5 times the powers
+// of ten (plot.LogTicks labels only whole decades, which a narrow range
+// may not contain).
+type byteTicks struct{}
+
+func (byteTicks) Ticks(lo, hi float64) []plot.Tick {
+	for _, ms := range [][]float64{{1, 2, 5}, {1, 2, 3, 4, 5, 6, 7, 8, 9}} {
+		var ticks []plot.Tick
+		for p := math.Pow(10, math.Floor(math.Log10(max(lo, 1)))); p <= hi; p *= 10 {
+			for _, m := range ms {
+				if v := m * p; v >= lo && v <= hi {
+					ticks = append(ticks, plot.Tick{Value: v, Label: siBytes(v)})
+				}
+			}
+		}
+		if len(ticks) >= 3 || len(ms) > 3 {
+			return ticks
+		}
+	}
+	return nil
+}
+
+// padLog widens a logarithmic X axis so the glyphs at its ends are not
+// cut in half.
+func padLog(p *plot.Plot) {
+	p.X.Min, p.X.Max = p.X.Min/1.25, p.X.Max*1.25
+}
+
+func siBytes(v float64) string {
+	switch {
+	case v >= 1e6:
+		return fmt.Sprintf("%g MB", v/1e6)
+	case v >= 1e3:
+		return fmt.Sprintf("%g kB", v/1e3)
+	}
+	return fmt.Sprintf("%g B", v)
+}
+
 func sizePlot(path string, d Doc) (bool, error) {
 	p := Protocols[0]
 	var paper, measured plotter.XYs
@@ -144,7 +183,7 @@ func sizePlot(path string, d Doc) (bool, error) {
 	pl.X.Label.Text = "bytes (paper: float32 weights; measured: engine file)"
 	pl.Y.Label.Text = "accuracy, %"
 	pl.X.Scale = plot.LogScale{}
-	pl.X.Tick.Marker = plot.LogTicks{Prec: -1}
+	pl.X.Tick.Marker = byteTicks{}
 	for _, s := range []struct {
 		name  string
 		xy    plotter.XYs
@@ -165,14 +204,17 @@ func sizePlot(path string, d Doc) (bool, error) {
 	}
 	pl.Add(lab)
 	pl.Legend.Top = false
+	padLog(pl)
 	return true, save(pl, path, 7*vg.Inch, 4*vg.Inch)
 }
 
 func sweepPlot(path string, s *Sweep) (bool, error) {
-	var val, test plotter.XYs
+	var grid, test plotter.XYs
+	for _, r := range s.Grid {
+		grid = append(grid, plotter.XY{X: float64(r.Bytes), Y: 100 * r.ValAcc})
+	}
 	for _, r := range s.Rows {
 		if r.Fits {
-			val = append(val, plotter.XY{X: float64(r.Bytes), Y: 100 * r.ValAcc})
 			test = append(test, plotter.XY{X: float64(r.Bytes), Y: 100 * r.TestAcc})
 		}
 	}
@@ -184,21 +226,25 @@ func sweepPlot(path string, s *Sweep) (bool, error) {
 	pl.X.Label.Text = "engine file, bytes"
 	pl.Y.Label.Text = "accuracy, %"
 	pl.X.Scale = plot.LogScale{}
-	pl.X.Tick.Marker = plot.LogTicks{Prec: -1}
-	for _, l := range []struct {
-		name string
-		xy   plotter.XYs
-		c    color.Color
-	}{{"validation", val, paperColor}, {"test", test, measuredColor}} {
-		line, points, err := plotter.NewLinePoints(l.xy)
+	pl.X.Tick.Marker = byteTicks{}
+	if len(grid) > 0 {
+		sc, err := plotter.NewScatter(grid)
 		if err != nil {
 			return false, err
 		}
-		line.Color, points.Color = l.c, l.c
-		pl.Add(line, points)
-		pl.Legend.Add(l.name, line, points)
+		sc.GlyphStyle.Color = paperColor
+		pl.Add(sc)
+		pl.Legend.Add("option sets (validation)", sc)
 	}
+	line, points, err := plotter.NewLinePoints(test)
+	if err != nil {
+		return false, err
+	}
+	line.Color, points.Color, points.Shape = measuredColor, measuredColor, draw.TriangleGlyph{}
+	pl.Add(line, points)
+	pl.Legend.Add("best within each budget (test)", line, points)
 	pl.Legend.Top = false
+	padLog(pl)
 	return true, save(pl, path, 6*vg.Inch, 4*vg.Inch)
 }
 

@@ -88,4 +88,35 @@ func TestQuickReport(t *testing.T) {
 	if n := strings.Count(log.String(), ": cached,"); n != len(Specs()) {
 		t.Errorf("second run reused %d rows, want %d:\n%s", n, len(Specs()), log.String())
 	}
+
+	// --rows with --rerun runs just the matching row again.
+	log.Reset()
+	opt.Rows, opt.Rerun = "^B8/4000-1000-5ep$", true
+	if _, err := Generate(context.Background(), opt); err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(log.String(), ": running"); n != 1 || !strings.Contains(log.String(), "B8/4000-1000-5ep: running") {
+		t.Errorf("rerun of one row ran %d rows:\n%s", n, log.String())
+	}
+}
+
+// A cancelled run still writes the report from the rows cached so far.
+func TestCancelledRunStillWritesReport(t *testing.T) {
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	d, err := Generate(ctx, Options{Config: Config{Out: dir, Quick: true}})
+	if err == nil {
+		t.Fatal("a cancelled run reported no error")
+	}
+	if d == nil || len(d.Rows) != 0 {
+		t.Errorf("a run cancelled before its first row returned %v", d)
+	}
+	md, rerr := os.ReadFile(filepath.Join(dir, "report.md"))
+	if rerr != nil {
+		t.Fatalf("no report.md after cancellation: %v", rerr)
+	}
+	if n := strings.Count(string(md), "not run"); n != 2*len(Specs()) {
+		t.Errorf("report.md marks %d cells not run, want %d", n, 2*len(Specs()))
+	}
 }

@@ -15,6 +15,9 @@ type Sweep struct {
 	From             string // row whose kernels were used
 	Train, Val, Test int
 	Rows             []SweepRow
+	// Grid is every option set tried (Budget 0, TestAcc unset), smallest
+	// first: the accuracy-size frontier the budgets cut.
+	Grid []SweepRow
 }
 
 // SweepRow is the best option set within one budget.
@@ -79,6 +82,9 @@ func (r *Runner) Sweep(from Result, budgets []int) (*Sweep, error) {
 		return nil, err
 	}
 	out := &Sweep{From: from.ID, Train: fit.Len(), Val: val.Len(), Test: test.Len()}
+	for _, c := range table {
+		out.Grid = append(out.Grid, SweepRow{Fits: true, Dim: c.Options.Dim, PerClass: c.Options.PerClass, Bytes: c.Bytes, ValAcc: c.Acc})
+	}
 	for _, limit := range budgets {
 		row := SweepRow{Budget: limit}
 		var best prototypes.Candidate
