@@ -8,20 +8,33 @@
 //	# sliced serve: live view at http://127.0.0.1:8080/
 //	curl --data-binary @digit.png http://127.0.0.1:8080/v1/classify
 //
-// Cameras (V4L2, MJPEG or YUYV) work in every build: without OpenCV they
-// are read in pure Go (device/v4l2), which keeps the static arm64 binary
-// small. Video files and GStreamer pipelines need the build with OpenCV
-// (go build -tags gocv ./cmd/sliced; Debian 12: apt-get install
-// libopencv-dev), which also reads cameras through OpenCV:
+// Cameras (V4L2, MJPEG or YUYV) and MJPEG .avi video files work in every
+// build: without OpenCV they are read in pure Go (device/v4l2, device/avi),
+// which keeps the static arm64 binary small. An .avi file is read in pure
+// Go in the OpenCV build too (same frame rate, a third of the memory);
+// only an .avi that is not MJPEG, other containers (.mp4, .mkv) and
+// GStreamer pipelines need the build with OpenCV (go build -tags gocv
+// ./cmd/sliced; Debian 12: apt-get install libopencv-dev), which also
+// reads cameras through OpenCV:
 //
 //	sliced serve --source cam=device:/dev/video0,width=640,height=480
+//	sliced serve --source clip=video:models/demo/demo.avi,loop=true
 //	sliced serve --source "csi=gstreamer:nvarguscamerasrc ! video/x-raw(memory:NVMM),width=640,height=480 ! nvvidconv ! video/x-raw,format=BGRx ! videoconvert ! video/x-raw,format=BGR ! appsink"
-//	sliced serve --source clip=video:demo.avi
 //
-// A build without OpenCV starts anyway when given a video or GStreamer
-// source, logs that it needs the gocv build, and reports not ready. The
-// OpenCV build costs memory: its libraries bring the resident size from
-// about 20 MB to about 95 MB.
+// A video file plays as fast as it decodes unless fps is set (its own rate
+// is not applied); with loop it starts again at the end, else it ends and,
+// like every source, is reopened with backoff. A looping .avi checks at
+// the end of each pass that its path still names the same file, so a
+// removed or replaced file takes the source down until it is back (then
+// the new file plays). A non-MJPEG .avi fails to open in the pure build
+// with "video stream is not MJPEG" (ffmpeg -i in.mp4 -c:v mjpeg out.avi
+// converts one). A corrupt or oversized frame is skipped and counted in
+// sliced_pipeline_errors_total{kind="frame"}.
+//
+// A build without OpenCV starts anyway when given a GStreamer source or a
+// video file other than .avi, logs that it needs the gocv build, and
+// reports not ready. The OpenCV build costs memory: its libraries bring
+// the resident size from about 30 MB to 95-130 MB.
 //
 // Configuration is one YAML file (--config, see package config); every key
 // has a flag, and `sliced serve --check` validates file, flags and engine
