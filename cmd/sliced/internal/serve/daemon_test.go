@@ -261,14 +261,14 @@ func TestDaemonBadConfig(t *testing.T) {
 	}
 }
 
-// Sources a build without GoCV cannot open: a video file (refused by
-// kind) and a camera that is not there (read in pure Go, retried). The
+// Sources a build without GoCV cannot open: a video file other than .avi
+// (refused by kind) and a camera that is not there (read in pure Go, retried). The
 // daemon serves the API but is not ready, and says why.
 func TestDaemonCameraWithoutGoCV(t *testing.T) {
 	bin := binary(t, "")
 	f := writeFixture(t, 0, "  []\n")
 	p := start(t, bin, nil, "--engine", f.engine, "--state-dir", f.state,
-		"--source", "clip=video:/srv/clip.avi", "--source", "cam=device:/dev/video99")
+		"--source", "clip=video:/srv/clip.mp4", "--source", "cam=device:/dev/video99")
 	if code, _ := p.request("GET", "/v2/health/ready", "", nil); code != 503 {
 		t.Fatalf("ready: %d, want 503", code)
 	}
