@@ -145,26 +145,25 @@ func (a *Reader) isFrame(id string) bool {
 }
 
 // after returns where the chunk after the one at body (n bytes) starts.
-// RIFF pads odd chunks to an even size; some writers do not, so when the
-// padded position holds no chunk id and the unpadded one does, the
-// unpadded one wins.
+// RIFF pads odd chunks to an even size with a zero byte; some writers
+// leave it out, and then a chunk id starts right after the data.
 func (a *Reader) after(body, n, end int64) int64 {
 	next := body + n
 	if n%2 == 0 {
 		return next
 	}
-	if next+5 > end {
-		return next + 1
-	}
-	var b [5]byte
-	if _, err := a.r.ReadAt(b[:], next); err != nil {
-		return next + 1
-	}
-	if !fourcc(b[1:5]) && fourcc(b[0:4]) {
-		return next
+	var b [4]byte
+	if next+4 <= end {
+		if _, err := a.r.ReadAt(b[:], next); err == nil && unpadded(b[:]) {
+			return next
+		}
 	}
 	return next + 1
 }
+
+// unpadded reports whether b, the bytes after an odd chunk, start a chunk
+// id rather than a zero pad byte.
+func unpadded(b []byte) bool { return b[0] != 0 && fourcc(b[:4]) }
 
 // fourcc reports whether b looks like a chunk id: printable ASCII.
 func fourcc(b []byte) bool {

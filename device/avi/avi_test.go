@@ -168,7 +168,9 @@ func TestSkipsOtherChunks(t *testing.T) {
 	data := withMovi(t,
 		raw("JUNK", make([]byte, 7), true),
 		raw("00dc", fr[0], true),
-		raw("01wb", []byte{1, 2, 3}, false), // audio, odd and unpadded
+		raw("01wb", []byte{1, 2, 3}, false),  // audio, odd and unpadded
+		raw("JUNK", make([]byte, 'A'), true), // "UNKA" after the id: printable too
+		raw("01wb", []byte{1}, true),
 		raw("ix00", make([]byte, 24), true),
 		raw("00db", odd, false), // odd and unpadded
 		rec,

@@ -172,7 +172,7 @@ func chunks(b []byte) []chunk {
 		n := int(min(uint64(le32(b, 4)), uint64(len(b)-8)))
 		out = append(out, chunk{string(b[:4]), b[8 : 8+n]})
 		b = b[8+n:]
-		if n%2 == 1 && len(b) > 0 && !(len(b) >= 5 && !fourcc(b[1:5]) && fourcc(b[0:4])) {
+		if n%2 == 1 && len(b) > 0 && !(len(b) >= 4 && unpadded(b)) {
 			b = b[1:]
 		}
 	}
