@@ -14,6 +14,11 @@
 // the same settings. Write then renders DIR/report.md and PNG plots from
 // whatever rows exist; rows not yet run appear as "not run".
 //
+// Every row records its wall time (training or search plus scoring on the
+// test images) and the cores it ran on. Settings include the thread count,
+// since the trainer's weights depend on it: rows cached on one machine are
+// reused on another only with the same --threads.
+//
 // The evolutionary rows have no epochs; their search budget scales with
 // the protocol's: generations per block = epochs x GensPerEpoch (6 by
 // default, so 5 epochs is the evolve command's default of 30).
@@ -22,6 +27,12 @@
 // a twentieth of the test images, at least 200 and 100, a fifth of the
 // epochs, two generations of 8 candidates in blocks of 32 filters) so the whole report
 // runs in seconds; it checks the pipeline, not the paper.
+//
+// On 2 cores the full report takes hours: the backprop rows take seconds
+// (4000 images) to minutes (60000), each evolutionary row tens of minutes
+// (4000/1000, 5 epochs) to hours (20 epochs, or 60000 images, where the
+// fitness compares against 10000 prototypes). Ctrl-C stops it; the next
+// run continues from the cached rows and the evolutionary checkpoint.
 //
 // From the command line:
 //

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"time"
 
 	"github.com/sliced-ai/sliced/calibration/dataset"
 	"github.com/sliced-ai/sliced/calibration/evolve"
@@ -14,6 +15,19 @@ import (
 	"github.com/sliced-ai/sliced/engine/knn"
 	"github.com/sliced-ai/sliced/models"
 )
+
+// ticker returns a function that says whether a progress line is due:
+// one every 30 s, and whenever force is set.
+func (r *Runner) ticker() func(force bool) bool {
+	last := time.Now()
+	return func(force bool) bool {
+		if !force && time.Since(last) < 30*time.Second {
+			return false
+		}
+		last = time.Now()
+		return true
+	}
+}
 
 // trainRow trains a full CNN the way `slicecal train` does by default
 // (Glorot init, Adam 1e-3, batch 128, Keras dropout for topology A) and
@@ -28,8 +42,13 @@ func (r *Runner) trainRow(s Spec, st Settings, trainSet, testSet *dataset.Set, r
 	if n.Topology == models.A {
 		drop = train.KerasDropout(&stack)
 	}
+	tick := r.ticker()
 	tr, err := train.New(&stack, train.Config{Epochs: st.Epochs, BatchSize: st.Batch, Optimizer: train.NewAdam(1e-3),
-		Seed: st.Seed, Threads: st.Threads, Dropout: drop})
+		Seed: st.Seed, Threads: st.Threads, Dropout: drop, Progress: func(p train.Status) {
+			if tick(p.EpochDone) {
+				fmt.Fprintf(r.cfg.Log, "  %s: %s\n", s.ID(), train.Line(p))
+			}
+		}})
 	if err != nil {
 		return err
 	}
@@ -72,12 +91,24 @@ func (r *Runner) evolveRow(ctx context.Context, s Spec, st Settings, trainSet, t
 	defer logFile.Close()
 	cfg := evolve.Config{Method: s.Network.Method, Init: "random", Block: st.Block, Generations: st.Generations, Population: st.Population,
 		Workers: st.Threads, Seed: st.Seed, CheckpointPath: ckpt, CheckpointEvery: 10, Resume: res.Resumed, Log: logFile}
-	if _, err := evolve.Run(ctx, &stack, d, cfg); err != nil {
+	tick := r.ticker()
+	cfg.Progress = func(p evolve.Progress) {
+		if tick(false) {
+			fmt.Fprintf(r.cfg.Log, "  %s: conv%d filter %d/%d generation %d/%d, validation %.2f %%, %s elapsed, ETA %s\n", s.ID(),
+				p.Stage+1, p.Filter+p.Block, p.Filters, p.Gen, p.Gens, 100*p.ValAcc, p.Elapsed.Round(time.Second), p.ETA.Round(time.Second))
+		}
+	}
+	t0 := time.Now()
+	er, err := evolve.Run(ctx, &stack, d, cfg)
+	if err != nil {
 		if ctx.Err() != nil {
 			return errors.Join(err, fmt.Errorf("interrupted; checkpoint %s continues the row on the next run", ckpt))
 		}
 		return err
 	}
+	// A resumed search counts the time its checkpoint recorded; runOne
+	// adds this process's time.
+	res.WallSeconds = max(0, (er.Elapsed - time.Since(t0)).Seconds())
 	e, err := evolve.NewEngine("mnist-"+s.Network.ID, string(s.Network.Topology), &stack, trainSet, knn.DefaultK, knn.L2)
 	if err != nil {
 		return err

@@ -59,13 +59,16 @@ type Result struct {
 	Params                int     // weights and biases of the stack (conv only for sliced engines)
 	EngineBytes           int     // engine file size, prototypes included
 	Prototypes            int     `json:",omitempty"`
-	WallSeconds           float64 // training or search plus scoring, in the process that finished the row
-	Resumed               bool    `json:",omitempty"` // continued from a checkpoint: WallSeconds misses the earlier part
-	Cores                 int     // GOMAXPROCS while the row ran
-	CPUs                  int     // logical CPUs of the machine
-	CPU                   string  `json:",omitempty"`
-	GoVersion             string
-	Finished              time.Time
+	WallSeconds           float64 // training or search plus scoring
+	// Resumed: the search continued from a checkpoint; WallSeconds adds
+	// the search time the checkpoint recorded (work lost after the last
+	// checkpoint is not counted).
+	Resumed   bool   `json:",omitempty"`
+	Cores     int    // GOMAXPROCS while the row ran
+	CPUs      int    // logical CPUs of the machine
+	CPU       string `json:",omitempty"`
+	GoVersion string
+	Finished  time.Time
 	// Conv holds a sliced row's tuned kernels, for the budget sweep.
 	Conv []LayerWeights `json:",omitempty"`
 }
@@ -182,7 +185,7 @@ func (r *Runner) runOne(ctx context.Context, s Spec, st Settings) (*Result, erro
 	if err != nil {
 		return nil, err
 	}
-	res.WallSeconds = time.Since(start).Seconds()
+	res.WallSeconds += time.Since(start).Seconds()
 	res.Finished = time.Now().UTC().Truncate(time.Second)
 	return res, nil
 }

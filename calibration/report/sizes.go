@@ -10,9 +10,10 @@ type Size struct {
 	Network Network
 	Params  int // weights and biases (conv stack only for a sliced engine)
 	Float32 int // Params x 4 bytes
-	// EngineBytes is the engine file of a full CNN (it does not depend on
-	// the weights' values); 0 for a sliced engine, whose file size depends
-	// on its prototypes and comes from the measured rows.
+	// EngineBytes is the engine file of a full CNN as a row writes it
+	// (its size does not depend on the weights' values); 0 for a sliced
+	// engine, whose file size depends on its prototypes and comes from the
+	// measured rows.
 	EngineBytes int
 }
 
@@ -27,7 +28,7 @@ func Sizes() ([]Size, error) {
 			continue
 		}
 		s := models.FullCNN(n.Topology, n.Hidden, 10)
-		e := &engine.Engine{Name: n.ID, Topology: string(n.Topology), Stack: s, Classes: digits(),
+		e := &engine.Engine{Name: "mnist-" + n.ID, Topology: string(n.Topology), Stack: s, Classes: digits(),
 			WeightType: engine.F32, ProtoType: engine.F32}
 		size, err := engine.EncodedSize(e)
 		if err != nil {
