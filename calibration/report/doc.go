@@ -11,7 +11,7 @@
 // so a report that takes hours can be stopped and resumed, and single
 // rows rerun with a regular expression over their ids (for example
 // "^B8/" or "cmaes"). A cached row is reused only when it was made with
-// the same settings. Write then renders DIR/report.md and PNG plots from
+// the same settings. Generate then renders DIR/report.md and PNG plots from
 // whatever rows exist; rows not yet run appear as "not run".
 //
 // Every row records its wall time (training or search plus scoring on the
@@ -25,8 +25,8 @@
 //
 // Quick mode shrinks every protocol (a sixtieth of the training images and
 // a twentieth of the test images, at least 200 and 100, a fifth of the
-// epochs, two generations of 8 candidates in blocks of 32 filters) so the whole report
-// runs in seconds; it checks the pipeline, not the paper.
+// epochs, two generations of 8 candidates in blocks of 32 filters) so the
+// whole report runs in seconds; it checks the pipeline, not the paper.
 //
 // On 2 cores the full report takes hours: the backprop rows take seconds
 // (4000 images) to minutes (60000), each evolutionary row tens of minutes
