@@ -66,6 +66,7 @@ fuzz-smoke: deps-go
 	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime 10s ./engine
 	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime 10s ./engine/imageio
 	$(GO) test -run '^$$' -fuzz '^FuzzFromGray$$' -fuzztime 10s ./engine/preprocess
+	$(GO) test -run '^$$' -fuzz '^FuzzReader$$' -fuzztime 10s ./device/avi
 
 deps: deps-apt deps-go deps-runtimes
 
