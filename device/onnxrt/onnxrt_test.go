@@ -2,8 +2,7 @@ package onnxrt
 
 import (
 	"errors"
-	"math"
-	"math/rand/v2"
+	"github.com/sliced-ai/sliced/device/internal/runtimetest"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -39,45 +38,6 @@ func testLibrary(t testing.TB) string {
 	return abs
 }
 
-// randomStack fills s with weights of variance 1/fan-in, so that every
-// layer's output stays near unit scale.
-func randomStack(s nn.Stack, seed uint64) *nn.Stack {
-	r := rand.New(rand.NewPCG(seed, 2))
-	in := s.In
-	shapes, _ := s.Shapes()
-	for i := range s.Layers {
-		l := &s.Layers[i]
-		if _, cols := l.WeightShape(in); cols > 0 {
-			a := float32(math.Sqrt(3 / float64(cols)))
-			for j := range l.W {
-				l.W[j] = (2*r.Float32() - 1) * a
-			}
-			for j := range l.B {
-				l.B[j] = (2*r.Float32() - 1) * 0.1
-			}
-		}
-		in = shapes[i]
-	}
-	return &s
-}
-
-func randomImage(seed uint64) []float32 {
-	r := rand.New(rand.NewPCG(seed, 3))
-	img := make([]float32, models.MNISTInput.Len())
-	for i := range img {
-		img[i] = r.Float32()
-	}
-	return img
-}
-
-func maxDiff(a, b []float32) float64 {
-	d := 0.0
-	for i := range a {
-		d = max(d, math.Abs(float64(a[i])-float64(b[i])))
-	}
-	return d
-}
-
 // TestMatchesRunner runs the exported full CNNs and conv stacks on ONNX
 // Runtime and compares them with nn.Runner.
 func TestMatchesRunner(t *testing.T) {
@@ -93,7 +53,7 @@ func TestMatchesRunner(t *testing.T) {
 	}
 	for i, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			s := randomStack(c.stack, uint64(i+1))
+			s := runtimetest.RandomStack(c.stack, uint64(i+1))
 			data, err := onnxexport.Export(s, onnxexport.Options{})
 			if err != nil {
 				t.Fatal(err)
@@ -109,7 +69,7 @@ func TestMatchesRunner(t *testing.T) {
 			}
 			worst := 0.0
 			for k := range 5 {
-				img := randomImage(uint64(100*i + k))
+				img := runtimetest.RandomImage(uint64(100*i + k))
 				want, _ := r.Forward(img)
 				got, err := m.Run(img)
 				if err != nil {
@@ -118,7 +78,7 @@ func TestMatchesRunner(t *testing.T) {
 				if len(got) != len(want) {
 					t.Fatalf("%d outputs, want %d", len(got), len(want))
 				}
-				worst = max(worst, maxDiff(got, want))
+				worst = max(worst, runtimetest.MaxDiff(got, want))
 			}
 			t.Logf("%d outputs, max |onnxruntime - nn.Runner| = %.3g", m.OutLen(), worst)
 			if worst > 1e-4 {
@@ -134,9 +94,9 @@ func TestMatchesRunner(t *testing.T) {
 // opset, with a symbolic batch.
 func TestOpsets(t *testing.T) {
 	lib := testLibrary(t)
-	s := randomStack(models.FullCNN(models.B, 32, 10), 11)
+	s := runtimetest.RandomStack(models.FullCNN(models.B, 32, 10), 11)
 	r, _ := nn.NewRunner(s)
-	img := randomImage(11)
+	img := runtimetest.RandomImage(11)
 	want, _ := r.Forward(img)
 	for opset := 9; opset <= 13; opset++ {
 		data, err := onnxexport.Export(s, onnxexport.Options{Opset: opset, DynamicBatch: true})
@@ -152,7 +112,7 @@ func TestOpsets(t *testing.T) {
 		if err != nil {
 			t.Fatalf("opset %d: %v", opset, err)
 		}
-		if d := maxDiff(got, want); d > 1e-4 {
+		if d := runtimetest.MaxDiff(got, want); d > 1e-4 {
 			t.Errorf("opset %d: max difference %.3g, want <= 1e-4", opset, d)
 		}
 	}
@@ -160,7 +120,7 @@ func TestOpsets(t *testing.T) {
 
 func TestRunErrors(t *testing.T) {
 	lib := testLibrary(t)
-	s := randomStack(models.FullCNN(models.B, 8, 10), 9)
+	s := runtimetest.RandomStack(models.FullCNN(models.B, 8, 10), 9)
 	data, _ := onnxexport.Export(s, onnxexport.Options{DynamicBatch: true})
 	m, err := New(data, Options{Library: lib})
 	if err != nil {
@@ -218,7 +178,7 @@ func TestMissingLibrary(t *testing.T) {
 
 func benchmark(b *testing.B, s nn.Stack, threads int) {
 	lib := testLibrary(b)
-	data, err := onnxexport.Export(randomStack(s, 1), onnxexport.Options{})
+	data, err := onnxexport.Export(runtimetest.RandomStack(s, 1), onnxexport.Options{})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -227,7 +187,7 @@ func benchmark(b *testing.B, s nn.Stack, threads int) {
 		b.Fatal(err)
 	}
 	defer m.Close()
-	img, out := randomImage(1), make([]float32, m.OutLen())
+	img, out := runtimetest.RandomImage(1), make([]float32, m.OutLen())
 	for b.Loop() {
 		if err := m.RunTo(out, img); err != nil {
 			b.Fatal(err)

@@ -1,6 +1,7 @@
 package openvino
 
 import (
+	"github.com/sliced-ai/sliced/device/internal/runtimetest"
 	"syscall"
 	"testing"
 	"time"
@@ -17,7 +18,7 @@ import (
 // which filter out other processes' interference) and the shim's overhead.
 func benchmarkOverhead(b *testing.B, s nn.Stack) {
 	lib := testLibrary(b)
-	data, err := onnxexport.Export(randomStack(s, 1), onnxexport.Options{})
+	data, err := onnxexport.Export(runtimetest.RandomStack(s, 1), onnxexport.Options{})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -26,7 +27,7 @@ func benchmarkOverhead(b *testing.B, s nn.Stack) {
 		b.Fatal(err)
 	}
 	defer m.Close()
-	img, out := randomImage(1), make([]float32, m.OutLen())
+	img, out := runtimetest.RandomImage(1), make([]float32, m.OutLen())
 	if err := m.runLoop(out, img, 20); err != nil { // warm-up
 		b.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 package openvino
 
 import (
+	"github.com/sliced-ai/sliced/device/internal/runtimetest"
 	"sync"
 	"testing"
 
@@ -13,7 +14,7 @@ import (
 // still match nn.Runner.
 func TestConcurrentRuns(t *testing.T) {
 	lib := testLibrary(t)
-	s := randomStack(models.FullCNN(models.B, 16, 10), 21)
+	s := runtimetest.RandomStack(models.FullCNN(models.B, 16, 10), 21)
 	data, _ := onnxexport.Export(s, onnxexport.Options{})
 	m, err := New(data, Options{Library: lib, Threads: 1})
 	if err != nil {
@@ -28,14 +29,14 @@ func TestConcurrentRuns(t *testing.T) {
 			defer wg.Done()
 			r, _ := nn.NewRunner(s)
 			for k := range 10 {
-				img := randomImage(uint64(10*g + k))
+				img := runtimetest.RandomImage(uint64(10*g + k))
 				want, _ := r.Forward(img)
 				got, err := m.Run(img)
 				if err != nil {
 					errs <- err.Error()
 					return
 				}
-				if d := maxDiff(got, want); d > 1e-4 {
+				if d := runtimetest.MaxDiff(got, want); d > 1e-4 {
 					errs <- "result differs from nn.Runner"
 					return
 				}

@@ -2,8 +2,7 @@ package openvino
 
 import (
 	"errors"
-	"math"
-	"math/rand/v2"
+	"github.com/sliced-ai/sliced/device/internal/runtimetest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -33,45 +32,6 @@ func testLibrary(t testing.TB) string {
 	return abs
 }
 
-// randomStack fills s with weights of variance 1/fan-in, so that every
-// layer's output stays near unit scale.
-func randomStack(s nn.Stack, seed uint64) *nn.Stack {
-	r := rand.New(rand.NewPCG(seed, 2))
-	in := s.In
-	shapes, _ := s.Shapes()
-	for i := range s.Layers {
-		l := &s.Layers[i]
-		if _, cols := l.WeightShape(in); cols > 0 {
-			a := float32(math.Sqrt(3 / float64(cols)))
-			for j := range l.W {
-				l.W[j] = (2*r.Float32() - 1) * a
-			}
-			for j := range l.B {
-				l.B[j] = (2*r.Float32() - 1) * 0.1
-			}
-		}
-		in = shapes[i]
-	}
-	return &s
-}
-
-func randomImage(seed uint64) []float32 {
-	r := rand.New(rand.NewPCG(seed, 3))
-	img := make([]float32, models.MNISTInput.Len())
-	for i := range img {
-		img[i] = r.Float32()
-	}
-	return img
-}
-
-func maxDiff(a, b []float32) float64 {
-	d := 0.0
-	for i := range a {
-		d = max(d, math.Abs(float64(a[i])-float64(b[i])))
-	}
-	return d
-}
-
 // TestCPUMatchesRunner runs the exported full CNNs and conv stacks on
 // OpenVINO's CPU plugin through the shim and compares them with nn.Runner.
 func TestCPUMatchesRunner(t *testing.T) {
@@ -87,7 +47,7 @@ func TestCPUMatchesRunner(t *testing.T) {
 	}
 	for i, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			s := randomStack(c.stack, uint64(i+1))
+			s := runtimetest.RandomStack(c.stack, uint64(i+1))
 			data, err := onnxexport.Export(s, onnxexport.Options{})
 			if err != nil {
 				t.Fatal(err)
@@ -103,7 +63,7 @@ func TestCPUMatchesRunner(t *testing.T) {
 			}
 			worst := 0.0
 			for k := range 5 {
-				img := randomImage(uint64(100*i + k))
+				img := runtimetest.RandomImage(uint64(100*i + k))
 				want, _ := r.Forward(img)
 				got, err := m.Run(img)
 				if err != nil {
@@ -112,7 +72,7 @@ func TestCPUMatchesRunner(t *testing.T) {
 				if len(got) != len(want) {
 					t.Fatalf("%d outputs, want %d", len(got), len(want))
 				}
-				worst = max(worst, maxDiff(got, want))
+				worst = max(worst, runtimetest.MaxDiff(got, want))
 			}
 			t.Logf("%d outputs, max |openvino CPU - nn.Runner| = %.3g", m.OutLen(), worst)
 			if worst > 1e-4 {
@@ -126,7 +86,7 @@ func TestCPUMatchesRunner(t *testing.T) {
 
 func TestModelErrors(t *testing.T) {
 	lib := testLibrary(t)
-	s := randomStack(models.FullCNN(models.B, 8, 10), 9)
+	s := runtimetest.RandomStack(models.FullCNN(models.B, 8, 10), 9)
 	data, _ := onnxexport.Export(s, onnxexport.Options{})
 	m, err := New(data, Options{Library: lib})
 	if err != nil {
@@ -167,7 +127,7 @@ func TestDevices(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("devices: %v", avail)
-	s := randomStack(models.FullCNN(models.B, 8, 10), 9)
+	s := runtimetest.RandomStack(models.FullCNN(models.B, 8, 10), 9)
 	data, _ := onnxexport.Export(s, onnxexport.Options{})
 	if _, err := New(data, Options{Library: lib, Device: "TPU"}); err == nil || !strings.Contains(err.Error(), "unknown device") {
 		t.Errorf("unknown device: %v", err)

@@ -3,6 +3,7 @@
 package openvino
 
 import (
+	"github.com/sliced-ai/sliced/device/internal/runtimetest"
 	"testing"
 
 	"github.com/sliced-ai/sliced/engine/nn"
@@ -17,7 +18,7 @@ func TestReadViaFile(t *testing.T) {
 	if err := load(lib); err != nil {
 		t.Fatal(err)
 	}
-	s := randomStack(models.FullCNN(models.B, 16, 10), 5)
+	s := runtimetest.RandomStack(models.FullCNN(models.B, 16, 10), 5)
 	data, err := onnxexport.Export(s, onnxexport.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -28,13 +29,13 @@ func TestReadViaFile(t *testing.T) {
 	}
 	defer m.Close()
 	r, _ := nn.NewRunner(s)
-	img := randomImage(5)
+	img := runtimetest.RandomImage(5)
 	want, _ := r.Forward(img)
 	got, err := m.Run(img)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d := maxDiff(got, want); d > 1e-4 {
+	if d := runtimetest.MaxDiff(got, want); d > 1e-4 {
 		t.Errorf("max difference %.3g, want <= 1e-4", d)
 	}
 	if _, err := compile([]byte("garbage"), "CPU", 1, true); err == nil {
