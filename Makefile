@@ -41,7 +41,7 @@ run: build
 		--source demo=dir:models/demo,fps=5,loop=true
 
 ## test: everything CI runs
-test: deps lint test-go test-tags test-arm64 fuzz-smoke
+test: deps lint test-go test-tags test-arm64 fuzz-smoke cross-smoke deb
 
 lint: deps-go
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
