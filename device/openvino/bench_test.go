@@ -1,11 +1,11 @@
 package openvino
 
 import (
-	"github.com/sliced-ai/sliced/device/internal/runtimetest"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/sliced-ai/sliced/device/internal/runtimetest"
 	"github.com/sliced-ai/sliced/engine/nn"
 	"github.com/sliced-ai/sliced/models"
 	"github.com/sliced-ai/sliced/models/onnxexport"

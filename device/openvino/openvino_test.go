@@ -2,13 +2,12 @@ package openvino
 
 import (
 	"errors"
-	"github.com/sliced-ai/sliced/device/internal/runtimetest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/sliced-ai/sliced/engine/nn"
+	"github.com/sliced-ai/sliced/device/internal/runtimetest"
 	"github.com/sliced-ai/sliced/models"
 	"github.com/sliced-ai/sliced/models/onnxexport"
 )
@@ -36,50 +35,9 @@ func testLibrary(t testing.TB) string {
 // OpenVINO's CPU plugin through the shim and compares them with nn.Runner.
 func TestCPUMatchesRunner(t *testing.T) {
 	lib := testLibrary(t)
-	cases := []struct {
-		name  string
-		stack nn.Stack
-	}{
-		{"fullA", models.FullCNN(models.A, 128, 10)},
-		{"fullB", models.FullCNN(models.B, 64, 10)},
-		{"convA", models.ConvStack(models.A)},
-		{"convB", models.ConvStack(models.B)},
-	}
-	for i, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			s := runtimetest.RandomStack(c.stack, uint64(i+1))
-			data, err := onnxexport.Export(s, onnxexport.Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			m, err := New(data, Options{Library: lib, Device: "CPU", Threads: 1})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer m.Close()
-			r, err := nn.NewRunner(s)
-			if err != nil {
-				t.Fatal(err)
-			}
-			worst := 0.0
-			for k := range 5 {
-				img := runtimetest.RandomImage(uint64(100*i + k))
-				want, _ := r.Forward(img)
-				got, err := m.Run(img)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if len(got) != len(want) {
-					t.Fatalf("%d outputs, want %d", len(got), len(want))
-				}
-				worst = max(worst, runtimetest.MaxDiff(got, want))
-			}
-			t.Logf("%d outputs, max |openvino CPU - nn.Runner| = %.3g", m.OutLen(), worst)
-			if worst > 1e-4 {
-				t.Errorf("max difference %.3g, want <= 1e-4", worst)
-			}
-		})
-	}
+	runtimetest.MatchesRunner(t, "openvino CPU", func(onnx []byte) (runtimetest.Model, error) {
+		return New(onnx, Options{Library: lib, Device: "CPU", Threads: 1})
+	})
 	path, version := Loaded()
 	t.Logf("OpenVINO %s from %s", version, path)
 }

@@ -3,9 +3,9 @@
 package openvino
 
 import (
-	"github.com/sliced-ai/sliced/device/internal/runtimetest"
 	"testing"
 
+	"github.com/sliced-ai/sliced/device/internal/runtimetest"
 	"github.com/sliced-ai/sliced/engine/nn"
 	"github.com/sliced-ai/sliced/models"
 	"github.com/sliced-ai/sliced/models/onnxexport"
