@@ -56,25 +56,11 @@ func TestDaemonVideoSource(t *testing.T) {
 	os.WriteFile(f.config, []byte(cfg), 0o644)
 	p := start(t, bin, nil, "--config", f.config)
 	p.waitMetric("video frames", "sliced_pipeline_frames_total", map[string]string{"source": "vid"}, func(v float64) bool { return v >= 60 })
-	fams := p.metrics()
-	labels := 0
-	for d := 0; d < 10; d++ {
-		if value(fams, "sliced_pipeline_classifications_total", map[string]string{"source": "vid", "label": fmt.Sprint(d)}) > 0 {
-			labels++
-		}
-	}
-	if labels < 9 {
-		t.Errorf("only %d distinct digits recognised in a video of all ten", labels)
-	}
+	checkDigits(t, p.metrics(), "vid")
 	t.Logf("RSS with a video source: %s", rss(p.cmd.Process.Pid))
 
 	// The file played to its end is reopened; removed, it cannot be.
-	away := video + ".away"
-	os.Rename(video, away)
-	p.waitMetric("source down", "sliced_source_up", map[string]string{"source": "vid"}, func(v float64) bool { return v == 0 })
-	p.waitMetric("failed reopens", "sliced_pipeline_errors_total", map[string]string{"source": "vid", "kind": "source_open"}, func(v float64) bool { return v >= 1 })
-	os.Rename(away, video)
-	p.waitMetric("source back", "sliced_source_up", map[string]string{"source": "vid"}, func(v float64) bool { return v == 1 })
+	p.removeAndRestore(video, "vid")
 	p.stop()
 }
 

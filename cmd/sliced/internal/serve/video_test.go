@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	dto "github.com/prometheus/client_model/go"
+
 	"github.com/sliced-ai/sliced/calibration/synth"
 	"github.com/sliced-ai/sliced/cmd/sliced/internal/backend"
 	"github.com/sliced-ai/sliced/cmd/sliced/internal/config"
@@ -54,16 +56,7 @@ func TestDaemonAVISource(t *testing.T) {
 	os.WriteFile(f.config, []byte(cfg), 0o644)
 	p := start(t, bin, nil, "--config", f.config)
 	p.waitMetric("video frames", "sliced_pipeline_frames_total", map[string]string{"source": "vid"}, func(v float64) bool { return v >= 60 })
-	fams := p.metrics()
-	labels := 0
-	for d := 0; d < 10; d++ {
-		if value(fams, "sliced_pipeline_classifications_total", map[string]string{"source": "vid", "label": fmt.Sprint(d)}) > 0 {
-			labels++
-		}
-	}
-	if labels < 9 {
-		t.Errorf("only %d distinct digits recognised in a video of all ten", labels)
-	}
+	checkDigits(t, p.metrics(), "vid")
 	if code, body := p.request("GET", "/v2/health/ready", "", nil); code != 200 {
 		t.Errorf("/v2/health/ready with a playing video: %d %s", code, body)
 	}
@@ -71,13 +64,34 @@ func TestDaemonAVISource(t *testing.T) {
 
 	// A looping source notices the removal at the end of a pass, fails to
 	// reopen while the file is away, and comes back with it.
+	p.removeAndRestore(video, "vid")
+	p.stop()
+}
+
+// checkDigits fails t unless the video source recognised at least nine of
+// the ten digits its fixture video shows.
+func checkDigits(t *testing.T, fams map[string]*dto.MetricFamily, source string) {
+	t.Helper()
+	labels := 0
+	for d := 0; d < 10; d++ {
+		if value(fams, "sliced_pipeline_classifications_total", map[string]string{"source": source, "label": fmt.Sprint(d)}) > 0 {
+			labels++
+		}
+	}
+	if labels < 9 {
+		t.Errorf("only %d distinct digits recognised in a video of all ten", labels)
+	}
+}
+
+// removeAndRestore takes a video source's file away until the source is
+// down and has failed to reopen, then puts it back until it is up again.
+func (p *proc) removeAndRestore(video, source string) {
 	away := video + ".away"
 	os.Rename(video, away)
-	p.waitMetric("source down", "sliced_source_up", map[string]string{"source": "vid"}, func(v float64) bool { return v == 0 })
-	p.waitMetric("failed reopens", "sliced_pipeline_errors_total", map[string]string{"source": "vid", "kind": "source_open"}, func(v float64) bool { return v >= 1 })
+	p.waitMetric("source down", "sliced_source_up", map[string]string{"source": source}, func(v float64) bool { return v == 0 })
+	p.waitMetric("failed reopens", "sliced_pipeline_errors_total", map[string]string{"source": source, "kind": "source_open"}, func(v float64) bool { return v >= 1 })
 	os.Rename(away, video)
-	p.waitMetric("source back", "sliced_source_up", map[string]string{"source": "vid"}, func(v float64) bool { return v == 1 })
-	p.stop()
+	p.waitMetric("source back", "sliced_source_up", map[string]string{"source": source}, func(v float64) bool { return v == 1 })
 }
 
 // TestVideoKindByBuild: .avi files are read in pure Go; other containers
