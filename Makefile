@@ -21,7 +21,7 @@ APT_PACKAGES := build-essential pkg-config ca-certificates \
 export ONNXRUNTIME_LIB ?= $(TOOLS)/onnxruntime-node/node_modules/onnxruntime-node/bin/napi-v6/linux/x64/libonnxruntime.so.1
 export OPENVINO_LIB    ?= $(TOOLS)/openvino-$(OPENVINO_VERSION)/openvino/libs/libopenvino_c.so.2460
 
-.PHONY: all build run test test-go test-tags test-arm64 fuzz-smoke lint deps deps-apt deps-go deps-runtimes bench engine cross cross-pure cross-smoke deb clean
+.PHONY: all build run test test-go test-tags test-arm64 fuzz-smoke lint deps deps-apt deps-go deps-runtimes bench engine report cross cross-pure cross-smoke deb clean
 
 all: build
 
@@ -99,6 +99,10 @@ engine: build
 	$(BIN)/slicecal prototypes --from .cache/engine/b64.slc --out models/mnist.slc --budget 74KiB \
 		--dims 24 --per-class 30 --k 9 --learn-epochs 15 --augment 1 --sweep 74KiB,128KiB,256KiB
 	$(BIN)/slicecal convert --in .cache/engine/b64.slc --out models/fullcnn-b64.slc --weights int8
+
+## report: the paper's tables remeasured (calibration/report/results; about 90 minutes on 2 cores, cached rows are reused)
+report: build
+	$(BIN)/slicecal report --out calibration/report/results --threads 2
 
 ## bench: one table: sliced engine, full CNN in Go and on ONNX Runtime (batch 1, one thread and all cores)
 bench: deps-go deps-runtimes

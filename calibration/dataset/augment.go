@@ -1,6 +1,7 @@
 package dataset
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 )
@@ -68,4 +69,46 @@ func bilinear(src []float32, w, h int, x, y float64) float32 {
 	top := at(x0, y0)*(1-fx) + at(x0+1, y0)*fx
 	bot := at(x0, y0+1)*(1-fx) + at(x0+1, y0+1)*fx
 	return top*(1-fy) + bot*fy
+}
+
+// unitShifts are the one-pixel moves ShiftCopies makes, in order: the
+// four axis moves, then the four diagonals.
+var unitShifts = [][2]int{{1, 0}, {-1, 0}, {0, 1}, {0, -1}, {1, 1}, {-1, -1}, {1, -1}, {-1, 1}}
+
+// MaxShiftCopies is the most copies ShiftCopies makes.
+const MaxShiftCopies = 8
+
+// ShiftCopies returns s followed by n (at most 8) copies of every image
+// moved by one pixel, first along the axes, then diagonally, with zeros
+// shifted in. As k-NN prototypes such copies make a small training set
+// tolerate digits that sit a pixel off: the k-NN has no other way to
+// learn that invariance.
+func ShiftCopies(s *Set, n int) (*Set, error) {
+	if n < 0 || n > MaxShiftCopies {
+		return nil, fmt.Errorf("dataset: %d shifted copies (0..%d)", n, MaxShiftCopies)
+	}
+	out := &Set{Shape: s.Shape, Classes: s.Classes}
+	out.Images = make([]float32, 0, len(s.Images)*(n+1))
+	out.Labels = make([]int, 0, s.Len()*(n+1))
+	out.Images = append(out.Images, s.Images...)
+	out.Labels = append(out.Labels, s.Labels...)
+	w, h, plane := s.Shape.W, s.Shape.H, s.Shape.H*s.Shape.W
+	for _, d := range unitShifts[:n] {
+		for i := 0; i < s.Len(); i++ {
+			img := s.Image(i)
+			for c := 0; c < s.Shape.C; c++ {
+				src := img[c*plane : (c+1)*plane]
+				start := len(out.Images)
+				out.Images = append(out.Images, make([]float32, plane)...)
+				dst := out.Images[start:]
+				for y := max(0, d[1]); y < min(h, h+d[1]); y++ {
+					for x := max(0, d[0]); x < min(w, w+d[0]); x++ {
+						dst[y*w+x] = src[(y-d[1])*w+x-d[0]]
+					}
+				}
+			}
+			out.Labels = append(out.Labels, s.Labels[i])
+		}
+	}
+	return out, nil
 }

@@ -161,3 +161,46 @@ func TestKNNScoreVotes(t *testing.T) {
 		t.Errorf("with delta: acc %g share %g, want 0 and 0", acc, share)
 	}
 }
+
+// Leave-one-out must decide as engine/knn does for each prototype
+// classified by a set that lacks it.
+func TestLeaveOneOutMatchesSearcher(t *testing.T) {
+	const np, d, nch, classes, k = 50, 3, 4, 3, 5
+	r := rand.New(rand.NewPCG(7, 7))
+	chans := make([][]float32, nch)
+	for c := range chans {
+		chans[c] = make([]float32, np*d)
+		for i := range chans[c] {
+			chans[c][i] = float32(r.NormFloat64())
+		}
+	}
+	labels := make([]int, np)
+	for i := range labels {
+		labels[i] = r.IntN(classes)
+	}
+	feats := toCHW(chans, np, d)
+	dim := nch * d
+	for _, m := range []knn.Metric{knn.L2, knn.Cosine} {
+		correct := 0
+		for i := 0; i < np; i++ {
+			vecs := slices.Concat(feats[:i*dim], feats[(i+1)*dim:])
+			labs := slices.Concat(labels[:i], labels[i+1:])
+			set := &knn.Set{K: k, Metric: m, Dim: dim, Vectors: vecs, Labels: labs, Classes: []string{"a", "b", "c"}}
+			res, err := knn.NewSearcher(set).Classify(feats[i*dim : (i+1)*dim])
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Label == labels[i] {
+				correct++
+			}
+		}
+		pr := pairs{nq: np, np: np, qLabels: labels, pLabels: labels, metric: m, self: true}
+		rest, delta := newStats(np, np), newStats(np, np)
+		pr.block(rest, chans[:1], d, &distBuf{})
+		pr.block(delta, chans[1:], d, &distBuf{})
+		acc, _ := pr.knnScore(rest, &delta, k, classes)
+		if want := float64(correct) / np; math.Abs(acc-want) > 1e-12 {
+			t.Errorf("%v: leave-one-out accuracy %g, engine/knn without the query %g", m, acc, want)
+		}
+	}
+}

@@ -21,7 +21,8 @@ type Config struct {
 	// Generations per block; a CMA-ES block that converges earlier ends
 	// early.
 	Generations int
-	// Population per generation; 0 takes the optimiser's default.
+	// Population per generation; 0 takes CMA-ES's default, 4 + 3 ln n
+	// for n parameters, for both methods, so they search on equal budgets.
 	Population int
 	// CMA picks the covariance model: "auto" (separable above 100
 	// parameters, so conv2 filters learn within a short budget), "full"

@@ -16,7 +16,10 @@ type pairs struct {
 	qLabels  []int // nq
 	pLabels  []int // np
 	metric   knn.Metric
-	all      stats // over every current channel
+	// self marks leave-one-out: the queries are the prototypes (qOff 0,
+	// nq == np) and no query counts itself as a neighbour.
+	self bool
+	all  stats // over every current channel
 }
 
 // stats is what the k-NN needs to know about a set of channels, and all of
@@ -65,7 +68,9 @@ type distBuf struct {
 // |q|^2 + |p|^2 - 2 q.p.
 func (pr *pairs) block(dst stats, chans [][]float32, d int, b *distBuf) {
 	L := len(chans) * d
-	b.q = grow(b.q, pr.nq*L)
+	if !pr.self {
+		b.q = grow(b.q, pr.nq*L)
+	}
 	b.p = grow(b.p, pr.np*L)
 	gather := func(m, norms []float32, off, n int) {
 		for i := 0; i < n; i++ {
@@ -80,13 +85,19 @@ func (pr *pairs) block(dst stats, chans [][]float32, d int, b *distBuf) {
 			norms[i] = s
 		}
 	}
-	gather(b.q, dst.QN, pr.qOff, pr.nq)
 	gather(b.p, dst.PN, 0, pr.np)
+	q := b.p
+	if !pr.self {
+		gather(b.q, dst.QN, pr.qOff, pr.nq)
+		q = b.q
+	} else {
+		copy(dst.QN, dst.PN)
+	}
 	if pr.metric == knn.Cosine {
-		gemm.Sgemm(false, true, pr.nq, pr.np, L, 1, b.q, L, b.p, L, 0, dst.M, pr.np)
+		gemm.Sgemm(false, true, pr.nq, pr.np, L, 1, q, L, b.p, L, 0, dst.M, pr.np)
 		return
 	}
-	gemm.Sgemm(false, true, pr.nq, pr.np, L, -2, b.q, L, b.p, L, 0, dst.M, pr.np)
+	gemm.Sgemm(false, true, pr.nq, pr.np, L, -2, q, L, b.p, L, 0, dst.M, pr.np)
 	for i := 0; i < pr.nq; i++ {
 		row := dst.M[i*pr.np : (i+1)*pr.np]
 		qn := dst.QN[i]
@@ -106,7 +117,11 @@ func (pr *pairs) block(dst stats, chans [][]float32, d int, b *distBuf) {
 // the tie rule (more votes, then the smaller summed distance) are those of
 // engine/knn.
 func (pr *pairs) knnScore(base stats, delta *stats, k, classes int) (acc, share float64) {
-	k = min(k, pr.np)
+	if pr.self {
+		k = min(k, pr.np-1)
+	} else {
+		k = min(k, pr.np)
+	}
 	type nb struct {
 		d     float32
 		label int
@@ -115,14 +130,16 @@ func (pr *pairs) knnScore(base stats, delta *stats, k, classes int) (acc, share 
 	votes := make([]int, classes)
 	sums := make([]float64, classes)
 	cosine := pr.metric == knn.Cosine
-	var pn []float32
+	// For cosine, inverse norms (0 for a zero vector, whose distance to
+	// anything is then 1).
+	var ipn []float32
 	if cosine {
-		pn = append([]float32(nil), base.PN...)
+		ipn = append([]float32(nil), base.PN...)
 		if delta != nil {
-			addf(pn, delta.PN)
+			addf(ipn, delta.PN)
 		}
-		for j, v := range pn {
-			pn[j] = float32(math.Sqrt(float64(max(v, 0))))
+		for j, v := range ipn {
+			ipn[j] = invSqrt(v)
 		}
 	}
 	correct, shares := 0, 0
@@ -133,26 +150,26 @@ func (pr *pairs) knnScore(base stats, delta *stats, k, classes int) (acc, share 
 		if delta != nil {
 			drow = delta.M[i*pr.np : (i+1)*pr.np]
 		}
-		var qn float32
+		var iqn float32
 		if cosine {
 			q := base.QN[i]
 			if delta != nil {
 				q += delta.QN[i]
 			}
-			qn = float32(math.Sqrt(float64(max(q, 0))))
+			iqn = invSqrt(q)
+		}
+		self := -1
+		if pr.self {
+			self = i
 		}
 		for j, v := range row {
 			if drow != nil {
 				v += drow[j]
 			}
 			if cosine {
-				if den := qn * pn[j]; den > 0 {
-					v = 1 - v/den
-				} else {
-					v = 1
-				}
+				v = 1 - v*iqn*ipn[j]
 			}
-			if len(near) == k && v >= near[k-1].d {
+			if len(near) == k && v >= near[k-1].d || j == self {
 				continue
 			}
 			if len(near) < k {
@@ -188,6 +205,14 @@ func (pr *pairs) knnScore(base stats, delta *stats, k, classes int) (acc, share 
 		shares += votes[want]
 	}
 	return float64(correct) / float64(pr.nq), float64(shares) / float64(pr.nq*k)
+}
+
+// invSqrt is 1/sqrt(v), or 0 for v <= 0.
+func invSqrt(v float32) float32 {
+	if v <= 0 {
+		return 0
+	}
+	return float32(1 / math.Sqrt(float64(v)))
 }
 
 func subf(a, b []float32) {

@@ -230,3 +230,27 @@ func TestLimitProtos(t *testing.T) {
 		t.Errorf("LimitProtos(0) kept %d, want all 200", got)
 	}
 }
+
+// Queries 0 makes the fitness leave-one-out over the prototypes; the run
+// must still tune every filter and keep the validation split apart.
+func TestLeaveOneOutRun(t *testing.T) {
+	train, _ := mnist(t, 300, 1)
+	data, err := SplitTrain(train, 0, 50, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !data.LeaveOneOut() || data.Protos.Len() != 250 || data.Val.Len() != 50 {
+		t.Fatalf("leave-one-out split: %d prototypes, %d validation images, leave-one-out %v", data.Protos.Len(), data.Val.Len(), data.LeaveOneOut())
+	}
+	s := models.ConvStack(models.B)
+	res, err := Run(context.Background(), &s, data, Config{Generations: 1, Population: 4, Block: 16, Metric: "cosine", K: 3, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.ValAcc) != 2 || res.ValAcc[1] < 0.5 {
+		t.Errorf("validation accuracy per stage %v, want well above chance", res.ValAcc)
+	}
+	if _, err := SplitTrain(train, -1, 50, 1); err == nil {
+		t.Error("negative queries accepted")
+	}
+}

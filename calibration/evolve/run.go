@@ -126,13 +126,18 @@ func Run(ctx context.Context, s *nn.Stack, data Data, cfg Config) (*Result, erro
 func newRunner(s *nn.Stack, stages []stage, data Data, cfg Config) *runner {
 	r := &runner{cfg: cfg, stack: s, stages: stages, start: time.Now()}
 	r.images, r.labels, r.classes = data.combined()
-	np, nq, nv := data.Protos.Len(), data.Queries.Len(), data.Val.Len()
+	np, nq, nv := data.Protos.Len(), 0, data.Val.Len()
+	if data.LeaveOneOut() {
+		r.fit = pairs{nq: np, np: np, qLabels: r.labels[:np], pLabels: r.labels[:np], metric: cfg.metric, self: true}
+	} else {
+		nq = data.Queries.Len()
+		r.fit = pairs{qOff: np, nq: nq, np: np, qLabels: r.labels[np : np+nq], pLabels: r.labels[:np], metric: cfg.metric}
+	}
 	r.n, r.nFit = np+nq+nv, np+nq
-	r.fit = pairs{qOff: np, nq: nq, np: np, qLabels: r.labels[np : np+nq], pLabels: r.labels[:np], metric: cfg.metric}
 	r.val = pairs{qOff: np + nq, nq: nv, np: np, qLabels: r.labels[np+nq:], pLabels: r.labels[:np], metric: cfg.metric}
 	r.deltas = make([]stats, cfg.Workers)
 	for i := range r.deltas {
-		r.deltas[i] = newStats(max(nq, nv), np)
+		r.deltas[i] = newStats(max(r.fit.nq, nv), np)
 	}
 	r.bufs = make([]distBuf, cfg.Workers)
 	return r
@@ -197,7 +202,13 @@ func (r *runner) newOptimizer(f0, nb int, state []byte) (optimize.Optimizer, err
 		if r.cfg.Init == "random" {
 			radius = 2 * sigma
 		}
-		return optimize.NewPSO(optimize.PSOConfig{Center: x0, Radius: radius, Particles: r.cfg.Population,
+		// The swarm defaults to CMA-ES's population, so both methods get
+		// the same evaluations per block.
+		particles := r.cfg.Population
+		if particles == 0 {
+			particles = 4 + int(3*math.Log(float64(len(x0))))
+		}
+		return optimize.NewPSO(optimize.PSOConfig{Center: x0, Radius: radius, Particles: particles,
 			KeepCenter: r.cfg.Init == "trained", Seed: seed})
 	}
 	sep := r.cfg.CMA == "sep" || (r.cfg.CMA == "auto" && len(x0) > 100)

@@ -90,7 +90,7 @@ func WriteMarkdown(w io.Writer, d Doc) error {
 			st := r.Settings
 			budget := fmt.Sprintf("epochs: %d", st.Epochs)
 			if n.Sliced() {
-				budget = fmt.Sprintf("%d generations per block of %d filters", st.Generations, st.Block)
+				budget = recipeText(st)
 			}
 			wall := wallText(r.WallSeconds)
 			if r.Resumed {
@@ -100,6 +100,7 @@ func WriteMarkdown(w io.Writer, d Doc) error {
 				100*r.Accuracy-paper, st.Train, st.Test, budget, wall, r.Cores, r.CPUs)
 		}
 	}
+	writeTargets(&b, d.Rows)
 	if d.Sweep != nil {
 		writeSweep(&b, d.Sweep)
 	}
@@ -111,6 +112,67 @@ func WriteMarkdown(w io.Writer, d Doc) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// recipeText says how an evolutionary row searched.
+func recipeText(st Settings) string {
+	start := "random kernels"
+	if st.Init == "trained" {
+		start = fmt.Sprintf("B/64 kernels after %d epochs", st.Epochs)
+	}
+	fitness := "leave-one-out"
+	if st.Queries > 0 {
+		fitness = fmt.Sprintf("%d held-out queries", st.Queries)
+	}
+	protos := ""
+	if st.FitnessProtos > 0 {
+		protos = fmt.Sprintf(" over %d prototypes", st.FitnessProtos)
+	}
+	metric := st.Metric
+	if metric == "" {
+		metric = "l2"
+	}
+	k := st.K
+	if k == 0 {
+		k = 9
+	}
+	out := fmt.Sprintf("%d generations per block of %d filters from %s; fitness %s %d-NN, %s%s", st.Generations, st.Block, start, metric, k, fitness, protos)
+	if st.Shifts > 0 {
+		out += fmt.Sprintf("; engine prototypes: training images and %d one-pixel shifts of each", st.Shifts)
+	}
+	return out
+}
+
+// Targets are the accuracy and time goals the report checks its
+// evolutionary rows against.
+var Targets = []struct {
+	Row      string
+	Accuracy float64 // percent
+	Within   time.Duration
+}{
+	{"sliced-cmaes/4000-1000-5ep", 97.5, 20 * time.Minute},
+	{"sliced-pso/4000-1000-5ep", 97.3, 20 * time.Minute},
+	{"sliced-cmaes/60000-10000-5ep", 98.6, 2 * time.Hour},
+}
+
+func writeTargets(b *strings.Builder, rows map[string]Result) {
+	fmt.Fprintf(b, "\n## Targets\n\n| row | target | measured | wall time | met |\n|---|---|---|---|---|\n")
+	for _, t := range Targets {
+		r, ok := rows[t.Row]
+		if !ok {
+			fmt.Fprintf(b, "| %s | >= %.1f %% within %s | not run | | |\n", t.Row, t.Accuracy, t.Within)
+			continue
+		}
+		met := "no"
+		if 100*r.Accuracy >= t.Accuracy-1e-9 && r.WallSeconds <= t.Within.Seconds() {
+			met = "yes"
+		}
+		if r.Settings.Quick {
+			met = "quick run, not a measurement"
+		}
+		fmt.Fprintf(b, "| %s | >= %.1f %% within %s | %.2f %% | %s on %d cores | %s |\n", t.Row, t.Accuracy, t.Within,
+			100*r.Accuracy, wallText(r.WallSeconds), r.Cores, met)
+	}
 }
 
 // wallText prints seconds below a minute with a tenth, longer times

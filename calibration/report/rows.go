@@ -13,6 +13,7 @@ import (
 	"github.com/sliced-ai/sliced/calibration/train"
 	"github.com/sliced-ai/sliced/engine"
 	"github.com/sliced-ai/sliced/engine/knn"
+	"github.com/sliced-ai/sliced/engine/nn"
 	"github.com/sliced-ai/sliced/models"
 )
 
@@ -34,25 +35,8 @@ func (r *Runner) ticker() func(force bool) bool {
 // scores it on the test images.
 func (r *Runner) trainRow(s Spec, st Settings, trainSet, testSet *dataset.Set, res *Result) error {
 	n := s.Network
-	stack := models.FullCNN(n.Topology, n.Hidden, len(trainSet.Classes))
-	if err := train.Init(&stack, st.Seed, train.Glorot); err != nil {
-		return err
-	}
-	var drop []float32
-	if n.Topology == models.A {
-		drop = train.KerasDropout(&stack)
-	}
-	tick := r.ticker()
-	tr, err := train.New(&stack, train.Config{Epochs: st.Epochs, BatchSize: st.Batch, Optimizer: train.NewAdam(1e-3),
-		Seed: st.Seed, Threads: st.Threads, Dropout: drop, Progress: func(p train.Status) {
-			if tick(p.EpochDone) {
-				fmt.Fprintf(r.cfg.Log, "  %s: %s\n", s.ID(), train.Line(p))
-			}
-		}})
+	stack, err := r.backprop(s.ID(), n.Topology, n.Hidden, st, trainSet)
 	if err != nil {
-		return err
-	}
-	if _, err := tr.Fit(trainSet); err != nil {
 		return err
 	}
 	if res.Accuracy, err = train.Accuracy(&stack, testSet, st.Threads); err != nil {
@@ -65,9 +49,35 @@ func (r *Runner) trainRow(s Spec, st Settings, trainSet, testSet *dataset.Set, r
 	return err
 }
 
-// evolveRow tunes topology B's conv kernels from random ones, serially
-// (or in quick mode in blocks), with the k-NN fitness, then builds the
-// engine with every training image as a prototype, as `slicecal evolve`
+// backprop trains a full CNN for st.Epochs with the trainer's defaults.
+func (r *Runner) backprop(id string, t models.Topology, hidden int, st Settings, trainSet *dataset.Set) (nn.Stack, error) {
+	stack := models.FullCNN(t, hidden, len(trainSet.Classes))
+	if err := train.Init(&stack, st.Seed, train.Glorot); err != nil {
+		return stack, err
+	}
+	var drop []float32
+	if t == models.A {
+		drop = train.KerasDropout(&stack)
+	}
+	tick := r.ticker()
+	tr, err := train.New(&stack, train.Config{Epochs: st.Epochs, BatchSize: st.Batch, Optimizer: train.NewAdam(1e-3),
+		Seed: st.Seed, Threads: st.Threads, Dropout: drop, Progress: func(p train.Status) {
+			if tick(p.EpochDone) {
+				fmt.Fprintf(r.cfg.Log, "  %s: %s\n", id, train.Line(p))
+			}
+		}})
+	if err != nil {
+		return stack, err
+	}
+	_, err = tr.Fit(trainSet)
+	return stack, err
+}
+
+// evolveRow tunes topology B's conv kernels serially (in quick mode in
+// blocks) with the k-NN fitness, from the kernels of B/64 trained for the
+// protocol's epochs (Init "trained", the B/64 row's network) or from
+// random ones, then builds the engine with every training image (and
+// st.Shifts shifted copies of each) as a prototype, as `slicecal evolve`
 // does. A checkpoint in rows/ lets an interrupted row continue.
 func (r *Runner) evolveRow(ctx context.Context, s Spec, st Settings, trainSet, testSet *dataset.Set, res *Result) error {
 	stack := models.ConvStack(s.Network.Topology)
@@ -76,6 +86,10 @@ func (r *Runner) evolveRow(ctx context.Context, s Spec, st Settings, trainSet, t
 		return err
 	}
 	d = d.LimitProtos(st.FitnessProtos, st.Seed)
+	metric, err := knn.ParseMetric(st.Metric)
+	if err != nil {
+		return err
+	}
 	ckpt := r.rowFile(s.ID(), "-"+settingsKey(st)+".ckpt")
 	_, statErr := os.Stat(ckpt)
 	res.Resumed = statErr == nil
@@ -89,8 +103,18 @@ func (r *Runner) evolveRow(ctx context.Context, s Spec, st Settings, trainSet, t
 		return err
 	}
 	defer logFile.Close()
-	cfg := evolve.Config{Method: s.Network.Method, Init: "random", Block: st.Block, Generations: st.Generations, Population: st.Population,
-		Workers: st.Threads, Seed: st.Seed, CheckpointPath: ckpt, CheckpointEvery: 10, Resume: res.Resumed, Log: logFile}
+	if st.Init == "trained" && !res.Resumed {
+		full, err := r.backprop(s.ID(), s.Network.Topology, 64, st, trainSet)
+		if err != nil {
+			return err
+		}
+		for i := range stack.Layers {
+			copy(stack.Layers[i].W, full.Layers[i].W)
+			copy(stack.Layers[i].B, full.Layers[i].B)
+		}
+	}
+	cfg := evolve.Config{Method: s.Network.Method, Init: st.Init, Block: st.Block, Generations: st.Generations, Population: st.Population,
+		K: st.K, Metric: st.Metric, Workers: st.Threads, Seed: st.Seed, CheckpointPath: ckpt, CheckpointEvery: 10, Resume: res.Resumed, Log: logFile}
 	tick := r.ticker()
 	cfg.Progress = func(p evolve.Progress) {
 		if tick(false) {
@@ -109,7 +133,11 @@ func (r *Runner) evolveRow(ctx context.Context, s Spec, st Settings, trainSet, t
 	// A resumed search counts the time its checkpoint recorded; runOne
 	// adds this process's time.
 	res.WallSeconds = max(0, (er.Elapsed - time.Since(t0)).Seconds())
-	e, err := evolve.NewEngine("mnist-"+s.Network.ID, string(s.Network.Topology), &stack, trainSet, knn.DefaultK, knn.L2)
+	protos, err := dataset.ShiftCopies(trainSet, st.Shifts)
+	if err != nil {
+		return err
+	}
+	e, err := evolve.NewEngine("mnist-"+s.Network.ID, string(s.Network.Topology), &stack, protos, st.K, metric)
 	if err != nil {
 		return err
 	}

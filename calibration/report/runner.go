@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/sliced-ai/sliced/calibration/dataset"
+	"github.com/sliced-ai/sliced/engine/knn"
 )
 
 // Config says where a report lives and how its rows run.
@@ -23,11 +24,28 @@ type Config struct {
 	Quick   bool   // shrunken protocols for a seconds-long smoke run
 	Threads int    // worker goroutines (0: GOMAXPROCS)
 	Seed    uint64 // subsets, splits, initial weights, optimisers (0: 1)
-	// GensPerEpoch converts a protocol's epochs into generations per
-	// block for the evolutionary rows (0: 6).
-	GensPerEpoch int
+	// The evolutionary rows' recipe. Init "trained" (the default) starts
+	// the search at the conv kernels of network B/64 trained by backprop
+	// for the protocol's epochs on the same training images; "random" at
+	// He-normal draws, the paper's no-backprop setting. Generations per
+	// block (0: 30), k (0: 9) and Metric ("": cosine) are those of the
+	// fitness and of the engine.
+	Init        string
+	Generations int
+	K           int
+	Metric      string
+	// Shifts is how many one-pixel shifted copies of every training image
+	// (dataset.ShiftCopies) join the engine's prototypes on protocols of
+	// at most 10000 training images (0: 8, -1: none); the fitness does
+	// not use them. On 60000/10000 the copies would take gigabytes and
+	// add little.
+	Shifts int
+	// FitnessQueries is the number of training images held out as fitness
+	// queries; 0 (the default) scores leave-one-out on the fitness
+	// prototypes instead.
+	FitnessQueries int
 	// FitnessProtos caps the prototypes the evolutionary fitness compares
-	// against on protocols with more than 4000 training images (0: 10000,
+	// against on protocols with more than 4000 training images (0: 3500,
 	// -1: every remaining training image). The engine itself keeps every
 	// training image as a prototype.
 	FitnessProtos int
@@ -39,13 +57,17 @@ type Config struct {
 // reused only when its settings equal the ones a run would use now.
 type Settings struct {
 	Train, Test   int
-	Epochs        int `json:",omitempty"` // backprop rows
-	Batch         int `json:",omitempty"`
-	Generations   int `json:",omitempty"` // evolutionary rows, per block
-	Block         int `json:",omitempty"`
-	Population    int `json:",omitempty"` // 0: the optimiser's default
-	Queries, Val  int `json:",omitempty"`
-	FitnessProtos int `json:",omitempty"`
+	Epochs        int    `json:",omitempty"` // backprop rows
+	Batch         int    `json:",omitempty"`
+	Generations   int    `json:",omitempty"` // evolutionary rows, per block
+	Block         int    `json:",omitempty"`
+	Population    int    `json:",omitempty"` // 0: the optimiser's default
+	Queries, Val  int    `json:",omitempty"` // Queries 0: leave-one-out fitness
+	FitnessProtos int    `json:",omitempty"`
+	Init          string `json:",omitempty"` // evolutionary rows: trained (for Epochs) or random
+	K             int    `json:",omitempty"`
+	Metric        string `json:",omitempty"`
+	Shifts        int    `json:",omitempty"` // shifted copies of each training image among the prototypes
 	Threads       int
 	Seed          uint64
 	Quick         bool
@@ -89,8 +111,31 @@ func NewRunner(cfg Config) (*Runner, error) {
 	if cfg.Out == "" {
 		return nil, errors.New("report: no output folder")
 	}
-	if cfg.Threads < 0 || cfg.GensPerEpoch < 0 || cfg.FitnessProtos < -1 {
-		return nil, fmt.Errorf("report: negative threads (%d), generations per epoch (%d) or fitness prototypes (%d)", cfg.Threads, cfg.GensPerEpoch, cfg.FitnessProtos)
+	if cfg.Threads < 0 || cfg.Generations < 0 || cfg.K < 0 || cfg.FitnessQueries < 0 || cfg.FitnessProtos < -1 {
+		return nil, fmt.Errorf("report: negative threads (%d), generations (%d), k (%d), fitness queries (%d) or fitness prototypes (%d)",
+			cfg.Threads, cfg.Generations, cfg.K, cfg.FitnessQueries, cfg.FitnessProtos)
+	}
+	switch cfg.Init {
+	case "":
+		cfg.Init = "trained"
+	case "trained", "random":
+	default:
+		return nil, fmt.Errorf("report: init %q (want trained or random)", cfg.Init)
+	}
+	if cfg.Metric == "" {
+		cfg.Metric = "cosine"
+	}
+	if _, err := knn.ParseMetric(cfg.Metric); err != nil {
+		return nil, fmt.Errorf("report: %w", err)
+	}
+	if cfg.K == 0 {
+		cfg.K = 9
+	}
+	switch {
+	case cfg.Shifts == 0:
+		cfg.Shifts = 8
+	case cfg.Shifts < -1 || cfg.Shifts > dataset.MaxShiftCopies:
+		return nil, fmt.Errorf("report: %d shifted copies (-1 for none, up to %d)", cfg.Shifts, dataset.MaxShiftCopies)
 	}
 	if cfg.Threads == 0 {
 		cfg.Threads = runtime.GOMAXPROCS(0)
@@ -98,11 +143,11 @@ func NewRunner(cfg Config) (*Runner, error) {
 	if cfg.Seed == 0 {
 		cfg.Seed = 1
 	}
-	if cfg.GensPerEpoch == 0 {
-		cfg.GensPerEpoch = 6
+	if cfg.Generations == 0 {
+		cfg.Generations = 30
 	}
 	if cfg.FitnessProtos == 0 {
-		cfg.FitnessProtos = 10000
+		cfg.FitnessProtos = 3500
 	}
 	if cfg.Log == nil {
 		cfg.Log = io.Discard
@@ -125,9 +170,19 @@ func (r *Runner) Settings(s Spec) Settings {
 		st.Epochs, st.Batch = epochs, 128
 		return st
 	}
-	st.Generations, st.Block, st.Queries, st.Val = epochs*r.cfg.GensPerEpoch, 1, 1000, 500
+	st.Generations, st.Block, st.Queries, st.Val = r.cfg.Generations, 1, r.cfg.FitnessQueries, 500
+	st.Init, st.K, st.Metric = r.cfg.Init, r.cfg.K, r.cfg.Metric
+	if r.cfg.Shifts > 0 && st.Train <= 10000 {
+		st.Shifts = r.cfg.Shifts
+	}
+	if st.Init == "trained" {
+		st.Epochs, st.Batch = epochs, 128
+	}
 	if r.cfg.Quick {
-		st.Generations, st.Block, st.Population, st.Queries, st.Val = 2, 32, 8, st.Train/5, st.Train/10
+		st.Generations, st.Block, st.Population, st.Val = 2, 32, 8, st.Train/10
+		if st.Queries > 0 {
+			st.Queries = st.Train / 5
+		}
 	}
 	if st.Train > 4000 && r.cfg.FitnessProtos > 0 {
 		st.FitnessProtos = r.cfg.FitnessProtos

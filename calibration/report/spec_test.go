@@ -83,8 +83,11 @@ func TestQuickSettingsDifferFromFull(t *testing.T) {
 			t.Errorf("%s: %d epochs", s.ID(), f.Epochs)
 		}
 	}
+	if st := full.Settings(Spec{Networks[6], Protocols[0]}); st.Shifts != 8 || st.Metric != "cosine" {
+		t.Errorf("PSO on 4000/1000: %+v, want 8 shifted copies and cosine", st)
+	}
 	sl := full.Settings(Spec{Networks[5], Protocols[1]})
-	if sl.FitnessProtos != 10000 || sl.Generations != 30 || sl.Block != 1 {
+	if sl.FitnessProtos != 3500 || sl.Generations != 30 || sl.Block != 1 || sl.Queries != 0 || sl.Init != "trained" || sl.Epochs != 5 || sl.K != 9 || sl.Shifts != 0 {
 		t.Errorf("CMA-ES on 60000/10000: %+v", sl)
 	}
 }

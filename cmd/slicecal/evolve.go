@@ -32,7 +32,7 @@ func runEvolve(args []string) error {
 	topo := fs.String("topology", "B", "conv stack: A (k-NN on 12x12x64) or B (k-NN on 5x5x64)")
 	block := fs.Int("block", 1, "filters optimised together: 1 is the paper's serial optimisation, more its parallel mode")
 	gens := fs.Int("generations", 30, "generations per block")
-	pop := fs.Int("population", 0, "candidates per generation (0: the optimiser's default)")
+	pop := fs.Int("population", 0, "candidates per generation (0: 4 + 3 ln n for n parameters, CMA-ES's default, for both methods)")
 	cma := fs.String("cma", "auto", "CMA-ES covariance: auto (separable above 100 parameters), full or sep")
 	restarts := fs.Int("restarts", 0, "CMA-ES IPOP restarts per block when the search stalls")
 	sigma := fs.Float64("sigma", 0, "initial step as a multiple of sqrt(2/fan-in) (0: 1 random, 0.2 trained)")
@@ -41,9 +41,10 @@ func runEvolve(args []string) error {
 	share := fs.Float64("share", 0.25, "weight of the correct-vote share in the fitness (negative: accuracy only)")
 	trainSize := fs.Int("train-size", 4000, "training images drawn by --seed (0: all 60000)")
 	testSize := fs.Int("test-size", 1000, "test images drawn by --seed, scored once at the end (0: all, -1: none)")
-	queries := fs.Int("queries", 1000, "fitness queries held out of the training images")
+	queries := fs.Int("queries", 1000, "fitness queries held out of the training images (0: leave-one-out over the prototypes)")
 	valSize := fs.Int("val", 500, "validation images held out of the training images")
 	fitProtos := fs.Int("fitness-protos", 0, "prototypes the fitness compares against (0: all the remaining training images)")
+	shifts := fs.Int("shifts", 0, "one-pixel shifted copies of every training image added to the engine's prototypes (0..8; the fitness does not use them)")
 	workers := fs.Int("workers", runtime.GOMAXPROCS(0), "goroutines")
 	seed := fs.Uint64("seed", 1, "seed for subsets, splits, initial kernels and the optimisers")
 	data := fs.String("data", "", "folder of MNIST-style idx files (default: GoMNIST in the Go module cache)")
@@ -73,6 +74,9 @@ func runEvolve(args []string) error {
 	t, err := models.ParseTopology(*topo)
 	if err != nil {
 		return err
+	}
+	if *shifts < 0 || *shifts > dataset.MaxShiftCopies {
+		return fmt.Errorf("--shifts %d: want 0..%d", *shifts, dataset.MaxShiftCopies)
 	}
 	stack := models.ConvStack(t)
 	if *initFrom == "trained" {
@@ -120,8 +124,12 @@ func runEvolve(args []string) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	fmt.Fprintf(os.Stderr, "evolve %s, init %s, topology %s, block %d, %d generations: %d prototypes, %d fitness queries, %d validation images, %d workers\n",
-		*method, *initFrom, t, *block, *gens, d.Protos.Len(), d.Queries.Len(), d.Val.Len(), *workers)
+	fitness := fmt.Sprintf("%d fitness queries", *queries)
+	if d.LeaveOneOut() {
+		fitness = "leave-one-out fitness"
+	}
+	fmt.Fprintf(os.Stderr, "evolve %s, init %s, topology %s, block %d, %d generations: %d prototypes, %s, %d validation images, %d workers\n",
+		*method, *initFrom, t, *block, *gens, d.Protos.Len(), fitness, d.Val.Len(), *workers)
 	res, err := evolve.Run(ctx, &stack, d, cfg)
 	if !*quiet {
 		fmt.Fprintln(os.Stderr)
@@ -149,7 +157,11 @@ func runEvolve(args []string) error {
 	if err != nil {
 		return err
 	}
-	e, err := evolve.NewEngine(fmt.Sprintf("mnist-sliced-%s", *method), string(t), &stack, trainSet, *k, m)
+	protos, err := dataset.ShiftCopies(trainSet, *shifts)
+	if err != nil {
+		return err
+	}
+	e, err := evolve.NewEngine(fmt.Sprintf("mnist-sliced-%s", *method), string(t), &stack, protos, *k, m)
 	if err != nil {
 		return err
 	}

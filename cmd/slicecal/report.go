@@ -26,8 +26,13 @@ func runReport(args []string) error {
 	sweep := fs.Bool("budget-sweep", false, "add accuracy against engine size: prototypes condensed to byte budgets (needs the --sweep-from row)")
 	sweepFrom := fs.String("sweep-from", "", "row whose kernels the sweep uses (default sliced-cmaes/4000-1000-5ep)")
 	budgets := fs.String("budgets", "74KiB,128KiB,256KiB,1MiB,unlimited", "sweep budgets, comma separated")
-	gpe := fs.Int("gens-per-epoch", 6, "generations per block of the evolutionary rows for each epoch of the protocol")
-	fitProtos := fs.Int("fitness-protos", 10000, "prototypes the evolutionary fitness compares against on 60000/10000 (-1: all)")
+	initFrom := fs.String("init", "trained", "evolutionary rows start from the kernels of B/64 trained for the protocol's epochs (trained) or from random ones (random, the paper's no-backprop setting)")
+	gens := fs.Int("generations", 30, "generations per block of the evolutionary rows")
+	k := fs.Int("k", 9, "k of the evolutionary rows' k-NN fitness and engines")
+	shifts := fs.Int("shifts", 8, "one-pixel shifted copies of every training image among the evolutionary engines' prototypes, on the 4000-image protocols (0: none)")
+	metric := fs.String("metric", "cosine", "k-NN distance of the evolutionary rows: cosine or l2")
+	queries := fs.Int("queries", 0, "fitness queries held out of the training images (0: leave-one-out over the fitness prototypes)")
+	fitProtos := fs.Int("fitness-protos", 3500, "prototypes the evolutionary fitness uses on 60000/10000 (-1: all)")
 	threads := fs.Int("threads", runtime.GOMAXPROCS(0), "worker goroutines")
 	seed := fs.Uint64("seed", 1, "seed for subsets, splits, initial weights and optimisers")
 	data := fs.String("data", "", "folder of MNIST idx files (default: GoMNIST in the Go module cache)")
@@ -46,6 +51,12 @@ func runReport(args []string) error {
 		}
 		bud = append(bud, b)
 	}
+	if *gens < 1 || *k < 1 {
+		return fmt.Errorf("--generations %d and --k %d must be positive", *gens, *k)
+	}
+	if *shifts == 0 {
+		*shifts = -1
+	}
 	if *fitProtos == 0 {
 		return fmt.Errorf("--fitness-protos 0: give a count, or -1 for all")
 	}
@@ -53,7 +64,8 @@ func runReport(args []string) error {
 	defer stop()
 	opt := report.Options{
 		Config: report.Config{Out: *out, Data: *data, Quick: *quick, Threads: *threads, Seed: *seed,
-			GensPerEpoch: *gpe, FitnessProtos: *fitProtos, Rerun: *rerun, Log: os.Stderr},
+			Init: *initFrom, Generations: *gens, K: *k, Metric: *metric, Shifts: *shifts, FitnessQueries: *queries, FitnessProtos: *fitProtos,
+			Rerun: *rerun, Log: os.Stderr},
 		Rows: *rows, BudgetSweep: *sweep, SweepFrom: *sweepFrom, Budgets: bud,
 		Command: "slicecal report " + strings.Join(args, " "),
 	}
