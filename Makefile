@@ -100,9 +100,9 @@ engine: build
 		--dims 24 --per-class 30 --k 9 --learn-epochs 15 --augment 1 --sweep 74KiB,128KiB,256KiB
 	$(BIN)/slicecal convert --in .cache/engine/b64.slc --out models/fullcnn-b64.slc --weights int8
 
-## report: the paper's tables remeasured (calibration/report/results; about 90 minutes on 2 cores, cached rows are reused)
+## report: the paper's tables remeasured (calibration/report/results; about 100 minutes on 2 cores; cached rows are reused, --rerun remeasures)
 report: build
-	$(BIN)/slicecal report --out calibration/report/results --threads 2
+	$(BIN)/slicecal report --out calibration/report/results --threads 2 --budget-sweep
 
 ## bench: one table: sliced engine, full CNN in Go and on ONNX Runtime (batch 1, one thread and all cores)
 bench: deps-go deps-runtimes
