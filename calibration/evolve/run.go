@@ -206,7 +206,7 @@ func (r *runner) newOptimizer(f0, nb int, state []byte) (optimize.Optimizer, err
 		// the same evaluations per block.
 		particles := r.cfg.Population
 		if particles == 0 {
-			particles = 4 + int(3*math.Log(float64(len(x0))))
+			particles = optimize.DefaultPopulation(len(x0))
 		}
 		return optimize.NewPSO(optimize.PSOConfig{Center: x0, Radius: radius, Particles: particles,
 			KeepCenter: r.cfg.Init == "trained", Seed: seed})

@@ -87,11 +87,15 @@ func NewCMAES(cfg CMAConfig) (*CMAES, error) {
 	c.st.BestF = math.Inf(1)
 	lambda := cfg.Lambda
 	if lambda == 0 {
-		lambda = 4 + int(3*math.Log(float64(n)))
+		lambda = DefaultPopulation(n)
 	}
 	c.begin(lambda, cfg.Mean)
 	return c, nil
 }
+
+// DefaultPopulation is CMA-ES's default population for n parameters,
+// 4 + 3 ln n (Hansen).
+func DefaultPopulation(n int) int { return 4 + int(3*math.Log(float64(n))) }
 
 // begin (re)starts the strategy with population lambda at mean m.
 func (c *CMAES) begin(lambda int, m []float64) {
