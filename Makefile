@@ -92,12 +92,12 @@ deps-runtimes:
 	@[ -f "$(ONNXRUNTIME_LIB)" ] || npm install --ignore-scripts --silent --no-audit --no-fund --prefix $(TOOLS)/onnxruntime-node onnxruntime-node@$(ORT_VERSION)
 	@[ -f "$(OPENVINO_LIB)" ] || python3 -m pip install -q --no-deps --break-system-packages --target $(TOOLS)/openvino-$(OPENVINO_VERSION) openvino==$(OPENVINO_VERSION)
 
-## engine: rebuild the default engine from scratch (about 15 minutes on 2 cores)
+## engine: rebuild the default engine from scratch (about 20 minutes on 2 cores)
 engine: build
 	mkdir -p .cache/engine
 	$(BIN)/slicecal train --topology B --hidden 64 --epochs 5 --seed 1 --init he --out .cache/engine/b64.slc
 	$(BIN)/slicecal prototypes --from .cache/engine/b64.slc --out models/mnist.slc --budget 74KiB \
-		--dims 24 --per-class 30 --k 9 --learn-epochs 15 --augment 1 --sweep 74KiB,128KiB,256KiB
+		--dims 24 --per-class 30 --k 9 --learn-epochs 15 --augment 1 --compact 1 --other 300 --other-keep 3 --calibrate 0.99
 	$(BIN)/slicecal convert --in .cache/engine/b64.slc --out models/fullcnn-b64.slc --weights int8
 
 ## report: the paper's tables remeasured (calibration/report/results; about 100 minutes on 2 cores; cached rows are reused, --rerun remeasures)

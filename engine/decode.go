@@ -95,6 +95,11 @@ func Decode(data []byte) (*Engine, error) {
 			return nil, err
 		}
 		e.KNN.Classes = classes
+		if b, ok := secs[tagOpen]; ok {
+			if e.KNN.Open, err = decodeOpen(&reader{sec: "OPEN", b: b}); err != nil {
+				return nil, err
+			}
+		}
 		e.KNN.Prepare()
 	} else {
 		e.Classes = classes
@@ -331,4 +336,14 @@ func decodeKNN(e *Engine, r *reader) (*knn.Set, error) {
 	}
 	e.ProtoType = d
 	return s, r.done()
+}
+
+func decodeOpen(r *reader) (*knn.Calibration, error) {
+	c := &knn.Calibration{}
+	if q := r.f32s(1, "quantile"); q != nil {
+		c.Quantile = q[0]
+	}
+	c.Other = int(int32(r.u32("other class")))
+	c.Radius = r.f32s(r.count("class count", maxClasses), "radii")
+	return c, r.done()
 }

@@ -3,6 +3,7 @@ package engine
 import (
 	"bytes"
 	"encoding/binary"
+	"github.com/sliced-ai/sliced/engine/knn"
 	"hash/crc32"
 	"io"
 )
@@ -29,6 +30,9 @@ func Encode(w io.Writer, e *Engine) error {
 	}
 	if e.KNN != nil {
 		secs = append(secs, section{tagKNN, encodeKNN(e)})
+		if e.KNN.Open != nil {
+			secs = append(secs, section{tagOpen, encodeOpen(e.KNN.Open)})
+		}
 	}
 	var hdr bytes.Buffer
 	hdr.WriteString(Magic)
@@ -156,5 +160,11 @@ func encodeKNN(e *Engine) []byte {
 	for _, l := range s.Labels {
 		put(&b, uint16(l))
 	}
+	return b.Bytes()
+}
+
+func encodeOpen(c *knn.Calibration) []byte {
+	var b bytes.Buffer
+	put(&b, c.Quantile, int32(c.Other), uint32(len(c.Radius)), c.Radius)
 	return b.Bytes()
 }

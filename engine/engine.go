@@ -147,17 +147,36 @@ type Timing struct {
 	KNN  time.Duration // projection and k-NN search
 }
 
+// Unknown is the class name of an answer that matches no class.
+const Unknown = "unknown"
+
+// DefaultUnknownScale is the open-set rule as calibrated: an input farther
+// from its class than the class's radius is unknown.
+const DefaultUnknownScale = 1.0
+
 // Prediction is one classification.
 type Prediction struct {
-	Label     int
-	Class     string
-	Score     float32        // vote share (sliced) or softmax probability (full CNN)
+	Label int    // the nearest class's index, also when the answer is unknown
+	Class string // its name, or Unknown
+	// Known is false when the input matches no class (an open-set engine
+	// found it farther from every class than their calibrated radii).
+	Known bool
+	// Score is the confidence: for a calibrated sliced engine the vote
+	// share times how close the input is to the class (1 well inside its
+	// radius, 0.5 at it, towards 0 beyond), else the vote share; for a full
+	// CNN the softmax probability.
+	Score     float32
 	Neighbors []knn.Neighbor // sliced only; owned by the Session
 	Timing    Timing
 }
 
 // Session runs an Engine with reusable buffers. Not safe for concurrent use.
 type Session struct {
+	// UnknownScale multiplies every class radius of the open-set rule:
+	// larger is more lenient, 0 turns unknown answers off. NewSession sets
+	// DefaultUnknownScale.
+	UnknownScale float64
+
 	e        *Engine
 	runner   *nn.Runner
 	search   *knn.Searcher
@@ -175,7 +194,7 @@ func (e *Engine) NewSession() (*Session, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Session{e: e, runner: r}
+	s := &Session{e: e, runner: r, UnknownScale: DefaultUnknownScale}
 	if e.KNN != nil {
 		s.search = knn.NewSearcher(e.KNN)
 	}
@@ -219,7 +238,7 @@ func (s *Session) Classify(in []float32) (Prediction, error) {
 				best = i
 			}
 		}
-		p = Prediction{Label: best, Score: out[best]}
+		p = Prediction{Label: best, Score: out[best], Known: true}
 	} else {
 		feat := out
 		if s.e.Proj != nil {
@@ -230,10 +249,14 @@ func (s *Session) Classify(in []float32) (Prediction, error) {
 		if err != nil {
 			return Prediction{}, err
 		}
-		p = Prediction{Label: r.Label, Score: r.Score, Neighbors: r.Neighbors}
+		p = Prediction{Label: r.Label, Neighbors: r.Neighbors}
+		p.Known, p.Score = s.e.KNN.Known(r, s.UnknownScale)
 	}
 	t2 := time.Now()
 	p.Class = s.e.ClassNames()[p.Label]
+	if !p.Known {
+		p.Class = Unknown
+	}
 	p.Timing = Timing{Conv: t1.Sub(t0), KNN: t2.Sub(t1)}
 	return p, nil
 }

@@ -6,7 +6,9 @@ package engine
 //	table    per section: tag[4], crc32c u32, offset u64, length u64
 //	sections META (name, topology, input shape), LAYR (layer stack with
 //	         weights), CLAS (class names), and for a sliced engine KNN_
-//	         (k, metric, prototypes, labels) and optionally PROJ (projection).
+//	         (k, metric, prototypes, labels) and optionally PROJ (projection)
+//	         and OPEN (open-set calibration: quantile f32, "other" class
+//	         i32 or -1, class count u32, one radius f32 per class).
 //
 // Unknown sections are skipped so that later versions can add some; a
 // change to a known section's layout bumps the version.
@@ -36,4 +38,5 @@ var (
 	tagClass = [4]byte{'C', 'L', 'A', 'S'}
 	tagKNN   = [4]byte{'K', 'N', 'N', '_'}
 	tagProj  = [4]byte{'P', 'R', 'O', 'J'}
+	tagOpen  = [4]byte{'O', 'P', 'E', 'N'}
 )

@@ -25,6 +25,7 @@ type Options struct {
 	// after PCA and k-means have placed them (see LearnPrototypes).
 	LearnEpochs int
 	LearnRate   float64
+	Compact     float64 // see LearnOptions.Compact
 	Progress    func(epoch int, loss float64)
 }
 
@@ -51,7 +52,7 @@ type Builder struct {
 // name and the storage precisions, which do not change what is learned.
 type learnKey struct {
 	dim, perClass, epochs, iters int
-	rate                         float64
+	rate, compact                float64
 	seed                         uint64
 }
 
@@ -143,12 +144,12 @@ func (b *Builder) Build(o Options) (*engine.Engine, error) {
 		if e.Proj == nil || o.PerClass == 0 || o.Metric != knn.L2 {
 			return nil, fmt.Errorf("learned prototypes need a projection (--dims > 0), a prototype count per class and the l2 metric")
 		}
-		key := learnKey{o.Dim, o.PerClass, o.LearnEpochs, o.KMeansIters, o.LearnRate, o.Seed}
+		key := learnKey{o.Dim, o.PerClass, o.LearnEpochs, o.KMeansIters, o.LearnRate, o.Compact, o.Seed}
 		L, ok := b.learnt[key]
 		if !ok {
 			var err error
 			L, err = LearnPrototypes(b.feats, b.labels, b.dim, b.pca[o.Dim][1], o.Dim, set.Vectors, set.Labels,
-				LearnOptions{Epochs: o.LearnEpochs, LR: o.LearnRate, Seed: o.Seed, Progress: o.Progress})
+				LearnOptions{Epochs: o.LearnEpochs, LR: o.LearnRate, Seed: o.Seed, Compact: o.Compact, Progress: o.Progress})
 			if err != nil {
 				return nil, err
 			}

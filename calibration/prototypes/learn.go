@@ -18,6 +18,14 @@ import (
 // minimise -log(sum of w over the true class's prototypes). PCA and k-means
 // give the start; a few epochs of Adam then move both, which recovers most
 // of the accuracy that condensing 55,000 vectors to a few hundred costs.
+//
+// That loss alone cares only for differences of distances: prototypes may
+// drift far from the data they stand for, every frame is then about as far
+// from every prototype, and a real example enrolled later (or a thing never
+// seen) is nearer to digits than their own prototypes are. Compact adds
+// Compact times the soft minimum distance to the true class's prototypes
+// (-log(sum of own w)/g), which keeps every prototype among its data, so
+// distances keep their meaning for enrolment and for "unknown".
 
 // LearnOptions configure LearnPrototypes.
 type LearnOptions struct {
@@ -25,6 +33,8 @@ type LearnOptions struct {
 	Batch  int
 	LR     float64
 	Seed   uint64
+	// Compact weighs the pull of each sample's own prototypes; 0 is off.
+	Compact float64
 	// Progress, when set, is called after every epoch with the mean loss.
 	Progress func(epoch int, loss float64)
 }
@@ -88,7 +98,7 @@ func LearnPrototypes(feats []float32, labels []int, in int, p0 []float32, d int,
 					lp, lc := make([]float32, len(L.P)), make([]float32, len(L.Protos))
 					for j := w; j < len(idx); j += workers {
 						i := idx[j]
-						loss[w] += L.grad(feats[i*in:(i+1)*in], labels[i], g, lp, lc)
+						loss[w] += L.grad(feats[i*in:(i+1)*in], labels[i], g, o.Compact, lp, lc)
 					}
 					lps[w], lcs[w] = lp, lc
 				}(w)
@@ -122,7 +132,7 @@ func LearnPrototypes(feats []float32, labels []int, in int, p0 []float32, d int,
 }
 
 // grad adds the loss gradient of one sample to gP and gC and returns the loss.
-func (L *Learned) grad(f []float32, y int, g float64, gP, gC []float32) float64 {
+func (L *Learned) grad(f []float32, y int, g, compact float64, gP, gC []float32) float64 {
 	d, m := L.D, len(L.Labels)
 	z := make([]float32, d)
 	gemm.Sgemm(false, false, d, 1, L.In, 1, L.P, L.In, f, 1, 0, z, 1)
@@ -150,14 +160,14 @@ func (L *Learned) grad(f []float32, y int, g float64, gP, gC []float32) float64 
 	if own == 0 {
 		own = 1e-300
 	}
-	loss := -math.Log(own / all)
-	// dLoss/d dist_k = g * (q_k - p_k), p the softmax over all prototypes,
-	// q over the true class's.
+	loss := -math.Log(own/all) + compact*(lo-math.Log(own)/g)
+	// dLoss/d dist_k = g * (q_k - p_k) + compact * q_k, p the softmax over
+	// all prototypes, q over the true class's.
 	dz := make([]float32, d)
 	for k := range dist {
 		coef := -g * w[k] / all
 		if L.Labels[k] == y {
-			coef += g * w[k] / own
+			coef += (g + compact) * w[k] / own
 		}
 		if coef == 0 {
 			continue

@@ -150,16 +150,37 @@ func camera(pre *preprocess.Preprocessor, images []float32, labels []int, i, k i
 		return evalItem{err: err}
 	}
 	t0 := time.Now()
-	img, _, err := imageio.Decode(bytes.NewReader(data))
+	t, empty, err := Take(pre, data)
 	if err != nil {
 		return evalItem{err: fmt.Errorf("synth: frame %d: %w", i, err)}
 	}
-	t := make([]float32, px)
-	info, err := pre.Image(t, img)
+	return evalItem{i: i, tensor: t, empty: empty, took: time.Since(t0)}
+}
+
+// Camera prints img (28*28 values in [0, 1], ink bright) on a camera-like
+// frame drawn from seed and takes it the way the daemon does (see Take).
+func Camera(pre *preprocess.Preprocessor, img []float32, seed uint64, o Options) ([]float32, bool, error) {
+	_, data, err := Render(img, 0, seed, o)
 	if err != nil {
-		return evalItem{err: fmt.Errorf("synth: frame %d: %w", i, err)}
+		return nil, false, err
 	}
-	return evalItem{i: i, tensor: t, empty: info.Empty, took: time.Since(t0)}
+	return Take(pre, data)
+}
+
+// Take decodes an encoded frame with imageio and preprocesses it, as the
+// daemon does. It returns the engine's input tensor and whether
+// preprocessing found nothing in the frame.
+func Take(pre *preprocess.Preprocessor, data []byte) ([]float32, bool, error) {
+	m, _, err := imageio.Decode(bytes.NewReader(data))
+	if err != nil {
+		return nil, false, err
+	}
+	t := make([]float32, Side*Side)
+	info, err := pre.Image(t, m)
+	if err != nil {
+		return nil, false, err
+	}
+	return t, info.Empty, nil
 }
 
 func abs(v float64) float64 {

@@ -3,14 +3,17 @@ package main
 import (
 	"fmt"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/sliced-ai/sliced/calibration/dataset"
 	"github.com/sliced-ai/sliced/calibration/prototypes"
+	"github.com/sliced-ai/sliced/calibration/synth"
 	"github.com/sliced-ai/sliced/engine"
 	"github.com/sliced-ai/sliced/engine/knn"
+	"github.com/sliced-ai/sliced/engine/preprocess"
 )
 
 func init() {
@@ -39,6 +42,10 @@ func runPrototypes(args []string) error {
 	augment := fs.Int("augment", 0, "add this many rotated (±10°), shifted (±1.5 px) and scaled (±10 %) copies of every training image")
 	learn := fs.Int("learn-epochs", 0, "train the projection and prototypes together for this many epochs after PCA and k-means (0: off)")
 	learnRate := fs.Float64("learn-rate", 1e-3, "Adam step size for --learn-epochs")
+	compact := fs.Float64("compact", 0, "with --learn-epochs: weight of the pull that keeps prototypes among their training features, so that distances mean something for enrolment and unknowns (0: off)")
+	other := fs.Int("other", 0, "also train on this many drawn images of each shape in glyphs.Other, whose prototypes become the \"unknown\" class (0: off)")
+	otherKeep := fs.Int("other-keep", 3, "with --other: keep every n-th prototype of the other shapes")
+	calQ := fs.Float64("calibrate", 0, "open-set calibration: the share of each class's held-out images (validation digits, clean and as camera-like frames) inside its radius, e.g. 0.99 (0: off)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -72,7 +79,7 @@ func runPrototypes(args []string) error {
 	if err != nil {
 		return fmt.Errorf("--k: %w", err)
 	}
-	base := prototypes.Options{Seed: *seed, LearnEpochs: *learn, LearnRate: *learnRate,
+	base := prototypes.Options{Seed: *seed, LearnEpochs: *learn, LearnRate: *learnRate, Compact: *compact,
 		Progress: func(ep int, loss float64) { fmt.Fprintf(os.Stderr, "  learn epoch %d: loss %.4f\n", ep, loss) }}
 	if base.Metric, err = knn.ParseMetric(*metric); err != nil {
 		return err
@@ -120,8 +127,47 @@ func runPrototypes(args []string) error {
 	if *augment > 0 {
 		fit = dataset.Augment(fit, *augment, dataset.AugmentOptions{MaxDegrees: 10, MaxShift: 1.5, MaxScale: 0.1}, *seed)
 	}
+	images, labels, classes := fit.Images, fit.Labels, fit.Classes
+	if *other > 0 {
+		oi, ol, oc, err := prototypes.OtherImages(*other, len(classes), *seed)
+		if err != nil {
+			return err
+		}
+		images = append(slices.Clone(images), oi...)
+		labels = append(slices.Clone(labels), ol...)
+		classes = append(slices.Clone(classes), oc...)
+		fmt.Fprintf(os.Stderr, "%d images of %d other shapes\n", len(ol), len(oc))
+	}
+	var b *prototypes.Builder
+	var calImages []float32
+	var calLabels []int
+	// finish makes the engine a candidate stands for: built, its other
+	// shapes merged, calibrated; its size is what the file will be.
+	finish := func(o prototypes.Options) (*engine.Engine, int, error) {
+		e, err := b.Build(o)
+		if err != nil {
+			return nil, 0, err
+		}
+		if *other > 0 {
+			if err := prototypes.MergeOther(e, len(fit.Classes), *otherKeep); err != nil {
+				return nil, 0, err
+			}
+		}
+		if *calQ > 0 {
+			if calLabels == nil {
+				if calImages, calLabels, err = calibrationImages(val, *seed); err != nil {
+					return nil, 0, err
+				}
+			}
+			if err := prototypes.Calibrate(e, calImages, calLabels, *calQ); err != nil {
+				return nil, 0, err
+			}
+		}
+		n, err := engine.EncodedSize(e)
+		return e, n, err
+	}
 	start := time.Now()
-	b, err := prototypes.NewBuilder(stack, weightType, fit.Images, fit.Labels, fit.Classes)
+	b, err = prototypes.NewBuilder(stack, weightType, images, labels, classes)
 	if err != nil {
 		return err
 	}
@@ -136,6 +182,13 @@ func runPrototypes(args []string) error {
 	fmt.Printf("| PCA dim | prototypes/class | k | engine bytes | validation accuracy |\n|---|---|---|---|---|\n")
 	for _, c := range table {
 		fmt.Printf("| %d | %d | %d | %d | %.2f %% |\n", c.Options.Dim, c.Options.PerClass, c.Options.K, c.Bytes, 100*c.Acc)
+	}
+	if *other > 0 || *calQ > 0 {
+		for i := range table {
+			if _, table[i].Bytes, err = finish(table[i].Options); err != nil {
+				return err
+			}
+		}
 	}
 	pick := func(limit int) (prototypes.Candidate, bool) {
 		var best prototypes.Candidate
@@ -158,7 +211,7 @@ func runPrototypes(args []string) error {
 				fmt.Printf("| %s | - | - | - | - | nothing fits | - |\n", prototypes.FormatBytes(lim))
 				continue
 			}
-			e, err := b.Build(c.Options)
+			e, _, err := finish(c.Options)
 			if err != nil {
 				return err
 			}
@@ -173,7 +226,7 @@ func runPrototypes(args []string) error {
 	if !ok {
 		return fmt.Errorf("no option set fits %s; try smaller --dims or --per-class", prototypes.FormatBytes(bud))
 	}
-	e, err := b.Build(c.Options)
+	e, _, err := finish(c.Options)
 	if err != nil {
 		return err
 	}
@@ -199,4 +252,26 @@ func ints(s string) ([]int, error) {
 		out = append(out, v)
 	}
 	return out, nil
+}
+
+// calibrationImages are the validation digits twice: as they are and as
+// camera-like frames taken through decode and preprocess, the input the
+// daemon sees.
+func calibrationImages(val *dataset.Set, seed uint64) ([]float32, []int, error) {
+	images := slices.Clone(val.Images)
+	labels := slices.Clone(val.Labels)
+	pre := preprocess.New()
+	o := synth.DefaultOptions()
+	for i := 0; i < val.Len(); i++ {
+		t, empty, err := synth.Camera(pre, val.Image(i), synth.FrameSeed(seed+0xca1, i), o)
+		if err != nil {
+			return nil, nil, err
+		}
+		if empty {
+			continue
+		}
+		images = append(images, t...)
+		labels = append(labels, val.Labels[i])
+	}
+	return images, labels, nil
 }

@@ -28,7 +28,9 @@ const maxImageBytes = 64 << 20
 type classifyLine struct {
 	Path      string         `json:"path"`
 	Label     string         `json:"label"`
-	Index     int            `json:"index"`
+	Index     int            `json:"index"`             // -1 for unknown
+	Known     bool           `json:"known"`             // false: like no class
+	Nearest   string         `json:"nearest,omitempty"` // the nearest class of an unknown answer
 	Score     float32        `json:"score"`
 	LatencyUS float64        `json:"latency_us"`
 	Mode      string         `json:"mode"`
@@ -46,6 +48,7 @@ func runClassify(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	path := fset.String("engine", "", "engine file (default: the embedded MNIST engine)")
 	asJSON := fset.Bool("json", false, "one JSON object per line")
 	maxPixels := fset.Int("max-pixels", imageio.DefaultMaxPixels, "refuse images with more pixels than this")
+	unknownScale := fset.Float64("unknown-scale", engine.DefaultUnknownScale, "open-set strictness: multiplies every class radius (larger is more lenient, 0 never answers unknown)")
 	fset.Usage = func() {
 		fmt.Fprintln(stderr, "usage: sliced classify [--engine FILE] [--json] PATH...")
 		fset.PrintDefaults()
@@ -62,6 +65,9 @@ func runClassify(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return err
 	}
 	sess, err := e.NewSession()
+	if err == nil {
+		sess.UnknownScale = *unknownScale
+	}
 	if err != nil {
 		return err
 	}
@@ -158,9 +164,12 @@ func (c *classifier) classify(path string) error {
 		_, err = fmt.Fprintf(c.out, "%s\t%s\t%.3f\n", path, p.Class, p.Score)
 		return err
 	}
-	line := classifyLine{Path: path, Label: p.Class, Index: p.Label, Score: p.Score,
+	line := classifyLine{Path: path, Label: p.Class, Index: p.Label, Known: p.Known, Score: p.Score,
 		LatencyUS: float64(lat.Nanoseconds()) / 1e3, Mode: info.Mode.String(), Empty: info.Empty}
 	names := c.sess.Engine().ClassNames()
+	if !p.Known {
+		line.Index, line.Nearest = -1, names[p.Label]
+	}
 	for _, nb := range p.Neighbors {
 		line.Neighbors = append(line.Neighbors, neighborJSON{Label: names[nb.Label], Dist: nb.Dist})
 	}

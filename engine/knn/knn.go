@@ -93,6 +93,7 @@ type Set struct {
 	Vectors []float32 // N x Dim, row-major
 	Labels  []int     // N entries, each an index into Classes
 	Classes []string
+	Open    *Calibration // open-set radii; nil: every answer is a known class
 
 	norms []float32 // squared norms (L2) or norms (cosine), derived
 }
@@ -121,7 +122,7 @@ func (s *Set) Validate() error {
 			return fmt.Errorf("knn: prototype %d has class %d of %d", i, l, len(s.Classes))
 		}
 	}
-	return nil
+	return s.validateOpen()
 }
 
 // Prepare computes the derived norms; call it after changing Vectors.
@@ -137,21 +138,34 @@ func (s *Set) Prepare() {
 	}
 }
 
-// Add appends prototypes of class name (created if new) and returns its index.
+// Add appends prototypes of class name (created if new) and returns its
+// index. With open-set calibration, the class's radius is set from its
+// prototypes (see Calibrate).
 func (s *Set) Add(name string, vecs [][]float32) (int, error) {
 	for i, v := range vecs {
 		if len(v) != s.Dim {
 			return 0, fmt.Errorf("knn: example %d has %d values, want %d", i, len(v), s.Dim)
 		}
 	}
+	if name == OtherName {
+		return 0, fmt.Errorf("knn: %q is reserved for answers that match no class", name)
+	}
 	idx := slices.Index(s.Classes, name)
 	if idx < 0 {
 		idx = len(s.Classes)
 		s.Classes = append(s.Classes, name)
+		if s.Open != nil {
+			s.Open.Radius = append(s.Open.Radius, 0)
+		}
 	}
 	for _, v := range vecs {
 		s.Vectors = append(s.Vectors, v...)
 		s.Labels = append(s.Labels, idx)
+	}
+	if s.Open != nil {
+		// The class's own radius leaves the prior, then is set anew.
+		s.Open.Radius[idx] = 0
+		s.Calibrate(idx, s.Prior())
 	}
 	s.Prepare()
 	return idx, nil
@@ -177,6 +191,9 @@ func (s *Set) Remove(name string) bool {
 	}
 	s.Vectors, s.Labels = vecs, labels
 	s.Classes = slices.Delete(slices.Clone(s.Classes), idx, idx+1)
+	if s.Open != nil {
+		s.Open.remove(idx)
+	}
 	s.Prepare()
 	return true
 }

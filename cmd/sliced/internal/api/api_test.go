@@ -113,7 +113,7 @@ func TestV2Metadata(t *testing.T) {
 		t.Fatalf("ready: %d %v", code, v)
 	}
 	code, v = do(t, "GET", srv.URL+"/v2/models/sliced", "", nil, false)
-	if code != 200 || v["name"] != "sliced" || len(v["inputs"].([]any)) != 1 || len(v["outputs"].([]any)) != 3 {
+	if code != 200 || v["name"] != "sliced" || len(v["inputs"].([]any)) != 1 || len(v["outputs"].([]any)) != 4 {
 		t.Fatalf("model: %d %v", code, v)
 	}
 	if code, v := do(t, "GET", srv.URL+"/v2/models/sliced/ready", "", nil, false); code != 200 || v["ready"] != true {

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/sliced-ai/sliced/cmd/sliced/internal/store"
+	"github.com/sliced-ai/sliced/engine/knn"
 )
 
 func (s *server) classesRoutes() {
@@ -32,6 +33,10 @@ func (s *server) enrol(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("name")
 	if !className.MatchString(name) {
 		fail(w, http.StatusBadRequest, "class name %q: use 1-64 letters, digits, spaces, '_', '.', '+' or '-'", name)
+		return
+	}
+	if name == knn.OtherName {
+		fail(w, http.StatusBadRequest, "class name %q is reserved for answers that match no class", name)
 		return
 	}
 	var inputs [][]float32
@@ -89,6 +94,10 @@ func (s *server) enrol(w http.ResponseWriter, r *http.Request) {
 
 func (s *server) unenrol(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("name")
+	if name == knn.OtherName {
+		fail(w, http.StatusBadRequest, "class %q stands for answers that match no class and cannot be removed", name)
+		return
+	}
 	found, err := s.d.Store.Remove(name)
 	switch {
 	case !found && err == nil:

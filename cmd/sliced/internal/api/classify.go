@@ -27,6 +27,7 @@ type timings struct {
 type classifyResponse struct {
 	Label      int                `json:"label"`
 	Class      string             `json:"class"`
+	Known      bool               `json:"known"`
 	Score      float32            `json:"score"`
 	Scores     []float32          `json:"scores"`
 	Neighbours []backend.Neighbor `json:"neighbours,omitempty"`
@@ -104,7 +105,7 @@ func (s *server) classify(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	reply(w, http.StatusOK, classifyResponse{
-		Label: a.Label, Class: a.Class, Score: a.Score, Scores: a.Scores, Neighbours: a.Neighbors,
+		Label: a.Label, Class: a.Class, Known: a.Known, Score: a.Score, Scores: a.Scores, Neighbours: a.Neighbors,
 		Backend: a.Backend.Name, Device: a.Backend.Device, Fallback: a.Fallback,
 		Timings: timings{Decode: dec.Seconds(), Preprocess: pre.Seconds(), Inference: a.Timing.Inference.Seconds(),
 			Conv: a.Timing.Conv.Seconds(), KNN: a.Timing.KNN.Seconds()},

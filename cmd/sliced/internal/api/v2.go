@@ -69,6 +69,7 @@ func (s *server) modelMeta(w http.ResponseWriter, r *http.Request) {
 			{"label", "BYTES", []int{-1}},
 			{"label_index", "INT64", []int{-1}},
 			{"scores", "FP32", []int{-1, len(b.Classes())}},
+			{"known", "BOOL", []int{-1}},
 		},
 	})
 }
@@ -151,6 +152,7 @@ func (s *server) infer(w http.ResponseWriter, r *http.Request) {
 	classes := b.Classes()
 	labels := make([]string, n)
 	index := make([]int64, n)
+	known := make([]bool, n)
 	scores := make([]float32, 0, n*len(classes))
 	for i := 0; i < n; i++ {
 		res, err := b.Classify(values[i*784 : (i+1)*784])
@@ -158,7 +160,10 @@ func (s *server) infer(w http.ResponseWriter, r *http.Request) {
 			fail(w, http.StatusInternalServerError, "model %q: %v", name, err)
 			return
 		}
-		labels[i], index[i] = res.Class, int64(res.Label)
+		labels[i], index[i], known[i] = res.Class, int64(res.Label), res.Known
+		if !res.Known {
+			index[i] = -1
+		}
 		sc := make([]float32, len(classes))
 		copy(sc, res.Scores)
 		scores = append(scores, sc...)
@@ -167,13 +172,14 @@ func (s *server) infer(w http.ResponseWriter, r *http.Request) {
 		{"label", []int{n}, "BYTES", labels},
 		{"label_index", []int{n}, "INT64", index},
 		{"scores", []int{n, len(classes)}, "FP32", scores},
+		{"known", []int{n}, "BOOL", known},
 	}
 	if len(req.Outputs) > 0 {
 		var keep []outputTensor
 		for _, want := range req.Outputs {
 			i := slices.IndexFunc(outs, func(o outputTensor) bool { return o.Name == want.Name })
 			if i < 0 {
-				fail(w, http.StatusBadRequest, "unknown output %q (have label, label_index, scores)", want.Name)
+				fail(w, http.StatusBadRequest, "unknown output %q (have label, label_index, scores, known)", want.Name)
 				return
 			}
 			keep = append(keep, outs[i])

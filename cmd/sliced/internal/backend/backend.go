@@ -37,9 +37,12 @@ type Timing struct {
 
 // Result is one classification. It owns its slices.
 type Result struct {
-	Label     int
-	Class     string
-	Score     float32
+	Label int    // the nearest class, also for an unknown answer
+	Class string // its name, or engine.Unknown
+	// Known is false when an open-set engine found the input unlike every
+	// class; full CNNs always answer a class.
+	Known     bool
+	Score     float32    // confidence (see engine.Prediction.Score)
 	Scores    []float32  // one per class: vote shares or probabilities
 	Neighbors []Neighbor // sliced only
 	Timing    Timing

@@ -105,6 +105,7 @@ func argmax(sess *engine.Session, in []float32) (Result, error) {
 	return Result{
 		Label:  best,
 		Class:  sess.Engine().ClassNames()[best],
+		Known:  true,
 		Score:  probs[best],
 		Scores: append([]float32(nil), probs...),
 		Timing: Timing{Conv: time.Since(t0)},

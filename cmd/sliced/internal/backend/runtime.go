@@ -102,5 +102,5 @@ func (r *runtimeBackend) Classify(in []float32) (Result, error) {
 		}
 	}
 	d := time.Since(t0)
-	return Result{Label: best, Class: r.classes[best], Score: out[best], Scores: out, Timing: Timing{Inference: d}}, nil
+	return Result{Label: best, Class: r.classes[best], Known: true, Score: out[best], Scores: out, Timing: Timing{Inference: d}}, nil
 }

@@ -2,6 +2,7 @@ package backend
 
 import (
 	"errors"
+	"math"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -28,8 +29,9 @@ func (s *sessions) get() (*engine.Session, error) {
 // Sliced runs the daemon's current engine: normally a k-NN engine; a full
 // CNN engine file served as the daemon's engine is classified by argmax.
 type Sliced struct {
-	engine func() *engine.Engine
-	cur    atomic.Pointer[sessions]
+	engine  func() *engine.Engine
+	cur     atomic.Pointer[sessions]
+	unknown atomic.Uint64 // math.Float64bits of the open-set strictness
 }
 
 func newSliced(o Options) (Backend, error) {
@@ -40,13 +42,19 @@ func newSliced(o Options) (Backend, error) {
 	if e == nil {
 		return nil, errors.New("sliced: no engine loaded")
 	}
-	return &Sliced{engine: o.Engine}, nil
+	return NewSliced(o.Engine), nil
 }
 
 // NewSliced wraps a function that returns the current engine.
-func NewSliced(current func() *engine.Engine) Backend {
-	return &Sliced{engine: current}
+func NewSliced(current func() *engine.Engine) *Sliced {
+	s := &Sliced{engine: current}
+	s.SetUnknownScale(engine.DefaultUnknownScale)
+	return s
 }
+
+// SetUnknownScale sets the open-set strictness (engine.Session.UnknownScale)
+// for the classifications that follow.
+func (s *Sliced) SetUnknownScale(v float64) { s.unknown.Store(math.Float64bits(v)) }
 
 func (s *Sliced) pool() *sessions {
 	e := s.engine()
@@ -83,6 +91,7 @@ func (s *Sliced) Classify(in []float32) (Result, error) {
 		r.Timing.Inference = time.Since(t0)
 		return r, err
 	}
+	sess.UnknownScale = math.Float64frombits(s.unknown.Load())
 	pred, err := sess.Classify(in)
 	if err != nil {
 		return Result{}, err
@@ -91,6 +100,7 @@ func (s *Sliced) Classify(in []float32) (Result, error) {
 	r := Result{
 		Label:     pred.Label,
 		Class:     pred.Class,
+		Known:     pred.Known,
 		Score:     pred.Score,
 		Scores:    make([]float32, len(classes)),
 		Neighbors: make([]Neighbor, len(pred.Neighbors)),

@@ -19,17 +19,20 @@ import (
 
 // Config is the whole daemon configuration.
 type Config struct {
-	Listen    string    `yaml:"listen"`
-	Engine    string    `yaml:"engine"`
-	StateDir  string    `yaml:"state_dir"`
-	TokenFile string    `yaml:"token_file"`
-	Log       Log       `yaml:"log"`
-	Backend   string    `yaml:"backend"`
-	Backends  []Backend `yaml:"backends"`
-	Compare   Compare   `yaml:"compare"`
-	Sources   []Source  `yaml:"sources"`
-	Limits    Limits    `yaml:"limits"`
-	Timeouts  Timeouts  `yaml:"timeouts"`
+	Listen string `yaml:"listen"`
+	Engine string `yaml:"engine"`
+	// UnknownScale is the open-set strictness: it multiplies every class
+	// radius of the engine (larger answers unknown less often, 0 never).
+	UnknownScale float64   `yaml:"unknown_scale"`
+	StateDir     string    `yaml:"state_dir"`
+	TokenFile    string    `yaml:"token_file"`
+	Log          Log       `yaml:"log"`
+	Backend      string    `yaml:"backend"`
+	Backends     []Backend `yaml:"backends"`
+	Compare      Compare   `yaml:"compare"`
+	Sources      []Source  `yaml:"sources"`
+	Limits       Limits    `yaml:"limits"`
+	Timeouts     Timeouts  `yaml:"timeouts"`
 	// GPIO and Power are read at start only; a reload that changes them
 	// is logged and needs a restart.
 	GPIO  gpio.Config  `yaml:"gpio"`
@@ -84,13 +87,14 @@ type Timeouts struct {
 // Default is the configuration without a file.
 func Default() Config {
 	return Config{
-		Listen:   "127.0.0.1:8080",
-		StateDir: "/var/lib/sliced",
-		Log:      Log{Format: "text", Level: "info"},
-		Backend:  "sliced",
-		Compare:  Compare{Every: 10},
-		Limits:   Limits{BodyBytes: 4 << 20, ImagePixels: 4096 * 4096},
-		Timeouts: Timeouts{Read: 30 * time.Second, Write: 30 * time.Second, Idle: 120 * time.Second, Shutdown: 10 * time.Second},
+		Listen:       "127.0.0.1:8080",
+		StateDir:     "/var/lib/sliced",
+		Log:          Log{Format: "text", Level: "info"},
+		Backend:      "sliced",
+		Compare:      Compare{Every: 10},
+		UnknownScale: 1,
+		Limits:       Limits{BodyBytes: 4 << 20, ImagePixels: 4096 * 4096},
+		Timeouts:     Timeouts{Read: 30 * time.Second, Write: 30 * time.Second, Idle: 120 * time.Second, Shutdown: 10 * time.Second},
 	}
 }
 
@@ -219,6 +223,9 @@ func (c *Config) Validate() error {
 		if b.Name == "" {
 			bad(fmt.Sprintf("backends[%d].name", i), "empty")
 		}
+	}
+	if !(c.UnknownScale >= 0 && c.UnknownScale <= 100) {
+		bad("unknown_scale", "%v, want 0 (never unknown) to 100", c.UnknownScale)
 	}
 	if c.Compare.Backend != "" && c.Compare.Every < 1 {
 		bad("compare.every", "%d, want at least 1", c.Compare.Every)

@@ -30,6 +30,7 @@ func NewFlags(fs *flag.FlagSet) *Flags {
 	fs.StringVar(&f.Config, "config", "", "YAML configuration `file`")
 	fs.StringVar(&c.Listen, "listen", c.Listen, "HTTP listen `address`")
 	fs.StringVar(&c.Engine, "engine", c.Engine, "engine `file` (empty: the embedded default)")
+	fs.Float64Var(&c.UnknownScale, "unknown-scale", c.UnknownScale, "open-set strictness: multiplies every class radius (larger is more lenient, 0 never answers unknown)")
 	fs.StringVar(&c.StateDir, "state-dir", c.StateDir, "`directory` for the enrolled engine")
 	fs.StringVar(&c.TokenFile, "token-file", c.TokenFile, "`file` holding the bearer token of mutating endpoints")
 	fs.StringVar(&c.Log.Format, "log-format", c.Log.Format, "log format: text or json")

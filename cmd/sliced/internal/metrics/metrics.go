@@ -27,6 +27,7 @@ type Metrics struct {
 	StageSeconds    *prometheus.HistogramVec // stage, source, backend, device
 	Frames          *prometheus.CounterVec   // source
 	Classifications *prometheus.CounterVec   // source, backend, label
+	Unknowns        *prometheus.CounterVec   // source, backend
 	Drops           *prometheus.CounterVec   // source
 	Errors          *prometheus.CounterVec   // source, kind
 
@@ -71,6 +72,7 @@ func New(reg prometheus.Registerer) (*Metrics, error) {
 		StageSeconds:    hist("pipeline", "stage_duration_seconds", "Time a frame spent in one pipeline stage.", "stage", "source", "backend", "device"),
 		Frames:          counter("pipeline", "frames_total", "Frames classified.", "source"),
 		Classifications: counter("pipeline", "classifications_total", "Classifications by label.", "source", "backend", "label"),
+		Unknowns:        counter("pipeline", "unknown_total", "Frames answered unknown: like none of the engine's classes.", "source", "backend"),
 		Drops:           counter("pipeline", "dropped_frames_total", "Frames replaced by a newer one before inference took them.", "source"),
 		Errors:          counter("pipeline", "errors_total", "Errors by kind.", "source", "kind"),
 
@@ -95,7 +97,7 @@ func New(reg prometheus.Registerer) (*Metrics, error) {
 	}
 	m.ages.desc = prometheus.NewDesc("sliced_source_last_frame_age_seconds", "Seconds since the source's last frame.", []string{"source"}, nil)
 	cs := []prometheus.Collector{
-		m.FrameSeconds, m.StageSeconds, m.Frames, m.Classifications, m.Drops, m.Errors,
+		m.FrameSeconds, m.StageSeconds, m.Frames, m.Classifications, m.Unknowns, m.Drops, m.Errors,
 		m.SourceUp, m.Reconnects, m.BackendInfo, m.Fallbacks,
 		m.CompareSeconds, m.CompareFrames, m.CompareAgreements,
 		m.EngineInfo, m.EngineClasses, m.EnginePrototypes, m.EngineBytes, m.EngineReloads,

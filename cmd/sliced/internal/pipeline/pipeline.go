@@ -160,6 +160,9 @@ func (p *Pipeline) process(f source.Frame) {
 	m.FrameSeconds.WithLabelValues(name, b, d).Observe(res.Total.Seconds())
 	m.Frames.WithLabelValues(name).Inc()
 	m.Classifications.WithLabelValues(name, b, a.Class).Inc()
+	if !a.Known {
+		m.Unknowns.WithLabelValues(name, b).Inc()
+	}
 	p.finish(res)
 	if route.Compare != nil && route.Every > 0 && f.Seq%uint64(route.Every) == 0 {
 		if _, err := route.CompareWith(in, a, m); err != nil {

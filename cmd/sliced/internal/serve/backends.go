@@ -21,6 +21,7 @@ type backendSet struct {
 // sliced (logged and counted as a fallback); the daemon always serves.
 func loadBackends(c config.Config, reg *backend.Registry, current func() *engine.Engine, m *metrics.Metrics, log *slog.Logger) *backendSet {
 	sliced := backend.NewSliced(current)
+	sliced.SetUnknownScale(c.UnknownScale)
 	set := &backendSet{byName: map[string]backend.Backend{"sliced": sliced}}
 	m.BackendInfo.Reset()
 	m.BackendInfo.WithLabelValues("sliced", "cpu", current().Name, string(backend.Loaded)).Set(1)

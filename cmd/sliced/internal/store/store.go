@@ -141,6 +141,7 @@ func clone(e *engine.Engine) *engine.Engine {
 		k.Vectors = slices.Clone(k.Vectors)
 		k.Labels = slices.Clone(k.Labels)
 		k.Classes = slices.Clone(k.Classes)
+		k.Open = k.Open.Clone()
 		c.KNN = &k
 	}
 	return &c

@@ -1,0 +1,133 @@
+package enrolment
+
+import (
+	"fmt"
+	"runtime"
+	"slices"
+	"sync"
+
+	"github.com/sliced-ai/sliced/calibration/glyphs"
+	"github.com/sliced-ai/sliced/calibration/synth"
+	"github.com/sliced-ai/sliced/engine"
+	"github.com/sliced-ai/sliced/engine/preprocess"
+)
+
+// Frame is one camera-like frame, preprocessed, with its true class name.
+type Frame struct {
+	Tensor []float32
+	Class  string
+}
+
+// Shapes draws n camera-like frames of each shape in fonts; frame j of a
+// shape uses fonts[j%len(fonts)] and a seed from (seed, shape, j).
+func Shapes(shapes []rune, fonts []string, n int, seed uint64) ([]Frame, error) {
+	var out []Frame
+	pre := preprocess.New()
+	o := synth.DefaultOptions()
+	for si, r := range shapes {
+		for j := 0; j < n; j++ {
+			s := seed<<40 + uint64(si)<<20 + uint64(j)
+			g, err := glyphs.MNIST(r, fonts[j%len(fonts)], s, glyphs.DefaultOptions())
+			if err != nil {
+				return nil, err
+			}
+			t, _, err := synth.Camera(pre, g, s, o)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, Frame{Tensor: t, Class: string(r)})
+		}
+	}
+	return out, nil
+}
+
+// Digits draws n camera-like frames of MNIST digits (images 28*28 each,
+// labels 0-9 as class names "0"-"9").
+func Digits(images []float32, labels []int, n int, seed uint64) ([]Frame, error) {
+	out := make([]Frame, 0, n)
+	pre := preprocess.New()
+	o := synth.DefaultOptions()
+	const px = synth.Side * synth.Side
+	for i := 0; i < n; i++ {
+		k := synth.FrameDigit(i, n, len(labels))
+		t, _, err := synth.Camera(pre, images[k*px:(k+1)*px], synth.FrameSeed(seed, i), o)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, Frame{Tensor: t, Class: fmt.Sprint(labels[k])})
+	}
+	return out, nil
+}
+
+// Score classifies frames with e on every core and returns the share
+// answered with their class, and the share answered unknown.
+func Score(e *engine.Engine, frames []Frame) (correct, unknown float64, err error) {
+	workers := runtime.GOMAXPROCS(0)
+	var mu sync.Mutex
+	var nc, nu int
+	var firstErr error
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			s, err := e.NewSession()
+			c, u := 0, 0
+			for i := w; err == nil && i < len(frames); i += workers {
+				var p engine.Prediction
+				if p, err = s.Classify(frames[i].Tensor); err != nil {
+					break
+				}
+				switch {
+				case !p.Known:
+					u++
+				case p.Class == frames[i].Class:
+					c++
+				}
+			}
+			mu.Lock()
+			nc, nu = nc+c, nu+u
+			if err != nil && firstErr == nil {
+				firstErr = err
+			}
+			mu.Unlock()
+		}(w)
+	}
+	wg.Wait()
+	if len(frames) == 0 {
+		return 0, 0, firstErr
+	}
+	return float64(nc) / float64(len(frames)), float64(nu) / float64(len(frames)), firstErr
+}
+
+// Enrol returns a copy of e with the frames added as examples of their
+// classes, the way the daemon enrols them.
+func Enrol(e *engine.Engine, frames []Frame) (*engine.Engine, error) {
+	c := *e
+	k := *e.KNN
+	k.Vectors, k.Labels, k.Classes = slices.Clone(k.Vectors), slices.Clone(k.Labels), slices.Clone(k.Classes)
+	k.Open = k.Open.Clone()
+	c.KNN = &k
+	s, err := c.NewSession()
+	if err != nil {
+		return nil, err
+	}
+	byClass := map[string][][]float32{}
+	var order []string
+	for _, f := range frames {
+		v, err := s.Features(f.Tensor)
+		if err != nil {
+			return nil, err
+		}
+		if _, ok := byClass[f.Class]; !ok {
+			order = append(order, f.Class)
+		}
+		byClass[f.Class] = append(byClass[f.Class], slices.Clone(v))
+	}
+	for _, name := range order {
+		if _, err := c.KNN.Add(name, byClass[name]); err != nil {
+			return nil, err
+		}
+	}
+	return &c, nil
+}

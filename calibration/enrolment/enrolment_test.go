@@ -1,0 +1,97 @@
+package enrolment
+
+import (
+	"sync"
+	"testing"
+
+	"github.com/sliced-ai/sliced/calibration/dataset"
+	"github.com/sliced-ai/sliced/calibration/glyphs"
+	"github.com/sliced-ai/sliced/models"
+)
+
+var (
+	mnistOnce sync.Once
+	mnistTest *dataset.Set
+	mnistErr  error
+)
+
+func testDigits(t testing.TB) *dataset.Set {
+	t.Helper()
+	mnistOnce.Do(func() { _, mnistTest, mnistErr = dataset.LoadMNIST("") })
+	if mnistErr != nil {
+		t.Skipf("MNIST not available: %v", mnistErr)
+	}
+	return mnistTest
+}
+
+// Enrolling three new shapes with five examples each on the embedded
+// engine: the shapes are recognised on frames in other fonts, the digits
+// keep their accuracy, and shapes never enrolled are mostly unknown.
+func TestEnrolKeepsDigitsAndKnowsUnknowns(t *testing.T) {
+	if testing.Short() {
+		t.Skip("draws and classifies about a thousand camera-like frames")
+	}
+	e, err := models.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	test := testDigits(t)
+	digits, err := Digits(test.Images, test.Labels, 300, 11)
+	if err != nil {
+		t.Fatal(err)
+	}
+	newShapes, unseen := []rune("AKW"), []rune("EHMRTX#@")
+	enrol, err := Shapes(newShapes, glyphs.GoFonts, 5, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	check, err := Shapes(newShapes, glyphs.LiberationFonts, 40, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	never, err := Shapes(unseen, glyphs.LiberationFonts, 20, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	before, beforeUnknown, err := Score(e, digits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, neverBefore, err := Score(e, never)
+	if err != nil {
+		t.Fatal(err)
+	}
+	after, err := Enrol(e, enrol)
+	if err != nil {
+		t.Fatal(err)
+	}
+	digitsAfter, _, err := Score(after, digits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recognised, _, err := Score(after, check)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, neverAfter, err := Score(after, never)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("digits on %d camera-like frames: %.2f %% before (%.2f %% unknown), %.2f %% after enrolling %d shapes x 5",
+		len(digits), 100*before, 100*beforeUnknown, 100*digitsAfter, len(newShapes))
+	t.Logf("new shapes recognised: %.2f %% of %d frames; never-enrolled shapes unknown: %.2f %% before, %.2f %% after (%d frames)",
+		100*recognised, len(check), 100*neverBefore, 100*neverAfter, len(never))
+	if before < 0.95 {
+		t.Errorf("digits before enrolment %.2f %%, want >= 95 %% (unknown counted wrong)", 100*before)
+	}
+	if before-digitsAfter > 0.01 {
+		t.Errorf("digits lost %.2f points to the enrolment, want <= 1", 100*(before-digitsAfter))
+	}
+	if recognised < 0.85 {
+		t.Errorf("new shapes recognised %.2f %%, want >= 85 %%", 100*recognised)
+	}
+	if neverBefore < 0.70 {
+		t.Errorf("never-enrolled shapes unknown %.2f %%, want >= 70 %%", 100*neverBefore)
+	}
+}
