@@ -1,0 +1,103 @@
+package enrolment
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/sliced-ai/sliced/calibration/glyphs"
+	"github.com/sliced-ai/sliced/engine"
+)
+
+// Point is one enrolment of Classes new shapes with Examples each.
+type Point struct {
+	Classes, Examples int
+	Digits            float64 // digit frames answered right (unknown is wrong)
+	New               float64 // frames of the enrolled shapes, other fonts, answered right
+	Unseen            float64 // frames of shapes never enrolled answered unknown
+}
+
+// CurveOptions size a Curve run.
+type CurveOptions struct {
+	Classes  []int // numbers of new shapes, from glyphs.Held in order
+	Examples []int // examples per shape
+	Check    int   // frames per enrolled shape to check
+	Unseen   int   // frames per never-enrolled shape
+}
+
+// DefaultCurve: 1, 3 and 10 new shapes with 1, 2, 5, 10 and 20 examples.
+func DefaultCurve() CurveOptions {
+	return CurveOptions{Classes: []int{1, 3, 10}, Examples: []int{1, 2, 5, 10, 20}, Check: 30, Unseen: 10}
+}
+
+// Curve enrols every combination of o.Classes and o.Examples into copies of
+// e and scores them: digits on the digits frames, the enrolled shapes in
+// the Liberation fonts, and the shapes of glyphs.Held left over (at least
+// the last five are never enrolled) for unknown answers. The first point,
+// with no classes, is e itself.
+func Curve(e *engine.Engine, digits []Frame, o CurveOptions) ([]Point, error) {
+	maxC := 0
+	for _, c := range o.Classes {
+		maxC = max(maxC, c)
+	}
+	if maxC > len(glyphs.Held)-5 {
+		return nil, fmt.Errorf("enrolment curve: %d new shapes leave fewer than 5 of %d never enrolled", maxC, len(glyphs.Held))
+	}
+	unseen, err := Shapes(glyphs.Held[len(glyphs.Held)-5:], glyphs.LiberationFonts, o.Unseen, 3)
+	if err != nil {
+		return nil, err
+	}
+	base := Point{}
+	if base.Digits, _, err = Score(e, digits); err != nil {
+		return nil, err
+	}
+	if _, base.Unseen, err = Score(e, unseen); err != nil {
+		return nil, err
+	}
+	out := []Point{base}
+	for _, c := range o.Classes {
+		shapes := glyphs.Held[:c]
+		check, err := Shapes(shapes, glyphs.LiberationFonts, o.Check, 2)
+		if err != nil {
+			return nil, err
+		}
+		for _, n := range o.Examples {
+			enrol, err := Shapes(shapes, glyphs.GoFonts, n, 1)
+			if err != nil {
+				return nil, err
+			}
+			after, err := Enrol(e, enrol)
+			if err != nil {
+				return nil, err
+			}
+			p := Point{Classes: c, Examples: n}
+			if p.Digits, _, err = Score(after, digits); err != nil {
+				return nil, err
+			}
+			if p.New, _, err = Score(after, check); err != nil {
+				return nil, err
+			}
+			if _, p.Unseen, err = Score(after, unseen); err != nil {
+				return nil, err
+			}
+			out = append(out, p)
+		}
+	}
+	return out, nil
+}
+
+// WriteTable writes the points as a markdown table.
+func WriteTable(w io.Writer, pts []Point) error {
+	if _, err := fmt.Fprintln(w, "| new classes | examples each | digits (camera-like) | new classes | never enrolled: unknown |\n|---|---|---|---|---|"); err != nil {
+		return err
+	}
+	for _, p := range pts {
+		news := fmt.Sprintf("%.1f %%", 100*p.New)
+		if p.Classes == 0 {
+			news = "-"
+		}
+		if _, err := fmt.Fprintf(w, "| %d | %d | %.1f %% | %s | %.1f %% |\n", p.Classes, p.Examples, 100*p.Digits, news, 100*p.Unseen); err != nil {
+			return err
+		}
+	}
+	return nil
+}

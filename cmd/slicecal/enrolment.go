@@ -1,0 +1,78 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/sliced-ai/sliced/calibration/dataset"
+	"github.com/sliced-ai/sliced/calibration/enrolment"
+	"github.com/sliced-ai/sliced/engine"
+	"github.com/sliced-ai/sliced/models"
+)
+
+func init() {
+	register(&command{Name: "enrolment", Summary: "measure enrolment: new classes, the known digits and unknown answers against examples per class (table and PNG)", Run: runEnrolment})
+}
+
+func runEnrolment(args []string) error {
+	fs := newFlags("enrolment", "[--engine FILE] [--out DIR] [flags]")
+	path := fs.String("engine", "", "sliced engine file (default: the embedded MNIST engine)")
+	out := fs.String("out", "", "folder for enrolment.md and enrolment.png (default: print the table only)")
+	digitFrames := fs.Int("digits", 500, "camera-like frames of MNIST test digits")
+	classes := fs.String("classes", "1,3,10", "numbers of new classes to enrol")
+	examples := fs.String("examples", "1,2,5,10,20", "examples per new class")
+	data := fs.String("data", "", "folder of MNIST-style idx files (default: GoMNIST in the Go module cache)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	o := enrolment.DefaultCurve()
+	var err error
+	if o.Classes, err = ints(*classes); err != nil {
+		return fmt.Errorf("--classes: %w", err)
+	}
+	if o.Examples, err = ints(*examples); err != nil {
+		return fmt.Errorf("--examples: %w", err)
+	}
+	e, err := models.Default()
+	if *path != "" {
+		e, err = engine.Load(*path)
+	}
+	if err != nil {
+		return err
+	}
+	if e.KNN == nil {
+		return fmt.Errorf("%s is a full CNN: only a sliced engine can enrol", e.Name)
+	}
+	_, test, err := dataset.LoadMNIST(*data)
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	digits, err := enrolment.Digits(test.Images, test.Labels, *digitFrames, 11)
+	if err != nil {
+		return err
+	}
+	pts, err := enrolment.Curve(e, digits, o)
+	if err != nil {
+		return err
+	}
+	var table strings.Builder
+	if err := enrolment.WriteTable(&table, pts); err != nil {
+		return err
+	}
+	fmt.Print(table.String())
+	fmt.Fprintf(os.Stderr, "measured in %v\n", time.Since(start).Round(time.Second))
+	if *out == "" {
+		return nil
+	}
+	if err := os.MkdirAll(*out, 0o755); err != nil {
+		return err
+	}
+	if err := enrolment.WritePlot(filepath.Join(*out, "enrolment.png"), pts); err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(*out, "enrolment.md"), []byte(table.String()), 0o644)
+}
