@@ -101,3 +101,40 @@ func WriteTable(w io.Writer, pts []Point) error {
 	}
 	return nil
 }
+
+// ShapeRow is how e answers frames of one shape it never learned.
+type ShapeRow struct {
+	Shape   rune
+	Unknown float64        // share answered unknown
+	Nearest map[string]int // nearest class (the one named when known) by count
+}
+
+// PerShape draws n Liberation-font frames of every shape in glyphs.Held
+// and says how often e answers each unknown.
+func PerShape(e *engine.Engine, n int) ([]ShapeRow, error) {
+	s, err := e.NewSession()
+	if err != nil {
+		return nil, err
+	}
+	var rows []ShapeRow
+	for _, r := range glyphs.Held {
+		frames, err := Shapes([]rune{r}, glyphs.LiberationFonts, n, 3)
+		if err != nil {
+			return nil, err
+		}
+		row := ShapeRow{Shape: r, Nearest: map[string]int{}}
+		for _, f := range frames {
+			p, err := s.Classify(f.Tensor)
+			if err != nil {
+				return nil, err
+			}
+			if !p.Known {
+				row.Unknown++
+			}
+			row.Nearest[e.ClassNames()[p.Label]]++
+		}
+		row.Unknown /= float64(len(frames))
+		rows = append(rows, row)
+	}
+	return rows, nil
+}

@@ -24,6 +24,7 @@ func runEnrolment(args []string) error {
 	digitFrames := fs.Int("digits", 500, "camera-like frames of MNIST test digits")
 	classes := fs.String("classes", "1,3,10", "numbers of new classes to enrol")
 	examples := fs.String("examples", "1,2,5,10,20", "examples per new class")
+	perShape := fs.Int("per-shape", 0, "also print, for this many frames of every held-out shape, how often the engine answers it unknown before any enrolment")
 	data := fs.String("data", "", "folder of MNIST-style idx files (default: GoMNIST in the Go module cache)")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -64,6 +65,19 @@ func runEnrolment(args []string) error {
 		return err
 	}
 	fmt.Print(table.String())
+	if *perShape > 0 {
+		rows, err := enrolment.PerShape(e, *perShape)
+		if err != nil {
+			return err
+		}
+		fmt.Printf("\n| shape | unknown | nearest classes |\n|---|---|---|\n")
+		var all float64
+		for _, r := range rows {
+			fmt.Printf("| %c | %.0f %% | %v |\n", r.Shape, 100*r.Unknown, r.Nearest)
+			all += r.Unknown
+		}
+		fmt.Printf("| all | %.1f %% | |\n", 100*all/float64(len(rows)))
+	}
 	fmt.Fprintf(os.Stderr, "measured in %v\n", time.Since(start).Round(time.Second))
 	if *out == "" {
 		return nil
