@@ -34,7 +34,15 @@ const token = "s3cret"
 
 func newServer(t *testing.T) *httptest.Server {
 	t.Helper()
-	st, err := store.Open(store.Sources{StateDir: t.TempDir(), Default: func() (*engine.Engine, error) { return fixture.Engine(models.B, 1), nil }})
+	srv, _ := newServerOn(t, t.TempDir(), 1)
+	return srv
+}
+
+// newServerOn serves the fixture engine of the given seed with state
+// directory dir.
+func newServerOn(t *testing.T, dir string, seed uint64) (*httptest.Server, *store.Store) {
+	t.Helper()
+	st, err := store.Open(store.Sources{StateDir: dir, Default: func() (*engine.Engine, error) { return fixture.Engine(models.B, seed), nil }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,7 +73,7 @@ func newServer(t *testing.T) *httptest.Server {
 	})
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	return srv
+	return srv, st
 }
 
 func do(t *testing.T, method, url, ctype string, body []byte, auth bool) (int, map[string]any) {

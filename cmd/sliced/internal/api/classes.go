@@ -7,9 +7,9 @@ import (
 	"mime"
 	"mime/multipart"
 	"net/http"
-	"regexp"
 	"strings"
 
+	"github.com/sliced-ai/sliced/cmd/sliced/internal/enrolfile"
 	"github.com/sliced-ai/sliced/cmd/sliced/internal/store"
 	"github.com/sliced-ai/sliced/engine/knn"
 )
@@ -20,9 +20,10 @@ func (s *server) classesRoutes() {
 	})
 	s.handle("POST /v1/classes/{name}/examples", "enrol", s.mutating(s.enrol))
 	s.handle("DELETE /v1/classes/{name}", "unenrol", s.mutating(s.unenrol))
+	s.handle("GET /v1/classes/export", "export", s.exportClasses)
+	s.handle("POST /v1/classes/import", "import", s.mutating(s.importClasses))
+	s.handle("POST /v1/engine/rollback", "rollback", s.mutating(s.rollback))
 }
-
-var className = regexp.MustCompile(`^[\p{L}\p{N}_.+-][\p{L}\p{N} _.+-]{0,63}$`)
 
 // maxExamples bounds one enrolment request.
 const maxExamples = 64
@@ -31,12 +32,8 @@ const maxExamples = 64
 // or multipart/form-data whose file parts are images.
 func (s *server) enrol(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("name")
-	if !className.MatchString(name) {
-		fail(w, http.StatusBadRequest, "class name %q: use 1-64 letters, digits, spaces, '_', '.', '+' or '-'", name)
-		return
-	}
-	if name == knn.OtherName {
-		fail(w, http.StatusBadRequest, "class name %q is reserved for answers that match no class", name)
+	if err := enrolfile.CheckName(name); err != nil {
+		fail(w, http.StatusBadRequest, "%v", err)
 		return
 	}
 	var inputs [][]float32

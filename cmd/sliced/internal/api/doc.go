@@ -1,17 +1,34 @@
 // Package api is the daemon's HTTP interface, one file per route family:
 //
 //	GET  /v2, /v2/health/live, /v2/health/ready          KServe v2 / Open Inference Protocol
-//	GET  /v2/models/{name}, /v2/models/{name}/ready           (also under .../versions/1)
+//	GET  /v2/models/{name}, /v2/models/{name}/ready           (also under .../versions/{version})
 //	POST /v2/models/{name}/infer                          FP32 or UINT8 [N,28,28] or [N,1,28,28]
 //	POST /v1/classify                                     PNG/JPEG body -> label, score, neighbours, timings
 //	GET  /v1/classes                                      classes and their prototype counts
 //	POST /v1/classes/{name}/examples                      enrol images (one body, or multipart files)
 //	DELETE /v1/classes/{name}
+//	GET  /v1/classes/export                               the enrolled classes as one file (package enrolfile)
+//	POST /v1/classes/import                               add the classes of such a file
+//	POST /v1/engine/rollback                              serve the previous engine version again
 //	POST /v1/sources/{name}/frames                        feed an upload source
 //	GET  /metrics                                         Prometheus exposition
 //
 // Models of the v2 API are the loaded backends by name ("sliced",
-// "fullcnn", ...). Mutating endpoints (enrolment, deletion, uploads) need
+// "fullcnn", ...). The "sliced" model's version is the engine version
+// (package store: 1, then one more for every enrolment, removal, import or
+// rollback), in its metadata's "versions" and as model_version; the other
+// models are always version 1, and a versioned path names the served
+// version or answers 404.
+//
+// An import is all or nothing: a file for another conv stack, projection,
+// feature dimension or metric, or with a class the engine already has,
+// answers 409 naming the mismatch or the classes (remove them first to
+// replace them); a corrupt, truncated or foreign file, or one with a bad
+// class name, 400; a file without classes 422. An export is
+// application/octet-stream with X-Sliced-Engine-Version naming the version
+// it was taken from. A rollback with no earlier version kept answers 409.
+//
+// Mutating endpoints (enrolment, deletion, import, rollback, uploads) need
 // "Authorization: Bearer <token>"; with no token configured they answer
 // 403. Request bodies are limited to limits.body_bytes (413), images to
 // limits.image_pixels (413) before their pixels are decoded. Errors are JSON

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"slices"
+	"strconv"
 )
 
 func (s *server) v2Routes() {
@@ -26,7 +27,8 @@ func (s *server) v2Routes() {
 	s.handle("GET /v2/models/{name}", "v2_model", s.modelMeta)
 	s.handle("GET /v2/models/{name}/ready", "v2_model_ready", s.modelReady)
 	s.handle("POST /v2/models/{name}/infer", "v2_infer", s.infer)
-	// Every model has the one version "1"; the versioned paths are aliases.
+	// A model has one version, the served one (see modelVersion); the
+	// versioned paths are aliases of it.
 	s.handle("GET /v2/models/{name}/versions/{version}", "v2_model", s.versioned(s.modelMeta))
 	s.handle("GET /v2/models/{name}/versions/{version}/ready", "v2_model_ready", s.versioned(s.modelReady))
 	s.handle("POST /v2/models/{name}/versions/{version}/infer", "v2_infer", s.versioned(s.infer))
@@ -34,12 +36,23 @@ func (s *server) v2Routes() {
 
 func (s *server) versioned(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		if v := r.PathValue("version"); v != "1" {
-			fail(w, http.StatusNotFound, "model %q has no version %q (only 1)", r.PathValue("name"), v)
+		name := r.PathValue("name")
+		if v, want := r.PathValue("version"), s.modelVersion(name); v != want {
+			fail(w, http.StatusNotFound, "model %q has no version %q (it serves version %s)", name, v, want)
 			return
 		}
 		h(w, r)
 	}
+}
+
+// modelVersion is the version of model name: for "sliced", which runs the
+// store's engine, the engine version; "1" for the others, whose models do
+// not change.
+func (s *server) modelVersion(name string) string {
+	if name == "sliced" && s.d.Store != nil {
+		return strconv.Itoa(s.d.Store.Version())
+	}
+	return "1"
 }
 
 func (s *server) serverMeta(w http.ResponseWriter, r *http.Request) {
@@ -62,7 +75,7 @@ func (s *server) modelMeta(w http.ResponseWriter, r *http.Request) {
 	info := b.Info()
 	reply(w, http.StatusOK, map[string]any{
 		"name":     name,
-		"versions": []string{"1"},
+		"versions": []string{s.modelVersion(name)},
 		"platform": info.Name + "_" + info.Device,
 		"inputs":   []tensorMeta{{"input", "FP32", []int{-1, 1, 28, 28}}},
 		"outputs": []tensorMeta{
@@ -186,7 +199,7 @@ func (s *server) infer(w http.ResponseWriter, r *http.Request) {
 		}
 		outs = keep
 	}
-	resp := map[string]any{"model_name": name, "model_version": "1", "outputs": outs}
+	resp := map[string]any{"model_name": name, "model_version": s.modelVersion(name), "outputs": outs}
 	if req.ID != "" {
 		resp["id"] = req.ID
 	}

@@ -20,7 +20,7 @@
 //	sliced_compare_duration_seconds             the compared backend's latency
 //	sliced_compare_frames_total                 frames sent to it
 //	sliced_compare_agreements_total             of those, same label as primary
-//	sliced_engine_info                          name, kind, topology, format_version
+//	sliced_engine_info                          name, kind, topology, format_version, version
 //	sliced_engine_classes, _prototypes, _size_bytes
 //	sliced_engine_reloads_total                 SIGHUP reloads by result
 //	sliced_http_request_duration_seconds        by handler, method, code

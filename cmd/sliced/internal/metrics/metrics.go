@@ -41,7 +41,7 @@ type Metrics struct {
 	CompareFrames     *prometheus.CounterVec   // backend
 	CompareAgreements *prometheus.CounterVec   // backend
 
-	EngineInfo       *prometheus.GaugeVec // name, kind, topology, format_version
+	EngineInfo       *prometheus.GaugeVec // name, kind, topology, format_version, version
 	EngineClasses    prometheus.Gauge
 	EnginePrototypes prometheus.Gauge
 	EngineBytes      prometheus.Gauge
@@ -86,7 +86,7 @@ func New(reg prometheus.Registerer) (*Metrics, error) {
 		CompareFrames:     counter("compare", "frames_total", "Frames sent to the compared backend.", "backend"),
 		CompareAgreements: counter("compare", "agreements_total", "Compared frames where the backend agreed with the primary.", "backend"),
 
-		EngineInfo:       gauge("engine", "info", "The loaded engine.", "name", "kind", "topology", "format_version"),
+		EngineInfo:       gauge("engine", "info", "The loaded engine; version is its engine version (1, then one more for every enrolment, removal, import or rollback).", "name", "kind", "topology", "format_version", "version"),
 		EngineClasses:    single("engine", "classes", "Classes the engine knows."),
 		EnginePrototypes: single("engine", "prototypes", "Stored prototypes of the k-NN."),
 		EngineBytes:      single("engine", "size_bytes", "Size of the engine file."),

@@ -34,7 +34,7 @@ func filled(t *testing.T) *prometheus.Registry {
 	m.CompareSeconds.WithLabelValues("fullcnn", "cpu").Observe(0.01)
 	m.CompareFrames.WithLabelValues("fullcnn").Inc()
 	m.CompareAgreements.WithLabelValues("fullcnn").Inc()
-	m.EngineInfo.WithLabelValues("mnist", "sliced", "A", "1").Set(1)
+	m.EngineInfo.WithLabelValues("mnist", "sliced", "A", "1", "3").Set(1)
 	m.EngineReloads.WithLabelValues("ok").Inc()
 	m.HTTPSeconds.WithLabelValues("classify", "POST", "200").Observe(0.003)
 	m.ages.now = func() time.Time { return time.Unix(100, 0) }

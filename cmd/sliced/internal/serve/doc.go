@@ -79,4 +79,6 @@
 //
 // The served engine is the state directory's engine.slc when enrolment has
 // written one, else the configured engine file, else the embedded default.
+// Its engine version (package store) is the version label of
+// sliced_engine_info, set again on every change.
 package serve

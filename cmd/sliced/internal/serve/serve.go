@@ -83,7 +83,7 @@ func Serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "configuration OK; engine %q (%s, %d classes) from %s\n", st.Engine().Name, st.Engine().Kind(), len(st.Engine().ClassNames()), st.From())
+		fmt.Fprintf(stdout, "configuration OK; engine %q (%s, %d classes, version %d) from %s\n", st.Engine().Name, st.Engine().Kind(), len(st.Engine().ClassNames()), st.Version(), st.From())
 		return nil
 	}
 	d := &daemon{flags: flags, stdout: stdout, level: new(slog.LevelVar), hub: liveview.New(), notify: sdnotify.FromEnv()}
@@ -109,7 +109,7 @@ func (d *daemon) run(ctx context.Context, cfg config.Config) error {
 		return err
 	}
 	d.store.Sweep()
-	d.engineChanged(d.store.Engine(), d.store.From())
+	d.engineChanged(d.store.Engine(), d.store.From(), d.store.Version())
 	d.store.OnChange = d.engineChanged
 	d.cfg = cfg
 	if err := d.loadToken(cfg); err != nil {
@@ -179,7 +179,7 @@ func (d *daemon) shutdownPipelines() {
 }
 
 func storeSources(c config.Config) store.Sources {
-	return store.Sources{StateDir: c.StateDir, Configured: c.Engine, Default: models.Default, Load: engine.Load, Save: engine.Save}
+	return store.Sources{StateDir: c.StateDir, Configured: c.Engine, Default: models.Default, Load: engine.Load}
 }
 
 func (d *daemon) pipelineBase() pipeline.Config {
@@ -295,10 +295,10 @@ func (d *daemon) reload(runCtx context.Context) {
 }
 
 // engineChanged refreshes the engine metrics.
-func (d *daemon) engineChanged(e *engine.Engine, from string) {
+func (d *daemon) engineChanged(e *engine.Engine, from string, version int) {
 	m := d.metrics
 	m.EngineInfo.Reset()
-	m.EngineInfo.WithLabelValues(e.Name, e.Kind(), e.Topology, strconv.Itoa(engine.Version)).Set(1)
+	m.EngineInfo.WithLabelValues(e.Name, e.Kind(), e.Topology, strconv.Itoa(engine.Version), strconv.Itoa(version)).Set(1)
 	m.EngineClasses.Set(float64(len(e.ClassNames())))
 	if e.KNN != nil {
 		m.EnginePrototypes.Set(float64(e.KNN.Len()))
@@ -309,6 +309,6 @@ func (d *daemon) engineChanged(e *engine.Engine, from string) {
 		m.EngineBytes.Set(float64(n))
 	}
 	if d.log != nil {
-		d.log.Info("engine", "name", e.Name, "kind", e.Kind(), "topology", e.Topology, "classes", len(e.ClassNames()), "from", from)
+		d.log.Info("engine", "name", e.Name, "kind", e.Kind(), "topology", e.Topology, "classes", len(e.ClassNames()), "version", version, "from", from)
 	}
 }

@@ -24,90 +24,86 @@ type Sources struct {
 	Configured string                         // the configured engine file, may be empty
 	Default    func() (*engine.Engine, error) // the embedded engine
 	Load       func(string) (*engine.Engine, error)
-	Save       func(string, *engine.Engine) error
+	// Write replaces a file atomically; engine.WriteFileAtomic when nil.
+	Write func(path string, data []byte) error
 }
 
 // Store is the served engine.
 type Store struct {
-	mu       sync.Mutex // serialises Reload, Add and Remove
+	mu       sync.Mutex // serialises Reload and every change
 	src      Sources
-	cur      atomic.Pointer[engine.Engine]
-	from     atomic.Value // string: where cur came from
-	OnChange func(e *engine.Engine, from string)
+	vf       versionFile // what the version file says; guarded by mu
+	cur      atomic.Pointer[served]
+	OnChange func(e *engine.Engine, from string, version int)
+}
+
+// served is the engine now served and what goes with it.
+type served struct {
+	e        *engine.Engine
+	from     string   // where it was loaded from
+	version  int      // its engine version
+	parent   int      // the version a rollback returns to; 0: none
+	previous []int    // parent and the versions before it that are kept, oldest first
+	base     []string // the classes of the engine enrolment started from
 }
 
 // Open loads the engine to serve.
 func Open(src Sources) (*Store, error) {
-	if src.Load == nil {
-		src.Load = engine.Load
-	}
-	if src.Save == nil {
-		src.Save = engine.Save
-	}
-	s := &Store{src: src}
-	e, from, err := s.load()
+	s := &Store{src: withDefaults(src, Sources{})}
+	cur, vf, err := s.load()
 	if err != nil {
 		return nil, err
 	}
-	s.set(e, from)
+	s.vf = vf
+	s.set(cur)
 	return s, nil
+}
+
+func withDefaults(src, old Sources) Sources {
+	if src.Load == nil {
+		src.Load = old.Load
+	}
+	if src.Load == nil {
+		src.Load = engine.Load
+	}
+	if src.Write == nil {
+		src.Write = old.Write
+	}
+	if src.Write == nil {
+		src.Write = func(path string, data []byte) error { return engine.WriteFileAtomic(path, data, 0o644) }
+	}
+	return src
 }
 
 // Path is the state file enrolment writes.
 func (s *Store) Path() string { return filepath.Join(s.src.StateDir, FileName) }
 
 // Engine is the engine now served. It must not be modified.
-func (s *Store) Engine() *engine.Engine { return s.cur.Load() }
+func (s *Store) Engine() *engine.Engine { return s.cur.Load().e }
 
 // From says where the served engine was loaded from.
-func (s *Store) From() string { v, _ := s.from.Load().(string); return v }
+func (s *Store) From() string { return s.cur.Load().from }
 
-func (s *Store) load() (*engine.Engine, string, error) {
-	var e *engine.Engine
-	var from string
-	var err error
-	switch state := s.Path(); {
-	case fileExists(state):
-		from = state
-		e, err = s.src.Load(state)
-	case s.src.Configured != "":
-		from = s.src.Configured
-		e, err = s.src.Load(s.src.Configured)
-	case s.src.Default != nil:
-		from = "embedded"
-		e, err = s.src.Default()
-	default:
-		return nil, "", errors.New("no engine: set engine in the configuration")
-	}
-	if err != nil {
-		return nil, from, fmt.Errorf("engine %s: %w", from, err)
-	}
-	if _, err := e.NewSession(); err != nil { // full check before serving it
-		return nil, from, fmt.Errorf("engine %s: %w", from, err)
-	}
-	return e, from, nil
-}
+// Version is the served engine's version: 1 for the configured or embedded
+// engine, one more for every change (see package doc).
+func (s *Store) Version() int { return s.cur.Load().version }
 
-// Sweep removes temporary files that a crash during a save left behind.
-// Only the process that owns the state directory may call it: another
-// process's save in progress would lose its file.
-func (s *Store) Sweep() {
-	tmps, _ := filepath.Glob(filepath.Join(s.src.StateDir, "."+FileName+".tmp-*"))
-	for _, t := range tmps {
-		os.Remove(t)
-	}
-}
+// Previous lists the versions a rollback can return to, oldest first.
+func (s *Store) Previous() []int { return slices.Clone(s.cur.Load().previous) }
+
+// BaseClasses are the classes of the engine enrolment started from; the
+// others are enrolled.
+func (s *Store) BaseClasses() []string { return slices.Clone(s.cur.Load().base) }
 
 func fileExists(p string) bool {
 	st, err := os.Stat(p)
 	return err == nil && !st.IsDir()
 }
 
-func (s *Store) set(e *engine.Engine, from string) {
-	s.cur.Store(e)
-	s.from.Store(from)
+func (s *Store) set(cur *served) {
+	s.cur.Store(cur)
 	if s.OnChange != nil {
-		s.OnChange(e, from)
+		s.OnChange(cur.e, cur.from, cur.version)
 	}
 }
 
@@ -116,20 +112,15 @@ func (s *Store) set(e *engine.Engine, from string) {
 func (s *Store) Reload(src Sources) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if src.Load == nil {
-		src.Load = s.src.Load
-	}
-	if src.Save == nil {
-		src.Save = s.src.Save
-	}
 	old := s.src
-	s.src = src
-	e, from, err := s.load()
+	s.src = withDefaults(src, old)
+	cur, vf, err := s.load()
 	if err != nil {
 		s.src = old
 		return err
 	}
-	s.set(e, from)
+	s.vf = vf
+	s.set(cur)
 	return nil
 }
 
@@ -145,18 +136,6 @@ func clone(e *engine.Engine) *engine.Engine {
 		c.KNN = &k
 	}
 	return &c
-}
-
-// commit saves e to the state file and serves it.
-func (s *Store) commit(e *engine.Engine) error {
-	if err := os.MkdirAll(s.src.StateDir, 0o750); err != nil {
-		return err
-	}
-	if err := s.src.Save(s.Path(), e); err != nil {
-		return fmt.Errorf("saving the engine: %w", err)
-	}
-	s.set(e, s.Path())
-	return nil
 }
 
 // Features computes the k-NN vectors of inputs with the served engine.
@@ -194,7 +173,7 @@ func (s *Store) Add(class string, inputs [][]float32) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	if err := s.commit(next); err != nil {
+	if err := s.change(next); err != nil {
 		return 0, err
 	}
 	return next.KNN.Counts()[idx], nil
@@ -217,7 +196,7 @@ func (s *Store) Remove(class string) (bool, error) {
 	}
 	next := clone(cur)
 	next.KNN.Remove(class)
-	return true, s.commit(next)
+	return true, s.change(next)
 }
 
 // Class is one class and its number of prototypes.

@@ -51,8 +51,8 @@ func TestEnrolmentSurvivesRestart(t *testing.T) {
 		t.Fatalf("served engine has %d prototypes", s.Engine().KNN.Len())
 	}
 	again := openFixture(t, dir)
-	if again.From() != filepath.Join(dir, FileName) {
-		t.Fatalf("restart loaded %q, want the state file", again.From())
+	if again.From() != filepath.Join(dir, FileName) || again.Version() != 2 {
+		t.Fatalf("restart loaded %q version %d, want the state file, version 2", again.From(), again.Version())
 	}
 	cls := again.Classes()
 	if len(cls) != 11 || cls[10] != (Class{Name: "seven-again", Examples: 3}) {
@@ -130,6 +130,7 @@ func TestKillDuringEnrolment(t *testing.T) {
 	}
 	dir := t.TempDir()
 	rng := rand.New(rand.NewPCG(11, 12))
+	last := 0
 	for round := 0; round < 8; round++ {
 		cmd := exec.Command(os.Args[0], "-test.run=^$")
 		cmd.Env = append(os.Environ(), childEnv+"="+dir)
@@ -151,11 +152,27 @@ func TestKillDuringEnrolment(t *testing.T) {
 		if err := e.Validate(); err != nil {
 			t.Fatalf("round %d: %v", round, err)
 		}
-		t.Logf("round %d: %d classes, %d prototypes", round, len(e.KNN.Classes), e.KNN.Len())
+		// The version record agrees with the file: the numbers only grow
+		// and a rollback finds its version.
+		s := openFixture(t, dir)
+		if s.Version() < last || s.Engine().KNN.Len() != e.KNN.Len() {
+			t.Fatalf("round %d: version %d after %d, %d prototypes served of %d", round, s.Version(), last, s.Engine().KNN.Len(), e.KNN.Len())
+		}
+		last = s.Version()
+		t.Logf("round %d: version %d, %d classes, %d prototypes", round, last, len(e.KNN.Classes), e.KNN.Len())
+	}
+	if _, err := openFixture(t, dir).Rollback(); err != nil {
+		t.Fatalf("rollback after the kills: %v", err)
 	}
 	// Temporary files of killed writes are swept by the next owner.
-	openFixture(t, dir).Sweep()
-	if left, _ := filepath.Glob(filepath.Join(dir, ".*tmp*")); len(left) != 0 {
-		t.Fatalf("temporary files left after Open: %v", left)
+	s := openFixture(t, dir)
+	s.Sweep()
+	for _, pat := range []string{".*tmp*", VersionsDir + "/.*tmp*"} {
+		if left, _ := filepath.Glob(filepath.Join(dir, pat)); len(left) != 0 {
+			t.Fatalf("temporary files left after Sweep: %v", left)
+		}
+	}
+	if got := versionFiles(t, dir); len(got) > Keep {
+		t.Fatalf("%d version files after Sweep: %v", len(got), got)
 	}
 }
