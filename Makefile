@@ -21,7 +21,7 @@ APT_PACKAGES := build-essential pkg-config ca-certificates \
 export ONNXRUNTIME_LIB ?= $(TOOLS)/onnxruntime-node/node_modules/onnxruntime-node/bin/napi-v6/linux/x64/libonnxruntime.so.1
 export OPENVINO_LIB    ?= $(TOOLS)/openvino-$(OPENVINO_VERSION)/openvino/libs/libopenvino_c.so.2460
 
-.PHONY: all build run test test-go test-tags test-arm64 fuzz-smoke lint deps deps-apt deps-go deps-runtimes bench engine report cross cross-pure cross-smoke deb clean
+.PHONY: all build run test test-bins test-go test-tags test-arm64 fuzz-smoke lint deps deps-apt deps-go deps-runtimes bench engine report cross cross-pure cross-smoke deb clean
 
 all: build
 
@@ -48,18 +48,26 @@ lint: deps-go
 	$(GO) vet ./...
 	CGO_ENABLED=0 $(GO) build ./...
 
-test-go: deps-go
-	$(GO) test -count=1 -timeout 20m ./...
+# The daemon binaries the tests run, built once for the whole test run
+# (cmd/sliced/testbin): this machine's, and the static arm64 one that
+# cross-pure writes.
+TEST_BIN       := $(BIN)/test/sliced
+TEST_ARM64_BIN := $(CURDIR)/dist/linux-arm64/sliced
+
+test-bins: deps-go cross-pure
+	mkdir -p $(dir $(TEST_BIN))
+	$(GO) build -o $(TEST_BIN) ./cmd/sliced
+
+test-go: test-bins
+	SLICED_TEST_BIN=$(TEST_BIN) SLICED_TEST_ARM64_BIN=$(TEST_ARM64_BIN) $(GO) test -count=1 -timeout 20m ./...
 
 ## test-tags: the GoCV build (Debian 12's OpenCV 4.6) and its tests
-test-tags: deps-go
+test-tags: test-bins
 	$(GO) build -tags gocv ./...
-	$(GO) test -count=1 -tags gocv ./device/camera/... ./cmd/sliced/internal/serve/...
+	SLICED_TEST_BIN=$(TEST_BIN) $(GO) test -count=1 -tags gocv ./device/camera/... ./cmd/sliced/internal/serve/...
 
-## test-arm64: the whole tree cross-compiles without cgo for arm64 and armv7
-test-arm64: deps-go
-	CGO_ENABLED=0 GOARCH=arm64 $(GO) build ./...
-	CGO_ENABLED=0 GOARCH=arm GOARM=7 $(GO) build ./...
+## test-arm64: the whole tree cross-compiles without cgo for arm64 and armv7 (cross-pure builds it)
+test-arm64: cross-pure
 
 ## fuzz-smoke: each fuzz target for a few seconds (the long runs are manual)
 fuzz-smoke: deps-go
@@ -116,7 +124,8 @@ cross-pure: deps-go
 	bash cross/build.sh pure
 
 ## cross-smoke: the arm binaries under qemu classify the demo images like amd64
-cross-smoke: cross
+cross-smoke: cross-pure
+	bash cross/build.sh gocv
 	bash cross/qemu-smoke.sh
 
 ## deb: .deb packages for amd64 and arm64 under dist/deb, then their test

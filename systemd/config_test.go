@@ -12,6 +12,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/sliced-ai/sliced/cmd/sliced/testbin"
 )
 
 // execStart is the unit's ExecStart= command line.
@@ -40,12 +42,7 @@ func TestShippedConfigStartsDaemon(t *testing.T) {
 		t.Fatalf("ExecStart %v: the package installs /usr/bin/sliced and /etc/sliced/sliced.yaml", args)
 	}
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "sliced")
-	build := exec.Command("go", "build", "-o", bin, "./cmd/sliced")
-	build.Dir = ".."
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build ./cmd/sliced: %v\n%s", err, out)
-	}
+	bin := testbin.Sliced(t, testbin.Options{})
 	token := filepath.Join(dir, "token")
 	if err := os.WriteFile(token, []byte("test-token\n"), 0o600); err != nil {
 		t.Fatal(err)

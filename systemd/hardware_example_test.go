@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/sliced-ai/sliced/cmd/sliced/testbin"
 )
 
 // uncomment returns the commented YAML block of sliced.yaml that starts with
@@ -44,12 +46,7 @@ func TestShippedHardwareExamples(t *testing.T) {
 	if err := os.WriteFile(cfg, []byte(extra), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	bin := filepath.Join(dir, "sliced")
-	build := exec.Command("go", "build", "-o", bin, "./cmd/sliced")
-	build.Dir = ".."
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build ./cmd/sliced: %v\n%s", err, out)
-	}
+	bin := testbin.Sliced(t, testbin.Options{})
 	out, err := exec.Command(bin, "serve", "--check", "--config", cfg, "--state-dir", filepath.Join(dir, "state")).CombinedOutput()
 	if err != nil || !strings.Contains(string(out), "configuration OK") {
 		t.Fatalf("sliced serve --check: %v\n%s\nconfiguration:\n%s", err, out, extra)

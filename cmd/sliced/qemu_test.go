@@ -5,11 +5,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/sliced-ai/sliced/cmd/sliced/testbin"
 )
 
 // jsonLabels reads `classify --json` output: path -> label, and the paths in
@@ -41,10 +42,6 @@ func TestArm64UnderQEMUMatchesHost(t *testing.T) {
 	if err != nil {
 		t.Skip("qemu-aarch64 missing (apt-get install qemu-user): arm64 check skipped")
 	}
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		t.Skip("no go tool to cross-build with")
-	}
 	demo := filepath.Join("..", "..", "models", "demo")
 
 	var host, stderr bytes.Buffer
@@ -56,14 +53,8 @@ func TestArm64UnderQEMUMatchesHost(t *testing.T) {
 		t.Fatal("host classify gave no labels")
 	}
 
-	// No deadline on the build: a cold cache on a busy machine takes
-	// minutes. Only the program under test is bounded.
-	bin := filepath.Join(t.TempDir(), "sliced-arm64")
-	build := exec.Command(goTool, "build", "-o", bin, ".")
-	build.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH=arm64")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("CGO_ENABLED=0 GOARCH=arm64 go build ./cmd/sliced: %v\n%s", err, out)
-	}
+	// Only the emulated run is bounded, never the build.
+	bin := testbin.Sliced(t, testbin.Options{GOARCH: "arm64"})
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	start := time.Now()

@@ -25,56 +25,18 @@ import (
 	dto "github.com/prometheus/client_model/go"
 
 	"github.com/sliced-ai/sliced/cmd/sliced/internal/fixture"
+	"github.com/sliced-ai/sliced/cmd/sliced/testbin"
 	"github.com/sliced-ai/sliced/engine"
 	"github.com/sliced-ai/sliced/models"
 )
 
-var (
-	buildOnce sync.Map // build tags -> *built
-	raceBuild bool     // set by race_test.go
-)
+var raceBuild bool // set by race_test.go
 
-type built struct {
-	once sync.Once
-	path string
-	err  error
-}
-
-// binary builds cmd/sliced (with the given build tags) once per test run.
+// binary is the daemon built with the given build tags (and the race
+// detector under race_test.go), once per test run.
 func binary(t *testing.T, tags string) string {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("builds and runs the daemon")
-	}
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		t.Skip("no go tool to build the daemon with")
-	}
-	v, _ := buildOnce.LoadOrStore(tags, &built{})
-	b := v.(*built)
-	b.once.Do(func() {
-		dir, err := os.MkdirTemp("", "sliced-e2e-")
-		if err != nil {
-			b.err = err
-			return
-		}
-		b.path = filepath.Join(dir, "sliced")
-		args := []string{"build", "-o", b.path}
-		if raceBuild {
-			args = append(args, "-race")
-		}
-		if tags != "" {
-			args = append(args, "-tags", tags)
-		}
-		out, err := exec.Command(goTool, append(args, "github.com/sliced-ai/sliced/cmd/sliced")...).CombinedOutput()
-		if err != nil {
-			b.err = fmt.Errorf("go build: %v\n%s", err, out)
-		}
-	})
-	if b.err != nil {
-		t.Fatal(b.err)
-	}
-	return b.path
+	return testbin.Sliced(t, testbin.Options{Tags: tags, Race: raceBuild})
 }
 
 // syncBuffer collects a child's stderr.
