@@ -124,9 +124,9 @@ cross-pure: deps-go
 	bash cross/build.sh pure
 
 ## cross-smoke: the arm binaries under qemu classify the demo images like amd64
-cross-smoke: cross-pure
+cross-smoke: cross-pure test-bins
 	bash cross/build.sh gocv
-	bash cross/qemu-smoke.sh
+	SLICED_TEST_BIN=$(TEST_BIN) bash cross/qemu-smoke.sh
 
 ## deb: .deb packages for amd64 and arm64 under dist/deb, then their test
 deb: deps-go

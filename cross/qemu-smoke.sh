@@ -5,6 +5,8 @@
 #   cross/qemu-smoke.sh [IMAGE_DIR]     (default: models/demo)
 #
 # Needs: qemu-user (qemu-aarch64, qemu-arm), and what cross/build.sh needs.
+# Env: DIST, SYSROOT, QEMU_TIMEOUT (seconds per run, default 300),
+#      SLICED_TEST_BIN (an amd64 sliced to compare with instead of building one).
 # The cgo build runs with -L to the extracted sysroot: -L /usr/aarch64-linux-gnu
 # (the cross toolchain's libc) made cgo binaries hang under qemu.
 set -euo pipefail
@@ -28,7 +30,13 @@ fi
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-go build -o "$tmp/sliced-amd64" ./cmd/sliced
+# The amd64 reference: the binary `make test` built for the tests, or one
+# built here.
+amd64=${SLICED_TEST_BIN:-}
+if [[ -z $amd64 ]]; then
+	amd64=$tmp/sliced-amd64
+	go build -o "$amd64" ./cmd/sliced
+fi
 
 # labels prints "path label" per image, in the order classify gives them.
 labels() {
@@ -55,7 +63,7 @@ check() {
 	fi
 }
 
-labels "$tmp/sliced-amd64" >"$tmp/amd64.txt"
+labels "$amd64" >"$tmp/amd64.txt"
 [[ -s $tmp/amd64.txt ]] || { echo "qemu-smoke: amd64 classify gave no labels for $images" >&2; exit 1; }
 echo "amd64: $(wc -l <"$tmp/amd64.txt") images"
 

@@ -40,7 +40,29 @@ type build struct {
 	err  error
 }
 
-var builds sync.Map // Options -> *build
+var (
+	builds sync.Map // Options -> *build
+
+	made struct { // the folders compile made, removed by Main
+		sync.Mutex
+		dirs []string
+	}
+)
+
+// Main runs a test package's tests, then removes the binaries Sliced built
+// for them. A package whose tests call Sliced calls it from TestMain:
+//
+//	func TestMain(m *testing.M) { testbin.Main(m) }
+func Main(m *testing.M) {
+	code := m.Run()
+	made.Lock()
+	for _, d := range made.dirs {
+		os.RemoveAll(d)
+	}
+	made.dirs = nil
+	made.Unlock()
+	os.Exit(code)
+}
 
 // Sliced returns the path of the binary for o. It skips the test under
 // -short or without a go tool, and fails it when the named prebuilt
@@ -52,6 +74,9 @@ func Sliced(t testing.TB, o Options) string {
 	}
 	if v := o.envVar(); v != "" {
 		if p := os.Getenv(v); p != "" {
+			if !filepath.IsAbs(p) {
+				t.Fatalf("%s=%s: want an absolute path (tests run in their package's folder)", v, p)
+			}
 			if st, err := os.Stat(p); err != nil || st.IsDir() {
 				t.Fatalf("%s=%s: not a binary (%v)", v, p, err)
 			}
@@ -76,6 +101,9 @@ func compile(goTool string, o Options) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	made.Lock()
+	made.dirs = append(made.dirs, dir)
+	made.Unlock()
 	path := filepath.Join(dir, "sliced")
 	args := []string{"build", "-o", path}
 	if o.Race {
