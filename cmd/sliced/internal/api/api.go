@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/sliced-ai/sliced/cmd/sliced/internal/backend"
+	"github.com/sliced-ai/sliced/cmd/sliced/internal/candidates"
 	"github.com/sliced-ai/sliced/cmd/sliced/internal/metrics"
 	"github.com/sliced-ai/sliced/cmd/sliced/internal/pipeline"
 	"github.com/sliced-ai/sliced/cmd/sliced/internal/prep"
@@ -37,7 +38,9 @@ type Deps struct {
 	Ready    func() (bool, string)
 	Uploads  func(name string) *source.Upload
 	Live     http.Handler // the live view: /, /stream.mjpg, /v1/recent
-	Log      *slog.Logger
+	// Candidates keeps unsure answers for enrolment; nil: none are kept.
+	Candidates *candidates.Keeper
+	Log        *slog.Logger
 }
 
 // Handler builds the routes.
@@ -49,6 +52,7 @@ func Handler(d Deps) http.Handler {
 	s.v2Routes()
 	s.classifyRoutes()
 	s.classesRoutes()
+	s.candidatesRoutes()
 	s.uploadRoutes()
 	s.handle("GET /metrics", "metrics", promhttp.HandlerFor(d.Gatherer, promhttp.HandlerOpts{}).ServeHTTP)
 	if d.Live != nil {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/sliced-ai/sliced/cmd/sliced/internal/backend"
+	"github.com/sliced-ai/sliced/cmd/sliced/internal/candidates"
 	"github.com/sliced-ai/sliced/cmd/sliced/internal/pipeline"
 	"github.com/sliced-ai/sliced/cmd/sliced/internal/prep"
 )
@@ -28,6 +29,7 @@ type classifyResponse struct {
 	Label      int                `json:"label"`
 	Class      string             `json:"class"`
 	Known      bool               `json:"known"`
+	Nearest    string             `json:"nearest,omitempty"` // the class label indexes, also for an unknown answer
 	Score      float32            `json:"score"`
 	Scores     []float32          `json:"scores"`
 	Neighbours []backend.Neighbor `json:"neighbours,omitempty"`
@@ -35,6 +37,7 @@ type classifyResponse struct {
 	Device     string             `json:"device"`
 	Fallback   bool               `json:"fallback,omitempty"`
 	Timings    timings            `json:"timings"`
+	Candidate  string             `json:"candidate,omitempty"` // the id it was kept under for enrolment (see /v1/candidates)
 }
 
 // httpError is a failure to answer with a status code.
@@ -105,9 +108,10 @@ func (s *server) classify(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	reply(w, http.StatusOK, classifyResponse{
-		Label: a.Label, Class: a.Class, Known: a.Known, Score: a.Score, Scores: a.Scores, Neighbours: a.Neighbors,
+		Label: a.Label, Class: a.Class, Known: a.Known, Nearest: a.Nearest, Score: a.Score, Scores: a.Scores, Neighbours: a.Neighbors,
 		Backend: a.Backend.Name, Device: a.Backend.Device, Fallback: a.Fallback,
 		Timings: timings{Decode: dec.Seconds(), Preprocess: pre.Seconds(), Inference: a.Timing.Inference.Seconds(),
 			Conv: a.Timing.Conv.Seconds(), KNN: a.Timing.KNN.Seconds()},
+		Candidate: s.offer(in, candidates.FromAnswer(a)),
 	})
 }

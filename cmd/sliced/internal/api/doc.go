@@ -10,6 +10,10 @@
 //	GET  /v1/classes/export                               the enrolled classes as one file (package enrolfile)
 //	POST /v1/classes/import                               add the classes of such a file
 //	POST /v1/engine/rollback                              serve the previous engine version again
+//	GET  /v1/candidates                                   frames answered unknown or with a low score, newest first
+//	GET  /v1/candidates/{id}/thumbnail.png                what the engine saw (84x84 PNG)
+//	POST /v1/candidates/{id}/enrol?class=NAME             enrol its input as an example of NAME, then drop it
+//	DELETE /v1/candidates/{id}
 //	POST /v1/sources/{name}/frames                        feed an upload source
 //	GET  /metrics                                         Prometheus exposition
 //
@@ -28,9 +32,16 @@
 // application/octet-stream with X-Sliced-Engine-Version naming the version
 // it was taken from. A rollback with no earlier version kept answers 409.
 //
-// Mutating endpoints (enrolment, deletion, import, rollback, uploads) need
-// "Authorization: Bearer <token>"; with no token configured they answer
-// 403. Request bodies are limited to limits.body_bytes (413), images to
+// Candidates (package candidates) come from every pipeline and from
+// /v1/classify, whose answer names the candidate's id. Enrolling one goes
+// the way of /v1/classes/{name}/examples (a new engine version) with the
+// input tensor kept, so the original frame is not needed: 404 for an id
+// not kept, 400 for a missing or bad class name (or "unknown"), 409 while
+// the same candidate is being enrolled by another request.
+//
+// Mutating endpoints (enrolment, deletion, import, rollback, enrolling or
+// dropping a candidate, uploads) need "Authorization: Bearer <token>"; with
+// no token configured they answer 403. Request bodies are limited to limits.body_bytes (413), images to
 // limits.image_pixels (413) before their pixels are decoded. Errors are JSON
 // objects {"error": "..."} as in the v2 protocol.
 package api

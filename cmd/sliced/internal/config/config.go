@@ -23,16 +23,17 @@ type Config struct {
 	Engine string `yaml:"engine"`
 	// UnknownScale is the open-set strictness: it multiplies every class
 	// radius of the engine (larger answers unknown less often, 0 never).
-	UnknownScale float64   `yaml:"unknown_scale"`
-	StateDir     string    `yaml:"state_dir"`
-	TokenFile    string    `yaml:"token_file"`
-	Log          Log       `yaml:"log"`
-	Backend      string    `yaml:"backend"`
-	Backends     []Backend `yaml:"backends"`
-	Compare      Compare   `yaml:"compare"`
-	Sources      []Source  `yaml:"sources"`
-	Limits       Limits    `yaml:"limits"`
-	Timeouts     Timeouts  `yaml:"timeouts"`
+	UnknownScale float64    `yaml:"unknown_scale"`
+	StateDir     string     `yaml:"state_dir"`
+	TokenFile    string     `yaml:"token_file"`
+	Log          Log        `yaml:"log"`
+	Backend      string     `yaml:"backend"`
+	Backends     []Backend  `yaml:"backends"`
+	Compare      Compare    `yaml:"compare"`
+	Sources      []Source   `yaml:"sources"`
+	Limits       Limits     `yaml:"limits"`
+	Timeouts     Timeouts   `yaml:"timeouts"`
+	Candidates   Candidates `yaml:"candidates"`
 	// GPIO and Power are read at start only; a reload that changes them
 	// is logged and needs a restart.
 	GPIO  gpio.Config  `yaml:"gpio"`
@@ -76,6 +77,17 @@ type Limits struct {
 	ImagePixels int64 `yaml:"image_pixels"`
 }
 
+// Candidates are the frames kept for enrolment (package candidates): the
+// last Keep answered unknown or scored below Below.
+type Candidates struct {
+	Keep  int     `yaml:"keep"`  // 0 keeps none
+	Below float64 `yaml:"below"` // 0: unknown answers only
+}
+
+// MaxCandidates bounds candidates.keep: each is a file of about 10 KB
+// and about 5 KB of memory.
+const MaxCandidates = 1000
+
 // Timeouts of the HTTP server and of shutdown.
 type Timeouts struct {
 	Read     time.Duration `yaml:"read"`
@@ -95,6 +107,7 @@ func Default() Config {
 		UnknownScale: 1,
 		Limits:       Limits{BodyBytes: 4 << 20, ImagePixels: 4096 * 4096},
 		Timeouts:     Timeouts{Read: 30 * time.Second, Write: 30 * time.Second, Idle: 120 * time.Second, Shutdown: 10 * time.Second},
+		Candidates:   Candidates{Keep: 50, Below: 0.5},
 	}
 }
 
@@ -271,6 +284,12 @@ func (c *Config) Validate() error {
 		if t.d <= 0 {
 			bad(t.key, "%v, want > 0", t.d)
 		}
+	}
+	if c.Candidates.Keep < 0 || c.Candidates.Keep > MaxCandidates {
+		bad("candidates.keep", "%d, want 0 (none) to %d", c.Candidates.Keep, MaxCandidates)
+	}
+	if !(c.Candidates.Below >= 0 && c.Candidates.Below <= 1) {
+		bad("candidates.below", "%v, want a score from 0 (unknown answers only) to 1", c.Candidates.Below)
 	}
 	c.validateHardware(bad)
 	return errors.Join(errs...)

@@ -18,6 +18,7 @@
 //	  - {name: demo, kind: dir, path: /usr/share/sliced/demo, loop: true, fps: 30}
 //	limits: {body_bytes: 4194304, image_pixels: 16777216}
 //	timeouts: {read: 30s, write: 30s, idle: 120s, shutdown: 10s}
+//	candidates: {keep: 50, below: 0.5}    # unsure frames kept for enrolment; keep 0: none
 //	gpio:                                 # device/gpio; read at start only
 //	  trigger: {pin: GPIO17, edge: falling, debounce: 50ms, sources: [cam0]}
 //	  outputs: [{pin: GPIO27, class: "7", mode: level}]

@@ -52,6 +52,8 @@ func NewFlags(fs *flag.FlagSet) *Flags {
 	fs.DurationVar(&c.Timeouts.Write, "write-timeout", c.Timeouts.Write, "HTTP write timeout")
 	fs.DurationVar(&c.Timeouts.Idle, "idle-timeout", c.Timeouts.Idle, "HTTP keep-alive idle timeout")
 	fs.DurationVar(&c.Timeouts.Shutdown, "shutdown-timeout", c.Timeouts.Shutdown, "time to drain requests on SIGTERM")
+	fs.IntVar(&c.Candidates.Keep, "candidates-keep", c.Candidates.Keep, "keep the last `N` frames answered unknown or with a low score for enrolment (0: none)")
+	fs.Float64Var(&c.Candidates.Below, "candidates-below", c.Candidates.Below, "a known answer scored below this `score` is kept as a candidate (0: unknown answers only)")
 	fs.StringVar(&f.trigger.Pin, "gpio-trigger", "", "GPIO input `pin` whose edge captures a frame (e.g. GPIO17)")
 	fs.StringVar(&f.trigger.Edge, "gpio-trigger-edge", "", "trigger edge: rising, falling or both")
 	fs.DurationVar(&f.trigger.Debounce, "gpio-trigger-debounce", 0, "ignore trigger edges this soon after one (default 50ms)")
@@ -107,6 +109,10 @@ func (f *Flags) Apply(c *Config) error {
 			c.Timeouts.Idle = f.c.Timeouts.Idle
 		case "shutdown-timeout":
 			c.Timeouts.Shutdown = f.c.Timeouts.Shutdown
+		case "candidates-keep":
+			c.Candidates.Keep = f.c.Candidates.Keep
+		case "candidates-below":
+			c.Candidates.Below = f.c.Candidates.Below
 		case "backends":
 			c.Backends = nil
 			for _, v := range f.backends {

@@ -13,6 +13,7 @@ import (
 	"golang.org/x/image/math/fixed"
 
 	"github.com/sliced-ai/sliced/cmd/sliced/internal/pipeline"
+	"github.com/sliced-ai/sliced/engine"
 )
 
 // maxWidth keeps streamed frames small: the page is for a glance.
@@ -37,13 +38,7 @@ func Annotate(r pipeline.Result) ([]byte, error) {
 		outline(m, image.Rect(sx(r.Box.Min.X), sy(r.Box.Min.Y), sx(r.Box.Max.X), sy(r.Box.Max.Y)), color.RGBA{0, 200, 0, 255})
 	}
 	draw.Draw(m, image.Rect(0, 0, w, banner), image.NewUniform(color.RGBA{20, 20, 20, 255}), image.Point{}, draw.Src)
-	text := fmt.Sprintf("%s  #%d  %s %.2f  %.2f ms  %s", r.Source, r.Frame.Seq, r.Answer.Class, r.Answer.Score,
-		float64(r.Total)/1e6, r.Answer.Backend.Name)
-	ink := color.RGBA{120, 255, 120, 255}
-	if r.Err != nil {
-		text = fmt.Sprintf("%s  #%d  %v", r.Source, r.Frame.Seq, r.Err)
-		ink = color.RGBA{255, 140, 100, 255}
-	}
+	text, ink := Banner(r)
 	d := font.Drawer{Dst: m, Src: image.NewUniform(ink), Face: basicfont.Face7x13, Dot: fixed.P(4, 15)}
 	d.DrawString(text)
 	var buf bytes.Buffer
@@ -51,6 +46,31 @@ func Annotate(r pipeline.Result) ([]byte, error) {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// Inks of the banner.
+var (
+	inkKnown   = color.RGBA{120, 255, 120, 255}
+	inkUnknown = color.RGBA{255, 210, 80, 255}
+	inkError   = color.RGBA{255, 140, 100, 255}
+)
+
+// Banner is the line drawn above a frame and its colour: source, frame
+// number, label, score, latency and backend. An answer like none of the
+// classes reads "unknown" with the class it came nearest to.
+func Banner(r pipeline.Result) (string, color.RGBA) {
+	if r.Err != nil {
+		return fmt.Sprintf("%s  #%d  %v", r.Source, r.Frame.Seq, r.Err), inkError
+	}
+	label, ink := r.Answer.Class, inkKnown
+	if label == engine.Unknown && !r.Answer.Known {
+		ink = inkUnknown
+		if r.Answer.Nearest != "" {
+			label += " (nearest " + r.Answer.Nearest + ")"
+		}
+	}
+	return fmt.Sprintf("%s  #%d  %s %.2f  %.2f ms  %s", r.Source, r.Frame.Seq, label, r.Answer.Score,
+		float64(r.Total)/1e6, r.Answer.Backend.Name), ink
 }
 
 // outline draws a two-pixel rectangle border.

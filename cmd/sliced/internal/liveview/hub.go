@@ -16,7 +16,9 @@ type Row struct {
 	Source    string    `json:"source"`
 	Seq       uint64    `json:"seq"`
 	File      string    `json:"file,omitempty"`
-	Class     string    `json:"class,omitempty"`
+	Class     string    `json:"class,omitempty"` // "unknown" for an answer like none of the classes
+	Known     bool      `json:"known"`
+	Nearest   string    `json:"nearest,omitempty"` // the class an unknown answer came nearest to
 	Score     float32   `json:"score"`
 	Backend   string    `json:"backend"`
 	LatencyMS float64   `json:"latency_ms"`
@@ -48,10 +50,13 @@ func New() *Hub {
 
 // Publish records a result; it is the pipelines' sink and does no drawing.
 func (h *Hub) Publish(r pipeline.Result) {
-	row := Row{Time: r.Frame.Time, Source: r.Source, Seq: r.Frame.Seq, File: r.Frame.Name, Class: r.Answer.Class, Score: r.Answer.Score,
-		Backend: r.Answer.Backend.Name, LatencyMS: float64(r.Total) / 1e6}
+	row := Row{Time: r.Frame.Time, Source: r.Source, Seq: r.Frame.Seq, File: r.Frame.Name, Class: r.Answer.Class, Known: r.Answer.Known,
+		Score: r.Answer.Score, Backend: r.Answer.Backend.Name, LatencyMS: float64(r.Total) / 1e6}
+	if !r.Answer.Known {
+		row.Nearest = r.Answer.Nearest
+	}
 	if r.Err != nil {
-		row.Error, row.Class = r.Err.Error(), ""
+		row.Error, row.Class, row.Nearest = r.Err.Error(), "", ""
 	}
 	keep := h.Keep
 	if keep <= 0 {

@@ -24,6 +24,7 @@
 //	sliced_engine_classes, _prototypes, _size_bytes
 //	sliced_engine_reloads_total                 SIGHUP reloads by result
 //	sliced_http_request_duration_seconds        by handler, method, code
+//	sliced_candidates_kept                      frames kept for enrolment (unknown or low score)
 //
 // With board I/O configured (registered by the daemon, see package serve):
 //

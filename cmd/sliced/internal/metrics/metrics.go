@@ -49,6 +49,8 @@ type Metrics struct {
 
 	HTTPSeconds *prometheus.HistogramVec // handler, method, code
 
+	CandidatesKept prometheus.Gauge
+
 	ages *ageCollector
 }
 
@@ -93,7 +95,9 @@ func New(reg prometheus.Registerer) (*Metrics, error) {
 		EngineReloads:    counter("engine", "reloads_total", "Engine loads after start-up by result.", "result"),
 
 		HTTPSeconds: hist("http", "request_duration_seconds", "HTTP request latency.", "handler", "method", "code"),
-		ages:        &ageCollector{last: map[string]time.Time{}, now: time.Now},
+
+		CandidatesKept: single("candidates", "kept", "Frames kept for enrolment because they were answered unknown or with a low score (see /v1/candidates)."),
+		ages:           &ageCollector{last: map[string]time.Time{}, now: time.Now},
 	}
 	m.ages.desc = prometheus.NewDesc("sliced_source_last_frame_age_seconds", "Seconds since the source's last frame.", []string{"source"}, nil)
 	cs := []prometheus.Collector{
@@ -101,7 +105,7 @@ func New(reg prometheus.Registerer) (*Metrics, error) {
 		m.SourceUp, m.Reconnects, m.BackendInfo, m.Fallbacks,
 		m.CompareSeconds, m.CompareFrames, m.CompareAgreements,
 		m.EngineInfo, m.EngineClasses, m.EnginePrototypes, m.EngineBytes, m.EngineReloads,
-		m.HTTPSeconds, m.ages,
+		m.HTTPSeconds, m.CandidatesKept, m.ages,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	}

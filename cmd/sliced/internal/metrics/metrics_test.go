@@ -37,6 +37,7 @@ func filled(t *testing.T) *prometheus.Registry {
 	m.EngineInfo.WithLabelValues("mnist", "sliced", "A", "1", "3").Set(1)
 	m.EngineReloads.WithLabelValues("ok").Inc()
 	m.HTTPSeconds.WithLabelValues("classify", "POST", "200").Observe(0.003)
+	m.CandidatesKept.Set(3)
 	m.ages.now = func() time.Time { return time.Unix(100, 0) }
 	m.FrameSeen("cam0", time.Unix(97, 0))
 	return reg
@@ -68,7 +69,7 @@ func TestExpositionParses(t *testing.T) {
 		"sliced_pipeline_frame_duration_seconds", "sliced_pipeline_stage_duration_seconds",
 		"sliced_pipeline_frames_total", "sliced_pipeline_dropped_frames_total", "sliced_source_up",
 		"sliced_source_last_frame_age_seconds", "sliced_backend_info", "sliced_compare_agreements_total",
-		"sliced_engine_info", "go_goroutines", "process_resident_memory_bytes",
+		"sliced_engine_info", "sliced_candidates_kept", "go_goroutines", "process_resident_memory_bytes",
 	} {
 		if fams[name] == nil {
 			t.Errorf("%s missing from the exposition", name)
@@ -81,7 +82,7 @@ func TestExpositionParses(t *testing.T) {
 		if strings.HasPrefix(name, "sliced_") && !strings.HasPrefix(name, "sliced_pipeline_") &&
 			!strings.HasPrefix(name, "sliced_source_") && !strings.HasPrefix(name, "sliced_backend_") &&
 			!strings.HasPrefix(name, "sliced_compare_") && !strings.HasPrefix(name, "sliced_engine_") &&
-			!strings.HasPrefix(name, "sliced_http_") {
+			!strings.HasPrefix(name, "sliced_http_") && !strings.HasPrefix(name, "sliced_candidates_") {
 			t.Errorf("%s: not in a known subsystem", name)
 		}
 	}

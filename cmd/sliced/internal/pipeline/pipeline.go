@@ -16,11 +16,14 @@ import (
 
 // Result is one processed frame, handed to the sinks.
 type Result struct {
-	Source     string
-	Frame      source.Frame
-	Answer     Answer
-	Box        image.Rectangle // where in the frame the object was found
-	Err        error           // set when no label came out (no object, backend error)
+	Source string
+	Frame  source.Frame
+	Answer Answer
+	Box    image.Rectangle // where in the frame the object was found
+	// Input is the preprocessed 1x28x28 tensor the answer is for; nil when
+	// preprocessing failed. Sinks may keep it but must not modify it.
+	Input      []float32
+	Err        error // set when no label came out (no object, backend error)
 	Preprocess time.Duration
 	Total      time.Duration // capture time to result
 }
@@ -140,7 +143,7 @@ func (p *Pipeline) process(f source.Frame) {
 		return
 	}
 	a, err := route.Classify(in, m)
-	res.Answer = a
+	res.Answer, res.Input = a, in
 	res.Total = time.Since(f.Time)
 	if err != nil {
 		m.Errors.WithLabelValues(name, "inference").Inc()

@@ -80,6 +80,9 @@ func TestPipelineClassifiesFolderOnce(t *testing.T) {
 		if r.Total <= 0 || r.Answer.Timing.Conv <= 0 {
 			t.Fatalf("timings not set: %+v", r)
 		}
+		if len(r.Input) != 28*28 || r.Answer.Nearest == "" {
+			t.Fatalf("frame %d: input of %d values, nearest %q", r.Frame.Seq, len(r.Input), r.Answer.Nearest)
+		}
 	}
 	if right < len(got)*8/10 {
 		t.Errorf("%d of %d right", right, len(got))

@@ -19,6 +19,21 @@ type Answer struct {
 	backend.Result
 	Backend  backend.Info
 	Fallback bool // the primary failed and Fallback answered
+	// Nearest is the name of the class Label indexes: the answer's class,
+	// or for an unknown answer the class it came nearest to.
+	Nearest string
+}
+
+// answer names the nearest class of res as b's classes have it.
+func answer(res backend.Result, b backend.Backend, fallback bool) Answer {
+	a := Answer{Result: res, Backend: b.Info(), Fallback: fallback, Nearest: res.Class}
+	if !res.Known {
+		a.Nearest = ""
+		if names := b.Classes(); res.Label >= 0 && res.Label < len(names) {
+			a.Nearest = names[res.Label]
+		}
+	}
+	return a
 }
 
 // Classify asks the primary and falls back to the sliced engine when it
@@ -26,7 +41,7 @@ type Answer struct {
 func (r *Route) Classify(in []float32, m *metrics.Metrics) (Answer, error) {
 	res, err := r.Primary.Classify(in)
 	if err == nil {
-		return Answer{Result: res, Backend: r.Primary.Info()}, nil
+		return answer(res, r.Primary, false), nil
 	}
 	if r.Fallback == nil {
 		return Answer{Backend: r.Primary.Info()}, err
@@ -39,7 +54,7 @@ func (r *Route) Classify(in []float32, m *metrics.Metrics) (Answer, error) {
 	if ferr != nil {
 		return Answer{Backend: r.Fallback.Info()}, ferr
 	}
-	return Answer{Result: res, Backend: r.Fallback.Info(), Fallback: true}, nil
+	return answer(res, r.Fallback, true), nil
 }
 
 // CompareWith runs the compare backend on in and records its latency and

@@ -22,6 +22,7 @@ import (
 
 	"github.com/sliced-ai/sliced/cmd/sliced/internal/api"
 	"github.com/sliced-ai/sliced/cmd/sliced/internal/backend"
+	"github.com/sliced-ai/sliced/cmd/sliced/internal/candidates"
 	"github.com/sliced-ai/sliced/cmd/sliced/internal/config"
 	"github.com/sliced-ai/sliced/cmd/sliced/internal/liveview"
 	"github.com/sliced-ai/sliced/cmd/sliced/internal/metrics"
@@ -49,6 +50,7 @@ type daemon struct {
 	reg     *prometheus.Registry
 	metrics *metrics.Metrics
 	store   *store.Store
+	cands   *candidates.Keeper
 	hub     *liveview.Hub
 	notify  *sdnotify.Notifier
 
@@ -111,6 +113,11 @@ func (d *daemon) run(ctx context.Context, cfg config.Config) error {
 	d.store.Sweep()
 	d.engineChanged(d.store.Engine(), d.store.From(), d.store.Version())
 	d.store.OnChange = d.engineChanged
+	d.cands, err = candidates.Open(cfg.StateDir, candidates.Options{Keep: cfg.Candidates.Keep, Below: cfg.Candidates.Below,
+		Log: d.log, Kept: func(n int) { d.metrics.CandidatesKept.Set(float64(n)) }})
+	if err != nil {
+		return err
+	}
 	d.cfg = cfg
 	if err := d.loadToken(cfg); err != nil {
 		return err
@@ -183,10 +190,11 @@ func storeSources(c config.Config) store.Sources {
 }
 
 func (d *daemon) pipelineBase() pipeline.Config {
-	sink := d.hub.Publish
-	if hw := d.hw; hw != nil {
-		sink = func(r pipeline.Result) {
-			d.hub.Publish(r)
+	hw := d.hw
+	sink := func(r pipeline.Result) {
+		d.hub.Publish(r)
+		d.cands.Watch(r)
+		if hw != nil {
 			hw.result(r)
 		}
 	}
@@ -241,8 +249,9 @@ func (d *daemon) handler() http.Handler {
 			defer d.mu.Unlock()
 			return d.pipes.uploads[name]
 		},
-		Live: d.hub,
-		Log:  d.log,
+		Live:       d.hub,
+		Candidates: d.cands,
+		Log:        d.log,
 	})
 }
 
@@ -267,8 +276,14 @@ func (d *daemon) reload(runCtx context.Context) {
 		d.log.Error("reload: token", "err", err)
 	}
 	d.level.Set(parseLevel(cfg.Log.Level))
+	if err := d.cands.Set(cfg.Candidates.Keep, cfg.Candidates.Below); err != nil {
+		d.log.Error("reload: candidates", "err", err)
+	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	if cfg.StateDir != d.cfg.StateDir {
+		d.log.Warn("reload: candidates stay in the old state directory until a restart", "state_dir", d.cfg.StateDir)
+	}
 	if cfg.Listen != d.cfg.Listen {
 		d.log.Warn("reload: listen address changes need a restart", "listen", d.cfg.Listen)
 		cfg.Listen = d.cfg.Listen
