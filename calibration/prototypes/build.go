@@ -190,9 +190,33 @@ func Project(p *engine.Projection, feats []float32, n int) []float32 {
 // Accuracy classifies n images with e on every core and returns the share
 // whose label matches.
 func Accuracy(e *engine.Engine, images []float32, labels []int) (float64, error) {
-	n, inLen := len(labels), e.Stack.In.Len()
+	correct := make([]int, runtime.GOMAXPROCS(0))
+	err := EachInput(e, images, len(labels), func(w int, s *engine.Session, i int, in []float32) error {
+		p, err := s.Classify(in)
+		if err == nil && p.Label == labels[i] {
+			correct[w]++
+		}
+		return err
+	})
+	if err != nil {
+		return 0, err
+	}
+	total := 0
+	for _, c := range correct {
+		total += c
+	}
+	return float64(total) / float64(len(labels)), nil
+}
+
+// EachInput calls fn for each of the n inputs in images (the stack's input
+// shape each) on GOMAXPROCS workers, each with a Session of its own; w is
+// the worker's number, below GOMAXPROCS. It returns the first error.
+func EachInput(e *engine.Engine, images []float32, n int, fn func(w int, s *engine.Session, i int, in []float32) error) error {
+	inLen := e.Stack.In.Len()
+	if len(images) < n*inLen {
+		return fmt.Errorf("%d values for %d inputs of %d", len(images), n, inLen)
+	}
 	workers := runtime.GOMAXPROCS(0)
-	correct := make([]int, workers)
 	errs := make([]error, workers)
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
@@ -205,24 +229,18 @@ func Accuracy(e *engine.Engine, images []float32, labels []int) (float64, error)
 				return
 			}
 			for i := w; i < n; i += workers {
-				p, err := s.Classify(images[i*inLen : (i+1)*inLen])
-				if err != nil {
+				if err := fn(w, s, i, images[i*inLen:(i+1)*inLen]); err != nil {
 					errs[w] = err
 					return
-				}
-				if p.Label == labels[i] {
-					correct[w]++
 				}
 			}
 		}(w)
 	}
 	wg.Wait()
-	total := 0
-	for w := range correct {
-		if errs[w] != nil {
-			return 0, errs[w]
+	for _, err := range errs {
+		if err != nil {
+			return err
 		}
-		total += correct[w]
 	}
-	return float64(total) / float64(n), nil
+	return nil
 }

@@ -3,8 +3,6 @@ package prototypes
 import (
 	"fmt"
 	"math"
-	"runtime"
-	"sync"
 
 	"github.com/sliced-ai/sliced/engine"
 	"github.com/sliced-ai/sliced/engine/knn"
@@ -32,33 +30,15 @@ func Calibrate(e *engine.Engine, images []float32, labels []int, q float64) erro
 		return fmt.Errorf("calibrate: %d values for %d inputs of %d", len(images), n, inLen)
 	}
 	dist := make([]float32, n)
-	workers := runtime.GOMAXPROCS(0)
-	errs := make([]error, workers)
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func(w int) {
-			defer wg.Done()
-			sess, err := e.NewSession()
-			if err != nil {
-				errs[w] = err
-				return
-			}
-			for i := w; i < n; i += workers {
-				f, err := sess.Features(images[i*inLen : (i+1)*inLen])
-				if err != nil {
-					errs[w] = err
-					return
-				}
-				dist[i] = NearestOf(s, f, labels[i])
-			}
-		}(w)
-	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return err
+	err := EachInput(e, images, n, func(_ int, sess *engine.Session, i int, in []float32) error {
+		f, err := sess.Features(in)
+		if err == nil {
+			dist[i] = NearestOf(s, f, labels[i])
 		}
+		return err
+	})
+	if err != nil {
+		return err
 	}
 	byClass := make([][]float32, len(s.Classes))
 	for i, l := range labels {
