@@ -275,5 +275,12 @@ func tensorData(raw json.RawMessage, datatype string, want int) ([]float32, erro
 	if len(out) != want {
 		return nil, fmt.Errorf("data: %d values, the shape needs %d", len(out), want)
 	}
+	// The engine's input is a preprocessed image: values in [0, 1], which
+	// also keeps out what float32 cannot hold.
+	for i, v := range out {
+		if !(v >= 0 && v <= 1) {
+			return nil, fmt.Errorf("data: value %d is %v, outside the FP32 input range [0, 1]", i, v)
+		}
+	}
 	return out, nil
 }
