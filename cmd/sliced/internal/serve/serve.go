@@ -54,13 +54,14 @@ type daemon struct {
 	hub     *liveview.Hub
 	notify  *sdnotify.Notifier
 
-	mu    sync.Mutex // guards cfg, pipes and backends during a reload
-	cfg   config.Config
-	pipes *pipelines
-	hw    *hardware // opened at start; a reload keeps it
-	bset  *backendSet
-	route atomic.Pointer[pipeline.Route]
-	token atomic.Value // string
+	mu      sync.Mutex // guards cfg, pipes and backends during a reload
+	cfg     config.Config
+	pipes   *pipelines
+	hw      *hardware // opened at start; a reload keeps it
+	bset    *backendSet
+	retired retiredBackends // replaced by a reload, closed later
+	route   atomic.Pointer[pipeline.Route]
+	token   atomic.Value // string
 }
 
 // Serve runs the daemon until ctx is done or SIGTERM/SIGINT arrives.
@@ -159,6 +160,7 @@ func (d *daemon) run(ctx context.Context, cfg config.Config) error {
 		case err := <-served:
 			d.shutdownPipelines()
 			d.hw.stop()
+			d.closeBackends()
 			return fmt.Errorf("http server: %w", err)
 		case <-ctx.Done():
 		}
@@ -171,7 +173,7 @@ func (d *daemon) run(ctx context.Context, cfg config.Config) error {
 	err = srv.Shutdown(sctx)
 	d.shutdownPipelines()
 	d.hw.stop()
-	d.bset.close()
+	d.closeBackends()
 	if err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
@@ -279,33 +281,37 @@ func (d *daemon) reload(runCtx context.Context) {
 	if err := d.cands.Set(cfg.Candidates.Keep, cfg.Candidates.Below); err != nil {
 		d.log.Error("reload: candidates", "err", err)
 	}
+	// The new backends and pipelines are built outside the lock, so
+	// requests go on with the old ones until the swap. Reloads come one at
+	// a time from the signal loop, so d.cfg and d.pipes change only here.
 	d.mu.Lock()
-	defer d.mu.Unlock()
-	if cfg.StateDir != d.cfg.StateDir {
-		d.log.Warn("reload: candidates stay in the old state directory until a restart", "state_dir", d.cfg.StateDir)
+	prev, pipes := d.cfg, d.pipes
+	d.mu.Unlock()
+	if cfg.StateDir != prev.StateDir {
+		d.log.Warn("reload: candidates stay in the old state directory until a restart", "state_dir", prev.StateDir)
 	}
-	if cfg.Listen != d.cfg.Listen {
-		d.log.Warn("reload: listen address changes need a restart", "listen", d.cfg.Listen)
-		cfg.Listen = d.cfg.Listen
+	if cfg.Listen != prev.Listen {
+		d.log.Warn("reload: listen address changes need a restart", "listen", prev.Listen)
+		cfg.Listen = prev.Listen
 	}
-	if !reflect.DeepEqual(cfg.GPIO, d.cfg.GPIO) || cfg.Power != d.cfg.Power {
+	if !reflect.DeepEqual(cfg.GPIO, prev.GPIO) || cfg.Power != prev.Power {
 		d.log.Warn("reload: gpio and power changes need a restart; keeping the ones in use")
-		cfg.GPIO, cfg.Power = d.cfg.GPIO, d.cfg.Power
+		cfg.GPIO, cfg.Power = prev.GPIO, prev.Power
 	}
+	bset := loadBackends(cfg, backend.Default, d.store.Engine, d.metrics, d.log)
+	if !reflect.DeepEqual(cfg.Sources, prev.Sources) || cfg.Limits != prev.Limits {
+		// A camera cannot be opened twice: the old pipelines stop first.
+		pipes.stop()
+		pipes = startPipelines(runCtx, cfg.Sources, cfg.Limits.ImagePixels, d.pipelineBase(), d.hw, d.log)
+	}
+	d.mu.Lock()
 	old := d.bset
-	d.bset = loadBackends(cfg, backend.Default, d.store.Engine, d.metrics, d.log)
-	d.route.Store(d.bset.route)
-	if !reflect.DeepEqual(cfg.Sources, d.cfg.Sources) || cfg.Limits != d.cfg.Limits {
-		d.pipes.stop()
-		d.pipes = startPipelines(runCtx, cfg.Sources, cfg.Limits.ImagePixels, d.pipelineBase(), d.hw, d.log)
-	}
-	d.cfg = cfg
-	// Old backends may still be in a request; closing them is left to the
-	// ones that hold native resources, after a grace period.
-	go func() {
-		time.Sleep(30 * time.Second)
-		old.close()
-	}()
+	d.bset, d.pipes, d.cfg = bset, pipes, cfg
+	d.route.Store(bset.route)
+	d.mu.Unlock()
+	// Old backends may still be in a request: they are closed after a grace
+	// period, or at shutdown, whichever comes first.
+	d.retired.add(old, retireGrace)
 	d.log.Info("reloaded", "engine", d.store.From())
 }
 
