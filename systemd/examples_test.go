@@ -9,11 +9,13 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/sliced-ai/sliced/internal/needs"
 )
 
 func promtool(t *testing.T, args ...string) {
 	t.Helper()
-	tool := needTool(t, "promtool")
+	tool := needs.Tool(t, "promtool", "apt-get install prometheus")
 	out, err := exec.Command(tool, args...).CombinedOutput()
 	if err != nil {
 		t.Fatalf("promtool %s: %v\n%s", strings.Join(args, " "), err, out)

@@ -10,19 +10,21 @@ import (
 
 	"github.com/sliced-ai/sliced/device/internal/runtimetest"
 	"github.com/sliced-ai/sliced/engine/nn"
+	"github.com/sliced-ai/sliced/internal/needs"
 	"github.com/sliced-ai/sliced/models"
 	"github.com/sliced-ai/sliced/models/onnxexport"
 )
 
 // testLibrary finds libonnxruntime for the tests: ONNXRUNTIME_LIB, or the
-// project's .tools folder, else the test is skipped.
+// project's .tools folder, else the test is skipped (failed when
+// SLICED_REQUIRE names onnxruntime).
 func testLibrary(t testing.TB) string {
 	t.Helper()
 	if _, err := New(nil, Options{}); errors.Is(err, ErrNoCgo) {
-		t.Skip(err)
+		needs.Missing(t, "onnxruntime", err.Error())
 	}
 	if runtime.GOARCH != "amd64" && runtime.GOARCH != "arm64" {
-		t.Skipf("no onnxruntime-node build for %s", runtime.GOARCH)
+		needs.Missing(t, "onnxruntime", "no onnxruntime-node build for "+runtime.GOARCH)
 	}
 	if p := os.Getenv(EnvLibrary); p != "" {
 		return p
@@ -31,8 +33,8 @@ func testLibrary(t testing.TB) string {
 	p := filepath.Join("..", "..", ".tools", "onnxruntime-node", "node_modules", "onnxruntime-node",
 		"bin", "napi-v6", "linux", arch, "libonnxruntime.so.1")
 	if _, err := os.Stat(p); err != nil {
-		t.Skipf("ONNX Runtime not installed: set %s or run "+
-			"`npm install --ignore-scripts --prefix .tools/onnxruntime-node onnxruntime-node@1.30.0`", EnvLibrary)
+		needs.Missing(t, "onnxruntime", "ONNX Runtime not installed: set "+EnvLibrary+" or run "+
+			"`npm install --ignore-scripts --prefix .tools/onnxruntime-node onnxruntime-node@1.30.0`")
 	}
 	abs, _ := filepath.Abs(p)
 	return abs

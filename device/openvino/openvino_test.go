@@ -8,24 +8,26 @@ import (
 	"testing"
 
 	"github.com/sliced-ai/sliced/device/internal/runtimetest"
+	"github.com/sliced-ai/sliced/internal/needs"
 	"github.com/sliced-ai/sliced/models"
 	"github.com/sliced-ai/sliced/models/onnxexport"
 )
 
 // testLibrary finds libopenvino_c for the tests: OPENVINO_LIB, or the wheel
-// in the project's .tools folder, else the test is skipped.
+// in the project's .tools folder, else the test is skipped (failed when
+// SLICED_REQUIRE names openvino).
 func testLibrary(t testing.TB) string {
 	t.Helper()
 	if _, err := New(nil, Options{}); errors.Is(err, ErrNoCgo) {
-		t.Skip(err)
+		needs.Missing(t, "openvino", err.Error())
 	}
 	if p := os.Getenv(EnvLibrary); p != "" {
 		return p
 	}
 	matches, _ := filepath.Glob(filepath.Join("..", "..", ".tools", "openvino*", "openvino", "libs", "libopenvino_c.so*"))
 	if len(matches) == 0 {
-		t.Skipf("OpenVINO not installed: set %s or run "+
-			"`pip install --no-deps --target .tools/openvino-2024.6.0 openvino==2024.6.0`", EnvLibrary)
+		needs.Missing(t, "openvino", "OpenVINO not installed: set "+EnvLibrary+" or run "+
+			"`pip install --no-deps --target .tools/openvino-2024.6.0 openvino==2024.6.0`")
 	}
 	abs, _ := filepath.Abs(matches[0])
 	return abs

@@ -2,6 +2,7 @@ package backend
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/sliced-ai/sliced/cmd/sliced/internal/fixture"
 	"github.com/sliced-ai/sliced/engine"
+	"github.com/sliced-ai/sliced/internal/needs"
 	"github.com/sliced-ai/sliced/models"
 )
 
@@ -43,7 +45,7 @@ func TestRuntimeBackendsMatchGo(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			b, err := Default.New(Options{Name: name, Model: path, LoadEngine: engine.Load})
 			if StateOf(err) == Skipped {
-				t.Skipf("%s not available here: %v", name, err)
+				needs.Missing(t, name, fmt.Sprintf("%s not available here: %v", name, err))
 			}
 			if err != nil {
 				t.Fatal(err)

@@ -10,6 +10,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
+
+	"github.com/sliced-ai/sliced/internal/needs"
 )
 
 // filled registers the metrics and gives every family a sample.
@@ -89,12 +91,9 @@ func TestExpositionParses(t *testing.T) {
 }
 
 // TestPromtool lints the exposition with promtool (Debian package
-// prometheus), as CI does.
+// prometheus), as CI does; skipped without it unless SLICED_REQUIRE names it.
 func TestPromtool(t *testing.T) {
-	promtool, err := exec.LookPath("promtool")
-	if err != nil {
-		t.Skip("promtool not installed (apt-get install prometheus): skipping the metrics lint")
-	}
+	promtool := needs.Tool(t, "promtool", "apt-get install prometheus")
 	cmd := exec.Command(promtool, "check", "metrics")
 	cmd.Stdin = bytes.NewReader(exposition(t, filled(t)))
 	out, err := cmd.CombinedOutput()
