@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -54,14 +55,15 @@ func TestPercentile(t *testing.T) {
 	}
 }
 
-// flaky fails its third call: the row must say so and the run go on.
+// flaky fails its third call: the row must say so and the run go on. The
+// run calls it from several goroutines.
 type flaky struct {
 	backend.Backend
-	n int
+	n atomic.Int64
 }
 
 func (f *flaky) Classify(in []float32) (backend.Result, error) {
-	if f.n++; f.n == 3 {
+	if f.n.Add(1) == 3 {
 		return backend.Result{}, errors.New("device lost")
 	}
 	return f.Backend.Classify(in)

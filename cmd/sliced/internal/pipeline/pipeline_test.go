@@ -129,11 +129,30 @@ func TestRouteFallsBackAndCompares(t *testing.T) {
 	}
 }
 
+// held holds every Classify until release is closed; entered hears of
+// the first.
+type held struct {
+	backend.Backend
+	entered, release chan struct{}
+}
+
+func (h held) Classify(in []float32) (backend.Result, error) {
+	select {
+	case h.entered <- struct{}{}:
+	default:
+	}
+	<-h.release
+	return h.Backend.Classify(in)
+}
+
+// Frames that come while the backend is busy replace each other: each
+// replaced one is a drop.
 func TestSlowBackendDropsFrames(t *testing.T) {
 	m := newMetrics(t)
 	u := source.NewUpload()
 	rt := slicedRoute()
-	rt.Primary = slow{rt.Primary}
+	h := held{rt.Primary, make(chan struct{}, 1), make(chan struct{})}
+	rt.Primary = h
 	p := New(Config{Name: "up", Source: u, Passive: true, Prep: prep.Frame, Route: func() *Route { return rt }, Metrics: m})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
@@ -146,17 +165,34 @@ func TestSlowBackendDropsFrames(t *testing.T) {
 		t.Fatal("an open upload source is not up before its first frame")
 	}
 	frame := fixture.Frame(3, 200, 150, rand.New(rand.NewPCG(1, 2)))
-	for i := 0; i < 50; i++ {
-		u.Push(frame)
-		time.Sleep(2 * time.Millisecond)
+	u.Push(frame)
+	select {
+	case <-h.entered: // the backend is busy with it
+	case <-time.After(15 * time.Second):
+		t.Fatal("the backend got no frame")
 	}
-	time.Sleep(50 * time.Millisecond)
+	pushed := 1
+	dropped := func() float64 { return testutil.ToFloat64(m.Drops.WithLabelValues("up")) }
+	for deadline := time.Now().Add(15 * time.Second); dropped() == 0; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("no drop after %d frames pushed while the backend was busy", pushed)
+		}
+		u.Push(frame)
+		pushed++
+	}
+	close(h.release)
+	// The held frame and the one that waited are classified.
+	classified := func() float64 { return testutil.ToFloat64(m.Frames.WithLabelValues("up")) }
+	for deadline := time.Now().Add(15 * time.Second); classified() < 2; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%v frames classified after the backend was released", classified())
+		}
+	}
 	cancel()
 	<-done
-	drops := testutil.ToFloat64(m.Drops.WithLabelValues("up"))
-	frames := testutil.ToFloat64(m.Frames.WithLabelValues("up"))
-	if drops == 0 || frames == 0 || frames >= 50 {
-		t.Fatalf("frames %v, drops %v: a slow backend should drop frames", frames, drops)
+	drops, frames := dropped(), classified()
+	if drops == 0 || frames == 0 || frames >= float64(pushed) {
+		t.Fatalf("frames %v, drops %v of %d pushed: a slow backend should drop frames", frames, drops, pushed)
 	}
 }
 

@@ -58,45 +58,84 @@ func TestWatchdogInterval(t *testing.T) {
 	}
 }
 
-// A stuck pipeline (no progress) must stop the pings.
+// A stuck pipeline (no progress) must stop the pings. The test says, tick
+// by tick, whether the pipeline moved since the last one, and each tick's
+// ping must come or not.
 func TestWatchdogStopsWhenStuck(t *testing.T) {
 	path, ch := listen(t)
 	var frames atomic.Uint64
-	moving := atomic.Bool{}
-	moving.Store(true)
+	steps, answers := make(chan bool), make(chan bool)
+	healthy := Progress(frames.Load, func() bool { return false })
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	go func() { // the pipeline: progresses while moving
-		for ctx.Err() == nil {
-			if moving.Load() {
-				frames.Add(1)
-			}
-			time.Sleep(time.Millisecond)
-		}
-	}()
-	go New(path).Watchdog(ctx, 10*time.Millisecond, Progress(frames.Load, func() bool { return false }))
-	count := func(d time.Duration) int {
-		n := 0
-		end := time.After(d)
-		for {
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		New(path).Watchdog(ctx, time.Millisecond, func() bool {
 			select {
-			case <-ch:
-				n++
-			case <-end:
-				return n
+			case moved := <-steps:
+				if moved {
+					frames.Add(1)
+				}
+			case <-ctx.Done():
+				return false
+			}
+			ok := healthy()
+			select {
+			case answers <- ok:
+			case <-ctx.Done():
+			}
+			return ok
+		})
+	}()
+	within := func() <-chan time.Time { return time.After(15 * time.Second) }
+	// tick runs one tick and reports whether it pinged.
+	tick := func(moved bool) bool {
+		t.Helper()
+		select {
+		case steps <- moved:
+		case <-within():
+			t.Fatal("no watchdog tick in 15 s")
+		}
+		ok := <-answers
+		if ok {
+			select {
+			case got := <-ch:
+				if got != "WATCHDOG=1" {
+					t.Fatalf("sent %q", got)
+				}
+			case <-within():
+				t.Fatal("a healthy tick sent no ping in 15 s")
 			}
 		}
+		return ok
 	}
-	if n := count(100 * time.Millisecond); n < 3 {
-		t.Fatalf("%d pings while progressing", n)
+	for i := range 3 {
+		if !tick(true) {
+			t.Fatalf("tick %d: no ping while progressing", i)
+		}
 	}
-	moving.Store(false)
-	count(30 * time.Millisecond) // pings already in flight
-	if n := count(100 * time.Millisecond); n != 0 {
-		t.Fatalf("%d pings while stuck, want none", n)
+	for i := range 3 {
+		if tick(false) {
+			t.Fatalf("tick %d: a ping while stuck", i)
+		}
 	}
-	moving.Store(true)
-	if n := count(100 * time.Millisecond); n < 3 {
-		t.Fatalf("%d pings after recovering", n)
+	for i := range 3 {
+		if !tick(true) {
+			t.Fatalf("tick %d: no ping after recovering", i)
+		}
+	}
+	// Nothing else was sent: the next message is one sent after the
+	// watchdog stopped.
+	cancel()
+	<-stopped
+	New(path).Send("END")
+	select {
+	case got := <-ch:
+		if got != "END" {
+			t.Fatalf("%q sent besides the pings counted", got)
+		}
+	case <-within():
+		t.Fatal("END not received")
 	}
 }

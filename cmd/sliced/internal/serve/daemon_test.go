@@ -20,6 +20,16 @@ import (
 
 const tok = "e2e-token"
 
+// poll checks ok every 10 ms for up to 15 s and reports whether it held.
+func poll(ok func() bool) bool {
+	for deadline := time.Now().Add(15 * time.Second); !ok(); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			return false
+		}
+	}
+	return true
+}
+
 func pngBytes(t *testing.T, d int) []byte {
 	var buf bytes.Buffer
 	png.Encode(&buf, fixture.Frame(d, 320, 240, rand.New(rand.NewPCG(uint64(d), 4))))
@@ -76,22 +86,12 @@ func TestDaemon(t *testing.T) {
 			t.Errorf("ready: %d", code)
 		}
 		t.Logf("RSS while serving: %s", rss(p.cmd.Process.Pid))
-		if promtool, err := exec.LookPath("promtool"); err == nil {
-			_, body := p.request("GET", "/metrics", "", nil)
-			cmd := exec.Command(promtool, "check", "metrics")
-			cmd.Stdin = strings.NewReader(body)
-			if out, err := cmd.CombinedOutput(); err != nil {
-				t.Errorf("promtool check metrics: %v\n%s", err, out)
-			}
-		} else {
-			t.Log("promtool not installed: lint skipped")
-		}
+		lintMetrics(p)
 	})
 
 	t.Run("sd_notify", func(t *testing.T) {
 		p.t = t // helpers fail the running subtest
-		time.Sleep(300 * time.Millisecond)
-		if notes.count("READY=1") < 1 || notes.count("WATCHDOG=1") < 2 {
+		if !poll(func() bool { return notes.count("READY=1") >= 1 && notes.count("WATCHDOG=1") >= 2 }) {
 			t.Fatalf("READY %d, WATCHDOG %d", notes.count("READY=1"), notes.count("WATCHDOG=1"))
 		}
 	})
@@ -141,18 +141,21 @@ func TestDaemon(t *testing.T) {
 		if code, _ := p.request("GET", "/v2/health/ready", "", nil); code != 503 {
 			t.Errorf("ready while the source is away: %d, want 503", code)
 		}
-		// No progress: the watchdog pings must stop.
-		time.Sleep(300 * time.Millisecond)
+		// No progress: the watchdog pings must stop. They come every 100 ms
+		// (half of WATCHDOG_USEC): none for 300 ms says they have stopped,
+		// and then none may come for 500 ms.
+		if !poll(func() bool { return notes.since("WATCHDOG=1") > 300*time.Millisecond }) {
+			t.Fatalf("watchdog pings go on while the pipeline is stuck: %d in all", notes.count("WATCHDOG=1"))
+		}
 		before := notes.count("WATCHDOG=1")
-		time.Sleep(500 * time.Millisecond)
+		time.Sleep(500 * time.Millisecond) // a window that must stay empty
 		if n := notes.count("WATCHDOG=1") - before; n != 0 {
 			t.Errorf("%d watchdog pings while the pipeline was stuck", n)
 		}
 		os.Rename(away, f.frames)
 		p.waitMetric("source back", "sliced_source_up", map[string]string{"source": "cam"}, func(v float64) bool { return v == 1 })
 		before = notes.count("WATCHDOG=1")
-		time.Sleep(500 * time.Millisecond)
-		if notes.count("WATCHDOG=1") == before {
+		if !poll(func() bool { return notes.count("WATCHDOG=1") > before }) {
 			t.Error("watchdog pings did not resume")
 		}
 	})
@@ -217,18 +220,34 @@ func TestDaemonNoSourceNoToken(t *testing.T) {
 	// SIGTERM while a request is half sent: it is answered, then the
 	// daemon exits.
 	img := pngBytes(t, 9)
-	conn, err := net.Dial("tcp", strings.TrimPrefix(p.base, "http://"))
+	addr := strings.TrimPrefix(p.base, "http://")
+	conn, err := net.Dial("tcp", addr)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	fmt.Fprintf(conn, "POST /v1/classify HTTP/1.1\r\nHost: x\r\nContent-Type: image/png\r\nContent-Length: %d\r\n\r\n", len(img))
+	fmt.Fprintf(conn, "POST /v1/classify HTTP/1.1\r\nHost: x\r\nContent-Type: image/png\r\nContent-Length: %d\r\nExpect: 100-continue\r\n\r\n", len(img))
+	// 100 Continue comes when the handler starts reading the body: the
+	// request is in flight.
+	br := bufio.NewReader(conn)
+	if resp, err := http.ReadResponse(br, nil); err != nil || resp.StatusCode != http.StatusContinue {
+		t.Fatalf("want 100 Continue before the body: %v, %v", resp, err)
+	}
 	conn.Write(img[:len(img)/2])
-	time.Sleep(100 * time.Millisecond)
 	p.signal(syscall.SIGTERM)
-	time.Sleep(300 * time.Millisecond)
+	// The shutdown closes the listener first: a refused connection says
+	// the daemon is draining.
+	if !poll(func() bool {
+		c, err := net.Dial("tcp", addr)
+		if err == nil {
+			c.Close()
+		}
+		return err != nil
+	}) {
+		t.Fatal("connections still accepted 15 s after SIGTERM")
+	}
 	conn.Write(img[len(img)/2:])
-	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	resp, err := http.ReadResponse(br, nil)
 	if err != nil {
 		t.Fatalf("in-flight request during shutdown: %v", err)
 	}

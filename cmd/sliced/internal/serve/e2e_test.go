@@ -61,6 +61,7 @@ type proc struct {
 	started time.Time
 	ready   time.Duration // start to the live view line
 	exited  chan error
+	config  string // the configuration file of an in-process daemon
 }
 
 var addrLine = regexp.MustCompile(`live view at http://([^/]+)/`)
@@ -98,6 +99,9 @@ func start(t *testing.T, bin string, env []string, args ...string) *proc {
 	}
 	t.Cleanup(func() {
 		p.cmd.Process.Kill()
+		if strings.Contains(p.stderr.String(), "WARNING: DATA RACE") {
+			t.Error("the race detector reported a data race in the daemon")
+		}
 		if t.Failed() {
 			t.Logf("daemon log:\n%s", p.stderr)
 		}
@@ -203,7 +207,7 @@ func notifySocket(t *testing.T) (string, *syncList) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { c.Close() })
-	l := &syncList{}
+	l := &syncList{made: time.Now()}
 	go func() {
 		buf := make([]byte, 512)
 		for {
@@ -218,11 +222,30 @@ func notifySocket(t *testing.T) (string, *syncList) {
 }
 
 type syncList struct {
-	mu sync.Mutex
-	s  []string
+	mu   sync.Mutex
+	s    []string
+	at   []time.Time // when each arrived
+	made time.Time
 }
 
-func (l *syncList) add(s string) { l.mu.Lock(); l.s = append(l.s, s); l.mu.Unlock() }
+func (l *syncList) add(s string) {
+	l.mu.Lock()
+	l.s, l.at = append(l.s, s), append(l.at, time.Now())
+	l.mu.Unlock()
+}
+
+// since is how long ago the last message starting with prefix arrived, or
+// the list was made when none did.
+func (l *syncList) since(prefix string) time.Duration {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for i := len(l.s) - 1; i >= 0; i-- {
+		if strings.HasPrefix(l.s[i], prefix) {
+			return time.Since(l.at[i])
+		}
+	}
+	return time.Since(l.made)
+}
 func (l *syncList) count(prefix string) int {
 	l.mu.Lock()
 	defer l.mu.Unlock()
