@@ -58,7 +58,7 @@ test-bins: deps-go cross-pure
 	mkdir -p $(dir $(TEST_BIN))
 	$(GO) build -o $(TEST_BIN) ./cmd/sliced
 
-# What the tests must find and run instead of skipping (internal/needs):
+# What the tests must find and run instead of skipping (cmd/sliced/testbin/needs):
 # `make test` installs all of it; `make test SLICED_REQUIRE=` lets the
 # checks that need it skip.
 SLICED_REQUIRE ?= promtool,onnxruntime,openvino

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/sliced-ai/sliced/internal/needs"
+	"github.com/sliced-ai/sliced/cmd/sliced/testbin/needs"
 )
 
 func promtool(t *testing.T, args ...string) {

@@ -8,9 +8,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sliced-ai/sliced/cmd/sliced/testbin/needs"
 	"github.com/sliced-ai/sliced/device/internal/runtimetest"
 	"github.com/sliced-ai/sliced/engine/nn"
-	"github.com/sliced-ai/sliced/internal/needs"
 	"github.com/sliced-ai/sliced/models"
 	"github.com/sliced-ai/sliced/models/onnxexport"
 )

@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sliced-ai/sliced/cmd/sliced/testbin/needs"
 	"github.com/sliced-ai/sliced/device/internal/runtimetest"
-	"github.com/sliced-ai/sliced/internal/needs"
 	"github.com/sliced-ai/sliced/models"
 	"github.com/sliced-ai/sliced/models/onnxexport"
 )

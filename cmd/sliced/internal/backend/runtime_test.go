@@ -10,8 +10,8 @@ import (
 	"testing"
 
 	"github.com/sliced-ai/sliced/cmd/sliced/internal/fixture"
+	"github.com/sliced-ai/sliced/cmd/sliced/testbin/needs"
 	"github.com/sliced-ai/sliced/engine"
-	"github.com/sliced-ai/sliced/internal/needs"
 	"github.com/sliced-ai/sliced/models"
 )
 

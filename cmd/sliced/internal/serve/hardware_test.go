@@ -18,10 +18,10 @@ import (
 	"periph.io/x/conn/v3/i2c/i2ctest"
 
 	"github.com/sliced-ai/sliced/cmd/sliced/internal/fixture"
+	"github.com/sliced-ai/sliced/cmd/sliced/testbin/needs"
 	sgpio "github.com/sliced-ai/sliced/device/gpio"
 	"github.com/sliced-ai/sliced/device/power"
 	"github.com/sliced-ai/sliced/engine"
-	"github.com/sliced-ai/sliced/internal/needs"
 	"github.com/sliced-ai/sliced/models"
 )
 
