@@ -11,7 +11,7 @@ import (
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
 
-	"github.com/sliced-ai/sliced/internal/needs"
+	"github.com/sliced-ai/sliced/cmd/sliced/testbin/needs"
 )
 
 // filled registers the metrics and gives every family a sample.
