@@ -10,6 +10,7 @@
 //	openvino     the full CNN through OpenVINO (device MYRIAD for an NCS2,
 //	             CPU, GPU, NPU, AUTO), see device/openvino
 //	onnxruntime  the full CNN through ONNX Runtime on the CPU, see device/onnxrt
+//	cuda         the full CNN on an NVIDIA GPU (a Jetson's too), see device/cuda
 //
 // The runtime backends take model: a full-CNN engine file (exported to
 // ONNX at load) or an .onnx file; without one they run the daemon's engine

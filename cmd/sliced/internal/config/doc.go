@@ -31,9 +31,10 @@
 // (repeatable; replaces the file's outputs), --power-sensor, --power-bus,
 // --power-address, --power-channel, --power-shunt-ohms, --power-interval.
 //
-// Source kinds: dir (an image folder), video (a file, GoCV), device (a V4L2
-// device path or index, GoCV), gstreamer (a pipeline string, GoCV) and
-// upload (frames POSTed to /v1/sources/{name}/frames). On the command line
+// Source kinds: dir (an image folder), video (an MJPEG .avi file in every
+// build; other containers with -tags gocv), device (a V4L2 device path or
+// index: pure Go, or GoCV with -tags gocv), gstreamer (a pipeline string,
+// -tags gocv only) and upload (frames POSTed to /v1/sources/{name}/frames). On the command line
 // --source [NAME=]KIND:PATH[,fps=N][,watchdog=D][,loop=BOOL][,width=W,height=H]
 // (repeatable) replaces the file's list, e.g.
 //
