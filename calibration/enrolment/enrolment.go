@@ -4,9 +4,9 @@ import (
 	"fmt"
 	"runtime"
 	"slices"
-	"sync"
 
 	"github.com/sliced-ai/sliced/calibration/glyphs"
+	"github.com/sliced-ai/sliced/calibration/prototypes"
 	"github.com/sliced-ai/sliced/calibration/synth"
 	"github.com/sliced-ai/sliced/engine"
 	"github.com/sliced-ai/sliced/engine/preprocess"
@@ -62,42 +62,32 @@ func Digits(images []float32, labels []int, n int, seed uint64) ([]Frame, error)
 // Score classifies frames with e on every core and returns the share
 // answered with their class, and the share answered unknown.
 func Score(e *engine.Engine, frames []Frame) (correct, unknown float64, err error) {
-	workers := runtime.GOMAXPROCS(0)
-	var mu sync.Mutex
-	var nc, nu int
-	var firstErr error
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func(w int) {
-			defer wg.Done()
-			s, err := e.NewSession()
-			c, u := 0, 0
-			for i := w; err == nil && i < len(frames); i += workers {
-				var p engine.Prediction
-				if p, err = s.Classify(frames[i].Tensor); err != nil {
-					break
-				}
-				switch {
-				case !p.Known:
-					u++
-				case p.Class == frames[i].Class:
-					c++
-				}
-			}
-			mu.Lock()
-			nc, nu = nc+c, nu+u
-			if err != nil && firstErr == nil {
-				firstErr = err
-			}
-			mu.Unlock()
-		}(w)
-	}
-	wg.Wait()
 	if len(frames) == 0 {
-		return 0, 0, firstErr
+		return 0, 0, nil
 	}
-	return float64(nc) / float64(len(frames)), float64(nu) / float64(len(frames)), firstErr
+	images := make([]float32, 0, len(frames)*len(frames[0].Tensor))
+	for _, f := range frames {
+		images = append(images, f.Tensor...)
+	}
+	workers := runtime.GOMAXPROCS(0)
+	nc, nu := make([]int, workers), make([]int, workers)
+	err = prototypes.EachInput(e, images, len(frames), func(w int, s *engine.Session, i int, in []float32) error {
+		p, err := s.Classify(in)
+		switch {
+		case err != nil:
+			return err
+		case !p.Known:
+			nu[w]++
+		case p.Class == frames[i].Class:
+			nc[w]++
+		}
+		return nil
+	})
+	var c, u int
+	for w := range nc {
+		c, u = c+nc[w], u+nu[w]
+	}
+	return float64(c) / float64(len(frames)), float64(u) / float64(len(frames)), err
 }
 
 // Enrol returns a copy of e with the frames added as examples of their
