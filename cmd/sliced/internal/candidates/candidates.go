@@ -1,6 +1,7 @@
 package candidates
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -197,24 +198,14 @@ func (k *Keeper) Offer(f Frame) (string, error) {
 	}
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	i, _ := slices.BinarySearchFunc(k.list, seq, func(c *Candidate, s uint64) int { return compareSeq(c.Seq, s) })
+	i, _ := slices.BinarySearchFunc(k.list, seq, func(c *Candidate, s uint64) int { return cmp.Compare(c.Seq, s) })
 	k.list = slices.Insert(k.list, i, c)
 	k.trim()
 	return c.ID, nil
 }
 
-func compareSeq(a, b uint64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
-
 func sortOldestFirst(l []*Candidate) {
-	slices.SortFunc(l, func(a, b *Candidate) int { return compareSeq(a.Seq, b.Seq) })
+	slices.SortFunc(l, func(a, b *Candidate) int { return cmp.Compare(a.Seq, b.Seq) })
 }
 
 // trim removes the oldest beyond keep and reports the count; k.mu held.

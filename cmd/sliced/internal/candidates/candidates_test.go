@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -93,7 +94,7 @@ func TestBoundOrderAndRestart(t *testing.T) {
 		if l[0].Source != "cam4" || l[0].Nearest != "7" || l[0].Known || !l[0].Time.Equal(time.Unix(1004, 0)) {
 			t.Fatalf("%s: newest %+v", when, l[0].Answer)
 		}
-		if want := input(0.4); !equal(l[0].Input, want) {
+		if want := input(0.4); !slices.Equal(l[0].Input, want) {
 			t.Fatalf("%s: input not kept exactly", when)
 		}
 		m, err := png.Decode(bytes.NewReader(l[0].Thumbnail))
@@ -145,18 +146,6 @@ func idsOf(l []Candidate) []string {
 		out = append(out, c.ID)
 	}
 	return out
-}
-
-func equal(a, b []float32) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 func TestCorruptFileSkipped(t *testing.T) {

@@ -126,7 +126,16 @@ func (p *proc) stop() {
 
 func (p *proc) request(method, path, token string, body []byte) (int, string) {
 	p.t.Helper()
+	return p.requestType(method, path, token, "", body)
+}
+
+// requestType is request with a Content-Type.
+func (p *proc) requestType(method, path, token, ctype string, body []byte) (int, string) {
+	p.t.Helper()
 	req, _ := http.NewRequest(method, p.base+path, bytes.NewReader(body))
+	if ctype != "" {
+		req.Header.Set("Content-Type", ctype)
+	}
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"mime/multipart"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -89,21 +88,6 @@ func multipartBody(t *testing.T, frames [][]byte) ([]byte, string) {
 	return b.Bytes(), w.FormDataContentType()
 }
 
-func (p *proc) postType(path, token, ctype string, body []byte) (int, string) {
-	p.t.Helper()
-	req, _ := http.NewRequest("POST", p.base+path, bytes.NewReader(body))
-	req.Header.Set("Authorization", "Bearer "+token)
-	req.Header.Set("Content-Type", ctype)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		p.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b := new(bytes.Buffer)
-	b.ReadFrom(resp.Body)
-	return resp.StatusCode, b.String()
-}
-
 // Through the real daemon on the embedded engine: three letters enrolled
 // with five camera-like frames each are recognised in other fonts, the
 // digits keep their accuracy on frames never enrolled, shapes never
@@ -162,7 +146,7 @@ func TestEnrolThroughTheAPI(t *testing.T) {
 
 	for i, name := range []string{"A", "K", "W"} {
 		body, ctype := multipartBody(t, jpegFrames(t, enrolImgs[5*i:5*i+5], uint64(30+i)))
-		if code, resp := p.postType("/v1/classes/"+name+"/examples", "enrol-token", ctype, body); code != 201 {
+		if code, resp := p.requestType("POST", "/v1/classes/"+name+"/examples", "enrol-token", ctype, body); code != 201 {
 			t.Fatalf("enrol %s: %d %s", name, code, resp)
 		}
 	}
