@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sliced-ai/sliced/cmd/sliced/internal/result"
 	"github.com/sliced-ai/sliced/engine"
 	"github.com/sliced-ai/sliced/engine/imageio"
 	"github.com/sliced-ai/sliced/engine/preprocess"
@@ -24,23 +25,13 @@ func init() {
 // maxImageBytes bounds what classify reads of one file.
 const maxImageBytes = 64 << 20
 
-// classifyLine is one --json output line; the field names are a contract.
+// classifyLine is one --json output line: the result as the daemon gives
+// it (package result), with the file and how it was preprocessed.
 type classifyLine struct {
-	Path      string         `json:"path"`
-	Label     string         `json:"label"`
-	Index     int            `json:"index"`             // -1 for unknown
-	Known     bool           `json:"known"`             // false: like no class
-	Nearest   string         `json:"nearest,omitempty"` // the nearest class of an unknown answer
-	Score     float32        `json:"score"`
-	LatencyUS float64        `json:"latency_us"`
-	Mode      string         `json:"mode"`
-	Empty     bool           `json:"empty,omitempty"`
-	Neighbors []neighborJSON `json:"neighbors,omitempty"`
-}
-
-type neighborJSON struct {
-	Label string  `json:"label"`
-	Dist  float32 `json:"distance"`
+	Path string `json:"path"`
+	result.Result
+	Mode  string `json:"mode"`
+	Empty bool   `json:"empty,omitempty"`
 }
 
 func runClassify(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -146,32 +137,30 @@ func (c *classifier) classify(path string) error {
 	if len(data) > maxImageBytes {
 		return fmt.Errorf("larger than %d bytes", maxImageBytes)
 	}
-	start := time.Now()
+	t0 := time.Now()
 	img, _, err := c.dec.DecodeBytes(data)
 	if err != nil {
 		return err
 	}
+	t1 := time.Now()
 	info, err := c.prep.Image(c.tensor[:], img)
 	if err != nil {
 		return err
 	}
+	t2 := time.Now()
 	p, err := c.sess.Classify(c.tensor[:])
 	if err != nil {
 		return err
 	}
-	lat := time.Since(start)
+	t3 := time.Now()
 	if !c.json {
 		_, err = fmt.Fprintf(c.out, "%s\t%s\t%.3f\n", path, p.Class, p.Score)
 		return err
 	}
-	line := classifyLine{Path: path, Label: p.Class, Index: p.Label, Known: p.Known, Score: p.Score,
-		LatencyUS: float64(lat.Nanoseconds()) / 1e3, Mode: info.Mode.String(), Empty: info.Empty}
-	names := c.sess.Engine().ClassNames()
-	if !p.Known {
-		line.Index, line.Nearest = -1, names[p.Label]
-	}
-	for _, nb := range p.Neighbors {
-		line.Neighbors = append(line.Neighbors, neighborJSON{Label: names[nb.Label], Dist: nb.Dist})
-	}
+	line := classifyLine{Path: path, Result: result.FromPrediction(p, c.sess.Engine().ClassNames()),
+		Mode: info.Mode.String(), Empty: info.Empty}
+	line.LatencyUS = result.US(t3.Sub(t0))
+	line.Timings = &result.Timings{DecodeUS: result.US(t1.Sub(t0)), PreprocessUS: result.US(t2.Sub(t1)),
+		InferenceUS: result.US(t3.Sub(t2)), ConvUS: result.US(p.Timing.Conv), KNNUS: result.US(p.Timing.KNN)}
 	return json.NewEncoder(c.out).Encode(line)
 }

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -43,7 +44,7 @@ func TestClassifyDemoJSON(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	k := e.KNN.K
+	k, names := e.KNN.K, e.ClassNames()
 	lines, correct := 0, 0
 	sc := bufio.NewScanner(&stdout)
 	for sc.Scan() {
@@ -51,8 +52,21 @@ func TestClassifyDemoJSON(t *testing.T) {
 		if err := json.Unmarshal(sc.Bytes(), &l); err != nil {
 			t.Fatalf("line %q: %v", sc.Text(), err)
 		}
-		if l.Path == "" || l.Label == "" || l.Score <= 0 || l.Score > 1 || l.LatencyUS <= 0 || len(l.Neighbors) != k {
+		if l.Path == "" || l.Label == "" || l.Score <= 0 || l.Score > 1 || l.LatencyUS <= 0 || len(l.Neighbors) != k ||
+			l.Timings == nil || l.Timings.InferenceUS <= 0 {
 			t.Fatalf("incomplete line %+v", l)
+		}
+		// The names a client reads: label the class name, index its number.
+		var raw map[string]any
+		json.Unmarshal(sc.Bytes(), &raw)
+		nb := raw["neighbors"].([]any)[0].(map[string]any)
+		if label, _ := nb["label"].(string); nb["distance"] == nil || !slices.Contains(names, label) {
+			t.Fatalf("neighbor %v", nb)
+		}
+		switch i, _ := raw["index"].(float64); {
+		case raw["known"] == true && (i < 0 || raw["label"] != names[int(i)] || raw["nearest"] != nil),
+			raw["known"] == false && (i != -1 || raw["label"] != "unknown" || raw["nearest"] == nil):
+			t.Fatalf("line %s", sc.Text())
 		}
 		lines++
 		if truth[filepath.Base(l.Path)] == l.Label {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/sliced-ai/sliced/cmd/sliced/internal/backend"
 	"github.com/sliced-ai/sliced/cmd/sliced/internal/candidates"
+	"github.com/sliced-ai/sliced/cmd/sliced/internal/enrolfile"
 	"github.com/sliced-ai/sliced/cmd/sliced/internal/metrics"
 	"github.com/sliced-ai/sliced/cmd/sliced/internal/pipeline"
 	"github.com/sliced-ai/sliced/cmd/sliced/internal/prep"
@@ -60,13 +61,46 @@ func Handler(d Deps) http.Handler {
 		s.handle("GET /stream.mjpg", "stream", d.Live.ServeHTTP)
 		s.handle("GET /v1/recent", "recent", d.Live.ServeHTTP)
 	}
-	return s.mux
+	return s
 }
 
 type server struct {
 	d   Deps
 	mux *http.ServeMux
 }
+
+// ServeHTTP routes r. What no route takes gets a JSON error like every
+// other: the mux's own 404 and 405 answers are plain text.
+func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h, pattern := s.mux.Handler(r)
+	if pattern == "" {
+		// No route: h is the mux's 404 or 405 (or a redirect to a cleaned
+		// path, which is passed on). Its code and Allow header are kept.
+		rec := &headerRecorder{header: http.Header{}, code: http.StatusOK}
+		h.ServeHTTP(rec, r)
+		switch rec.code {
+		case http.StatusNotFound:
+			fail(w, rec.code, "no route for %s %s", r.Method, r.URL.Path)
+			return
+		case http.StatusMethodNotAllowed:
+			allow := rec.header.Get("Allow")
+			w.Header().Set("Allow", allow)
+			fail(w, rec.code, "method %s not allowed for %s (allowed: %s)", r.Method, r.URL.Path, allow)
+			return
+		}
+	}
+	s.mux.ServeHTTP(w, r)
+}
+
+// headerRecorder keeps what a handler sets but its body.
+type headerRecorder struct {
+	header http.Header
+	code   int
+}
+
+func (r *headerRecorder) Header() http.Header         { return r.header }
+func (r *headerRecorder) Write(b []byte) (int, error) { return len(b), nil }
+func (r *headerRecorder) WriteHeader(code int)        { r.code = code }
 
 // handle registers h with a body limit and latency metrics under name.
 func (s *server) handle(pattern, name string, h http.HandlerFunc) {
@@ -127,6 +161,25 @@ func reply(w http.ResponseWriter, code int, v any) {
 
 func fail(w http.ResponseWriter, code int, format string, a ...any) {
 	reply(w, code, map[string]string{"error": fmt.Sprintf(format, a...)})
+}
+
+// storeError answers a failed change of the served engine (package store):
+// 409 for a change the engine cannot take, 422 for an import of nothing,
+// and 500 for the rest, which are failures to write the state directory
+// (or bugs), the same on every route.
+func (s *server) storeError(w http.ResponseWriter, what string, err error) {
+	var mm *enrolfile.MismatchError
+	var ex *enrolfile.ExistsError
+	switch {
+	case errors.Is(err, store.ErrNotSliced), errors.Is(err, store.ErrLastClass), errors.Is(err, store.ErrNoRollback),
+		errors.As(err, &mm), errors.As(err, &ex):
+		fail(w, http.StatusConflict, "%v", err)
+	case errors.Is(err, enrolfile.ErrEmpty):
+		fail(w, http.StatusUnprocessableEntity, "%v", err)
+	default:
+		s.d.Log.Error(what+" failed", "err", err)
+		fail(w, http.StatusInternalServerError, "%s: %v", what, err)
+	}
 }
 
 // bodyError answers a failed body read: 413 when over the limit.

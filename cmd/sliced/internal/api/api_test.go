@@ -210,12 +210,21 @@ func TestClassify(t *testing.T) {
 	srv := newServer(t)
 	frame := fixture.Frame(5, 320, 240, rand.New(rand.NewPCG(1, 1)))
 	code, v := do(t, "POST", srv.URL+"/v1/classify", "image/png", pngOf(t, frame), false)
-	if code != 200 || v["class"] != "5" || v["backend"] != "sliced" || len(v["neighbours"].([]any)) != 3 {
+	if code != 200 || v["label"] != "5" || v["index"] != 5.0 || v["known"] != true || v["backend"] != "sliced" || v["latency_us"].(float64) <= 0 {
 		t.Fatalf("%d %v", code, v)
 	}
+	nbs := v["neighbors"].([]any)
+	if nb := nbs[0].(map[string]any); len(nbs) != 3 || nb["label"] != "5" || nb["distance"].(float64) < 0 {
+		t.Fatalf("neighbors %v", nbs)
+	}
 	tm := v["timings"].(map[string]any)
-	if tm["inference_seconds"].(float64) <= 0 || tm["conv_seconds"].(float64) <= 0 {
+	if tm["inference_us"].(float64) <= 0 || tm["conv_us"].(float64) <= 0 || tm["decode_us"].(float64) <= 0 {
 		t.Fatalf("timings %v", tm)
+	}
+	for _, old := range []string{"class", "neighbours"} {
+		if _, ok := v[old]; ok {
+			t.Errorf("the answer has %q", old)
+		}
 	}
 	if code, v := do(t, "POST", srv.URL+"/v1/classify?backend=fullcnn", "image/png", pngOf(t, frame), false); code != 200 || v["backend"] != "fullcnn" {
 		t.Fatalf("fullcnn: %d %v", code, v)

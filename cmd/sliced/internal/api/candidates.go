@@ -2,12 +2,12 @@ package api
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"time"
 
 	"github.com/sliced-ai/sliced/cmd/sliced/internal/candidates"
 	"github.com/sliced-ai/sliced/cmd/sliced/internal/enrolfile"
-	"github.com/sliced-ai/sliced/cmd/sliced/internal/store"
 	"github.com/sliced-ai/sliced/engine"
 )
 
@@ -18,14 +18,16 @@ func (s *server) candidatesRoutes() {
 	s.handle("DELETE /v1/candidates/{id}", "candidate_delete", s.mutating(s.deleteCandidate))
 }
 
+// candidateJSON is one listed candidate; its answer's fields are named as
+// in a result (package result), which the live view reads both with.
 type candidateJSON struct {
 	ID        string    `json:"id"`
 	Time      time.Time `json:"time"`
 	Source    string    `json:"source"`
-	Class     string    `json:"class"`
+	Label     string    `json:"label"`
 	Known     bool      `json:"known"`
 	Score     float32   `json:"score"`
-	Nearest   string    `json:"nearest,omitempty"`
+	Nearest   string    `json:"nearest,omitempty"` // unknown answers only
 	Thumbnail string    `json:"thumbnail"`
 }
 
@@ -39,8 +41,12 @@ func (s *server) listCandidates(w http.ResponseWriter, r *http.Request) {
 	if k := s.d.Candidates; k != nil {
 		keep, below = k.Settings()
 		for _, c := range k.List() {
-			out = append(out, candidateJSON{ID: c.ID, Time: c.Time, Source: c.Source, Class: c.Class, Known: c.Known,
-				Score: c.Score, Nearest: c.Nearest, Thumbnail: thumbnailURL(c.ID)})
+			j := candidateJSON{ID: c.ID, Time: c.Time, Source: c.Source, Label: c.Class, Known: c.Known,
+				Score: c.Score, Thumbnail: thumbnailURL(c.ID)}
+			if !c.Known {
+				j.Nearest = c.Nearest
+			}
+			out = append(out, j)
 		}
 	}
 	reply(w, http.StatusOK, map[string]any{"keep": keep, "below": below, "candidates": out})
@@ -101,12 +107,7 @@ func (s *server) enrolCandidate(w http.ResponseWriter, r *http.Request) {
 	n, err := s.d.Store.Add(name, [][]float32{c.Input})
 	if err != nil {
 		done(false)
-		if errors.Is(err, store.ErrNotSliced) {
-			fail(w, http.StatusConflict, "%v", err)
-			return
-		}
-		s.d.Log.Error("enrolment of a candidate failed", "candidate", id, "class", name, "err", err)
-		fail(w, http.StatusInternalServerError, "%v", err)
+		s.storeError(w, fmt.Sprintf("enrolment of candidate %s as class %q", id, name), err)
 		return
 	}
 	removed := true
@@ -129,7 +130,8 @@ func (s *server) deleteCandidate(w http.ResponseWriter, r *http.Request) {
 	case errors.Is(err, candidates.ErrNotFound):
 		fail(w, http.StatusNotFound, "candidate %q not found", id)
 	case err != nil:
-		fail(w, http.StatusInternalServerError, "%v", err)
+		s.d.Log.Error("removal of a candidate failed", "candidate", id, "err", err)
+		fail(w, http.StatusInternalServerError, "removal of candidate %s: %v", id, err)
 	default:
 		w.WriteHeader(http.StatusNoContent)
 	}

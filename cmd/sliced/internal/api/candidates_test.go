@@ -100,7 +100,7 @@ func TestUnknownFrameBecomesCandidateAndIsEnrolled(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r := classify(t, srv.URL, six); !r.Known || r.Class != "6" || r.Candidate != "" {
+	if r := classify(t, srv.URL, six); !r.Known || r.Label != "6" || r.Candidate != "" {
 		t.Fatalf("a clear 6: %+v, want it known and not kept", r)
 	}
 	if l := listOf(t, srv.URL); len(l.Candidates) != 0 || l.Keep != 50 {
@@ -108,7 +108,7 @@ func TestUnknownFrameBecomesCandidateAndIsEnrolled(t *testing.T) {
 	}
 
 	r := classify(t, srv.URL, square(t))
-	if r.Known || r.Class != "unknown" || r.Nearest == "" || r.Candidate == "" {
+	if r.Known || r.Label != "unknown" || r.Nearest == "" || r.Candidate == "" {
 		t.Fatalf("a square: %+v, want it unknown and kept", r)
 	}
 	l := listOf(t, srv.URL)
@@ -116,7 +116,7 @@ func TestUnknownFrameBecomesCandidateAndIsEnrolled(t *testing.T) {
 		t.Fatalf("candidates %+v", l)
 	}
 	c := l.Candidates[0]
-	if c.ID != r.Candidate || c.Class != "unknown" || c.Known || c.Score != r.Score || c.Nearest != r.Nearest ||
+	if c.ID != r.Candidate || c.Label != "unknown" || c.Known || c.Score != r.Score || c.Nearest != r.Nearest ||
 		c.Source != ClassifySource || c.Time.IsZero() || c.Thumbnail != "/v1/candidates/"+c.ID+"/thumbnail.png" {
 		t.Fatalf("candidate %+v for answer %+v", c, r)
 	}
@@ -150,7 +150,7 @@ func TestUnknownFrameBecomesCandidateAndIsEnrolled(t *testing.T) {
 	if code, _ := raw(t, "GET", srv.URL+c.Thumbnail, nil, false); code != 404 {
 		t.Fatalf("thumbnail of an enrolled candidate: %d", code)
 	}
-	if r := classify(t, srv.URL, square(t)); r.Class != "square" || !r.Known {
+	if r := classify(t, srv.URL, square(t)); r.Label != "square" || !r.Known {
 		t.Fatalf("the square after its enrolment: %+v", r)
 	}
 

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"mime"
@@ -10,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/sliced-ai/sliced/cmd/sliced/internal/enrolfile"
-	"github.com/sliced-ai/sliced/cmd/sliced/internal/store"
 	"github.com/sliced-ai/sliced/engine/knn"
 )
 
@@ -76,13 +74,8 @@ func (s *server) enrol(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	n, err := s.d.Store.Add(name, inputs)
-	switch {
-	case errors.Is(err, store.ErrNotSliced):
-		fail(w, http.StatusConflict, "%v", err)
-		return
-	case err != nil:
-		s.d.Log.Error("enrolment failed", "class", name, "err", err)
-		fail(w, http.StatusInternalServerError, "%v", err)
+	if err != nil {
+		s.storeError(w, fmt.Sprintf("enrolment of class %q", name), err)
 		return
 	}
 	s.d.Log.Info("enrolled", "class", name, "added", len(inputs), "examples", n)
@@ -97,12 +90,10 @@ func (s *server) unenrol(w http.ResponseWriter, r *http.Request) {
 	}
 	found, err := s.d.Store.Remove(name)
 	switch {
-	case !found && err == nil:
-		fail(w, http.StatusNotFound, "class %q not found", name)
-	case errors.Is(err, store.ErrNotSliced):
-		fail(w, http.StatusConflict, "%v", err)
 	case err != nil:
-		fail(w, http.StatusConflict, "%v", err)
+		s.storeError(w, fmt.Sprintf("removal of class %q", name), err)
+	case !found:
+		fail(w, http.StatusNotFound, "class %q not found", name)
 	default:
 		s.d.Log.Info("class removed", "class", name)
 		w.WriteHeader(http.StatusNoContent)

@@ -7,37 +7,22 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/sliced-ai/sliced/cmd/sliced/internal/backend"
 	"github.com/sliced-ai/sliced/cmd/sliced/internal/candidates"
 	"github.com/sliced-ai/sliced/cmd/sliced/internal/pipeline"
 	"github.com/sliced-ai/sliced/cmd/sliced/internal/prep"
+	"github.com/sliced-ai/sliced/cmd/sliced/internal/result"
 )
 
 func (s *server) classifyRoutes() {
 	s.handle("POST /v1/classify", "classify", s.classify)
 }
 
-type timings struct {
-	Decode     float64 `json:"decode_seconds"`
-	Preprocess float64 `json:"preprocess_seconds"`
-	Inference  float64 `json:"inference_seconds"`
-	Conv       float64 `json:"conv_seconds,omitempty"`
-	KNN        float64 `json:"knn_seconds,omitempty"`
-}
-
+// classifyResponse is the answer of POST /v1/classify: the result as
+// every other place shows it, and the candidate id it was kept under for
+// enrolment (see /v1/candidates).
 type classifyResponse struct {
-	Label      int                `json:"label"`
-	Class      string             `json:"class"`
-	Known      bool               `json:"known"`
-	Nearest    string             `json:"nearest,omitempty"` // the class label indexes, also for an unknown answer
-	Score      float32            `json:"score"`
-	Scores     []float32          `json:"scores"`
-	Neighbours []backend.Neighbor `json:"neighbours,omitempty"`
-	Backend    string             `json:"backend"`
-	Device     string             `json:"device"`
-	Fallback   bool               `json:"fallback,omitempty"`
-	Timings    timings            `json:"timings"`
-	Candidate  string             `json:"candidate,omitempty"` // the id it was kept under for enrolment (see /v1/candidates)
+	result.Result
+	Candidate string `json:"candidate,omitempty"`
 }
 
 // httpError is a failure to answer with a status code.
@@ -102,16 +87,17 @@ func (s *server) classify(w http.ResponseWriter, r *http.Request) {
 			route.Fallback = nil
 		}
 	}
+	t0 := time.Now()
 	a, err := route.Classify(in, s.d.Metrics)
 	if err != nil {
 		fail(w, http.StatusInternalServerError, "backend %s: %v", a.Backend.Name, err)
 		return
 	}
-	reply(w, http.StatusOK, classifyResponse{
-		Label: a.Label, Class: a.Class, Known: a.Known, Nearest: a.Nearest, Score: a.Score, Scores: a.Scores, Neighbours: a.Neighbors,
-		Backend: a.Backend.Name, Device: a.Backend.Device, Fallback: a.Fallback,
-		Timings: timings{Decode: dec.Seconds(), Preprocess: pre.Seconds(), Inference: a.Timing.Inference.Seconds(),
-			Conv: a.Timing.Conv.Seconds(), KNN: a.Timing.KNN.Seconds()},
-		Candidate: s.offer(in, candidates.FromAnswer(a)),
-	})
+	inf := time.Since(t0)
+	res := result.FromAnswer(a)
+	// From the decode on: reading the body is the client's time.
+	res.LatencyUS = result.US(dec + pre + inf)
+	res.Timings = &result.Timings{DecodeUS: result.US(dec), PreprocessUS: result.US(pre), InferenceUS: result.US(a.Timing.Inference),
+		ConvUS: result.US(a.Timing.Conv), KNNUS: result.US(a.Timing.KNN)}
+	reply(w, http.StatusOK, classifyResponse{Result: res, Candidate: s.offer(in, candidates.FromAnswer(a))})
 }

@@ -3,7 +3,7 @@
 //	GET  /v2, /v2/health/live, /v2/health/ready          KServe v2 / Open Inference Protocol
 //	GET  /v2/models/{name}, /v2/models/{name}/ready           (also under .../versions/{version})
 //	POST /v2/models/{name}/infer                          FP32 or UINT8 [N,28,28] or [N,1,28,28]
-//	POST /v1/classify                                     PNG/JPEG body -> label, score, neighbours, timings
+//	POST /v1/classify                                     PNG/JPEG body -> a result (package result)
 //	GET  /v1/classes                                      classes and their prototype counts
 //	POST /v1/classes/{name}/examples                      enrol images (one body, or multipart files)
 //	DELETE /v1/classes/{name}
@@ -39,9 +39,20 @@
 // not kept, 400 for a missing or bad class name (or "unknown"), 409 while
 // the same candidate is being enrolled by another request.
 //
+// POST /v1/classify answers with the result shape of package result, the
+// same as GET /v1/recent and `sliced classify --json`: label (the class
+// name, or "unknown"), index (its number, -1 for unknown), known, nearest,
+// score, scores, neighbors (label, distance), backend, device, latency_us
+// and timings in microseconds; candidate names the id it was kept under.
+//
 // Mutating endpoints (enrolment, deletion, import, rollback, enrolling or
 // dropping a candidate, uploads) need "Authorization: Bearer <token>"; with
 // no token configured they answer 403. Request bodies are limited to limits.body_bytes (413), images to
-// limits.image_pixels (413) before their pixels are decoded. Errors are JSON
-// objects {"error": "..."} as in the v2 protocol.
+// limits.image_pixels (413) before their pixels are decoded.
+//
+// Errors are JSON objects {"error": "..."} (application/json) on every
+// path, as the v2 protocol has them, also a path no route takes (404) and
+// a method a route does not take (405, with Allow). Client errors are
+// 4xx; a change that cannot be written to the state directory is a 500 on
+// every route that changes it.
 package api

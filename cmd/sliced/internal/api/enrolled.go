@@ -20,8 +20,7 @@ func (s *server) rollback(w http.ResponseWriter, r *http.Request) {
 		fail(w, http.StatusConflict, "%v (version %d is served)", err, s.d.Store.Version())
 		return
 	case err != nil:
-		s.d.Log.Error("rollback failed", "err", err)
-		fail(w, http.StatusInternalServerError, "%v", err)
+		s.storeError(w, "rollback", err)
 		return
 	}
 	s.d.Log.Info("engine rolled back", "version", v)
@@ -33,16 +32,12 @@ func (s *server) rollback(w http.ResponseWriter, r *http.Request) {
 // the enrolled classes (package enrolfile).
 func (s *server) exportClasses(w http.ResponseWriter, r *http.Request) {
 	f, err := s.d.Store.Export()
-	if errors.Is(err, store.ErrNotSliced) {
-		fail(w, http.StatusConflict, "%v", err)
-		return
-	}
 	var buf bytes.Buffer
 	if err == nil {
 		err = enrolfile.Encode(&buf, f)
 	}
 	if err != nil {
-		fail(w, http.StatusInternalServerError, "%v", err)
+		s.storeError(w, "export", err)
 		return
 	}
 	w.Header().Set("Content-Type", "application/octet-stream")
@@ -65,18 +60,8 @@ func (s *server) importClasses(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	names, err := s.d.Store.Import(f)
-	var mm *enrolfile.MismatchError
-	var ex *enrolfile.ExistsError
-	switch {
-	case errors.Is(err, store.ErrNotSliced), errors.As(err, &mm), errors.As(err, &ex):
-		fail(w, http.StatusConflict, "%v", err)
-		return
-	case errors.Is(err, enrolfile.ErrEmpty):
-		fail(w, http.StatusUnprocessableEntity, "%v", err)
-		return
-	case err != nil:
-		s.d.Log.Error("import failed", "err", err)
-		fail(w, http.StatusInternalServerError, "%v", err)
+	if err != nil {
+		s.storeError(w, "import", err)
 		return
 	}
 	v := s.d.Store.Version()

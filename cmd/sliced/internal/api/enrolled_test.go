@@ -146,8 +146,8 @@ func TestExportImport(t *testing.T) {
 		img := pngOf(t, fixture.Frame(d, 200, 150, rng))
 		_, ra := do(t, "POST", a.URL+"/v1/classify", "image/png", img, false)
 		_, rb := do(t, "POST", b.URL+"/v1/classify", "image/png", img, false)
-		if ra["class"] != rb["class"] || ra["score"] != rb["score"] || jsonOf(ra["neighbours"]) != jsonOf(rb["neighbours"]) {
-			t.Fatalf("digit %d: %v %v where enrolled, %v %v imported", d, ra["class"], ra["score"], rb["class"], rb["score"])
+		if ra["label"] != rb["label"] || ra["index"] != rb["index"] || ra["score"] != rb["score"] || jsonOf(ra["neighbors"]) != jsonOf(rb["neighbors"]) {
+			t.Fatalf("digit %d: %v %v where enrolled, %v %v imported", d, ra["label"], ra["score"], rb["label"], rb["score"])
 		}
 	}
 

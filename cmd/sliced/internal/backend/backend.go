@@ -22,9 +22,10 @@ type Info struct {
 }
 
 // Neighbor is one of the k nearest prototypes of a sliced classification.
+// Its JSON is package result's.
 type Neighbor struct {
-	Class string  `json:"class"`
-	Dist  float32 `json:"distance"`
+	Class string
+	Dist  float32
 }
 
 // Timing is where one classification spent its time. Conv and KNN are set

@@ -1,6 +1,7 @@
 package liveview
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"slices"
@@ -8,21 +9,19 @@ import (
 	"time"
 
 	"github.com/sliced-ai/sliced/cmd/sliced/internal/pipeline"
+	"github.com/sliced-ai/sliced/cmd/sliced/internal/result"
 )
 
-// Row is one line of the recent results table.
+// Row is one line of the recent results table: the frame, and its result
+// as POST /v1/classify gives one (package result). A frame without a
+// label has an empty label, index -1 and the error.
 type Row struct {
-	Time      time.Time `json:"time"`
-	Source    string    `json:"source"`
-	Seq       uint64    `json:"seq"`
-	File      string    `json:"file,omitempty"`
-	Class     string    `json:"class,omitempty"` // "unknown" for an answer like none of the classes
-	Known     bool      `json:"known"`
-	Nearest   string    `json:"nearest,omitempty"` // the class an unknown answer came nearest to
-	Score     float32   `json:"score"`
-	Backend   string    `json:"backend"`
-	LatencyMS float64   `json:"latency_ms"`
-	Error     string    `json:"error,omitempty"`
+	Time   time.Time `json:"time"`
+	Source string    `json:"source"`
+	Seq    uint64    `json:"seq"`
+	File   string    `json:"file,omitempty"`
+	result.Result
+	Error string `json:"error,omitempty"`
 }
 
 // Hub keeps the latest result of every source and the recent rows. Safe
@@ -50,14 +49,17 @@ func New() *Hub {
 
 // Publish records a result; it is the pipelines' sink and does no drawing.
 func (h *Hub) Publish(r pipeline.Result) {
-	row := Row{Time: r.Frame.Time, Source: r.Source, Seq: r.Frame.Seq, File: r.Frame.Name, Class: r.Answer.Class, Known: r.Answer.Known,
-		Score: r.Answer.Score, Backend: r.Answer.Backend.Name, LatencyMS: float64(r.Total) / 1e6}
-	if !r.Answer.Known {
-		row.Nearest = r.Answer.Nearest
-	}
+	row := Row{Time: r.Frame.Time, Source: r.Source, Seq: r.Frame.Seq, File: r.Frame.Name}
 	if r.Err != nil {
-		row.Error, row.Class, row.Nearest = r.Err.Error(), "", ""
+		row.Error = r.Err.Error()
+		row.Result = result.Result{Index: -1, Backend: r.Answer.Backend.Name, Device: r.Answer.Backend.Device}
+	} else {
+		row.Result = result.FromAnswer(r.Answer)
+		row.Timings = &result.Timings{PreprocessUS: result.US(r.Preprocess), InferenceUS: result.US(r.Answer.Timing.Inference),
+			ConvUS: result.US(r.Answer.Timing.Conv), KNNUS: result.US(r.Answer.Timing.KNN)}
 	}
+	// Capture to result: a pipeline's frame comes decoded.
+	row.LatencyUS = result.US(r.Total)
 	keep := h.Keep
 	if keep <= 0 {
 		keep = 50
@@ -126,7 +128,9 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case "/v1/recent":
 		h.recent(w, r)
 	default:
-		http.NotFound(w, r)
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusNotFound)
+		json.NewEncoder(w).Encode(map[string]string{"error": "no page " + r.URL.Path})
 	}
 }
 

@@ -19,7 +19,7 @@ import (
 	"github.com/sliced-ai/sliced/cmd/sliced/internal/source"
 )
 
-func result(src string, seq uint64, class string) pipeline.Result {
+func frameResult(src string, seq uint64, class string) pipeline.Result {
 	return pipeline.Result{
 		Source: src,
 		Frame:  source.Frame{Image: image.NewGray(image.Rect(0, 0, 800, 600)), Time: time.Unix(int64(seq), 0), Seq: seq},
@@ -32,7 +32,7 @@ func TestRecentRing(t *testing.T) {
 	h := New()
 	h.Keep = 3
 	for i := 1; i <= 5; i++ {
-		h.Publish(result("cam", uint64(i), "7"))
+		h.Publish(frameResult("cam", uint64(i), "7"))
 	}
 	h.Publish(pipeline.Result{Source: "cam", Frame: source.Frame{Seq: 6}, Err: errors.New("no object")})
 	rows := h.Recent()
@@ -44,7 +44,7 @@ func TestRecentRing(t *testing.T) {
 func TestStreamAndPage(t *testing.T) {
 	h := New()
 	h.MaxFPS = 50
-	h.Publish(result("cam", 1, "4"))
+	h.Publish(frameResult("cam", 1, "4"))
 	srv := httptest.NewServer(h)
 	defer srv.Close()
 
@@ -74,7 +74,7 @@ func TestStreamAndPage(t *testing.T) {
 		if b := m.Bounds(); b.Dx() != 640 || b.Dy() != 480+20 {
 			t.Fatalf("frame %d is %v", seq, b)
 		}
-		h.Publish(result("cam", 2, "5"))
+		h.Publish(frameResult("cam", 2, "5"))
 	}
 	cancel()
 
@@ -99,7 +99,46 @@ func TestStreamAndPage(t *testing.T) {
 	var rows []Row
 	json.NewDecoder(rec.Body).Decode(&rows)
 	rec.Body.Close()
-	if len(rows) != 3 || rows[2].Class != "4" || rows[0].Class != "5" || rows[0].LatencyMS != 1.5 {
+	if len(rows) != 3 || rows[2].Label != "4" || rows[0].Label != "5" || rows[0].LatencyUS != 1500 {
 		t.Fatalf("recent %+v", rows)
+	}
+}
+
+// A client of /v1/recent reads the field names of every result: label the
+// class name, index its number, latency_us.
+func TestRecentJSON(t *testing.T) {
+	h := New()
+	r := frameResult("cam", 1, "4")
+	r.Answer.Label, r.Answer.Known = 4, true
+	r.Answer.Neighbors = []backend.Neighbor{{Class: "4", Dist: 0.5}}
+	h.Publish(r)
+	h.Publish(pipeline.Result{Source: "cam", Frame: source.Frame{Seq: 2}, Err: errors.New("no object"), Total: time.Millisecond})
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	resp, err := http.Get(srv.URL + "/v1/recent")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var rows []map[string]any
+	if err := json.NewDecoder(resp.Body).Decode(&rows); err != nil || resp.Header.Get("Content-Type") != "application/json" {
+		t.Fatalf("%v, %q", err, resp.Header.Get("Content-Type"))
+	}
+	bad, good := rows[0], rows[1]
+	nb, _ := good["neighbors"].([]any)
+	if good["label"] != "4" || good["index"] != 4.0 || good["known"] != true || good["latency_us"] != 1500.0 || len(nb) != 1 ||
+		nb[0].(map[string]any)["label"] != "4" || nb[0].(map[string]any)["distance"] != 0.5 {
+		t.Fatalf("row %v", good)
+	}
+	if bad["error"] != "no object" || bad["label"] != "" || bad["index"] != -1.0 || bad["latency_us"] != 1000.0 {
+		t.Fatalf("error row %v", bad)
+	}
+	for _, old := range []string{"class", "latency_ms"} {
+		if _, ok := good[old]; ok {
+			t.Errorf("a row has %q", old)
+		}
+	}
+	if resp, err := http.Get(srv.URL + "/nope"); err != nil || resp.StatusCode != 404 || resp.Header.Get("Content-Type") != "application/json" {
+		t.Fatalf("GET /nope: %v %v", resp, err)
 	}
 }

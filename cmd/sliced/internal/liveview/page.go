@@ -27,14 +27,14 @@ table{border-collapse:collapse;font-size:90%}td,th{padding:2px 10px;text-align:l
 <table><thead><tr><th>time</th><th>source</th><th>#</th><th>label</th><th>score</th><th>backend</th><th>latency</th></tr></thead>
 <tbody id="rows"></tbody></table>
 <script>
-function label(r){return r.known||!r.class?r.class:'unknown'+(r.nearest?' (nearest '+r.nearest+')':'')}
+function label(r){return r.known||!r.label?r.label:'unknown'+(r.nearest?' (nearest '+r.nearest+')':'')}
 async function poll(){
   try{
     const rows=await (await fetch('/v1/recent')).json();
     const tb=document.getElementById('rows');tb.textContent='';
     for(const r of rows){
       const tr=tb.insertRow();
-      const cells=[new Date(r.time).toLocaleTimeString(),r.source,r.seq+(r.file?' '+r.file:''),r.error?r.error:label(r),r.score.toFixed(2),r.backend,r.latency_ms.toFixed(2)+' ms'];
+      const cells=[new Date(r.time).toLocaleTimeString(),r.source,r.seq+(r.file?' '+r.file:''),r.error?r.error:label(r),r.score.toFixed(2),r.backend||'',(r.latency_us/1000).toFixed(2)+' ms'];
       for(const c of cells){tr.insertCell().textContent=c}
       if(r.error)tr.className='err';else if(!r.known)tr.className='unk';
     }

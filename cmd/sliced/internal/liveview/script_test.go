@@ -48,6 +48,8 @@ func TestPageScriptShowsUnknownsAndCandidates(t *testing.T) {
 	r := pipeline.Result{Source: "cam", Frame: source.Frame{Seq: 4, Time: time.Unix(10, 0)},
 		Answer: pipeline.Answer{Result: backend.Result{Class: "unknown", Score: 0.12}, Nearest: "7", Backend: backend.Info{Name: "sliced"}}}
 	h.Publish(r)
+	h.Publish(pipeline.Result{Source: "cam", Frame: source.Frame{Seq: 5, Time: time.Unix(11, 0)}, Total: 1500 * time.Microsecond,
+		Answer: pipeline.Answer{Result: backend.Result{Label: 3, Class: "3", Known: true, Score: 0.9}, Nearest: "3", Backend: backend.Info{Name: "sliced"}}})
 	srv := httptest.NewServer(h)
 	defer srv.Close()
 	page, _ := srv.Client().Get(srv.URL + "/")
@@ -69,8 +71,8 @@ func TestPageScriptShowsUnknownsAndCandidates(t *testing.T) {
 	answers, _ := json.Marshal(map[string]any{
 		"/v1/recent": json.RawMessage(recent),
 		"/v1/candidates": map[string]any{"keep": 50, "candidates": []map[string]any{
-			{"id": "00000000000000aa", "time": "2024-01-01T00:00:00Z", "source": "cam", "class": "unknown", "known": false, "score": 0.12, "nearest": "7", "thumbnail": "/v1/candidates/00000000000000aa/thumbnail.png"},
-			{"id": "00000000000000bb", "time": "2024-01-01T00:00:00Z", "source": "http", "class": "3", "known": true, "score": 0.4, "nearest": "3", "thumbnail": "/v1/candidates/00000000000000bb/thumbnail.png"},
+			{"id": "00000000000000aa", "time": "2024-01-01T00:00:00Z", "source": "cam", "label": "unknown", "known": false, "score": 0.12, "nearest": "7", "thumbnail": "/v1/candidates/00000000000000aa/thumbnail.png"},
+			{"id": "00000000000000bb", "time": "2024-01-01T00:00:00Z", "source": "http", "label": "3", "known": true, "score": 0.4, "thumbnail": "/v1/candidates/00000000000000bb/thumbnail.png"},
 		}},
 	})
 	js := filepath.Join(t.TempDir(), "page.js")
@@ -91,7 +93,7 @@ func TestPageScriptShowsUnknownsAndCandidates(t *testing.T) {
 		got.Classes[0] != "unk" || got.Thumbnails[1] != "/v1/candidates/00000000000000bb/thumbnail.png" {
 		t.Fatalf("candidate strip %+v", got)
 	}
-	if len(got.Rows) != 1 || got.Rows[0][3] != "unknown (nearest 7)" {
+	if len(got.Rows) != 2 || got.Rows[1][3] != "unknown (nearest 7)" || got.Rows[0][3] != "3" || got.Rows[0][5] != "sliced" || got.Rows[0][6] != "1.50 ms" {
 		t.Fatalf("recent rows %v", got.Rows)
 	}
 }

@@ -57,7 +57,7 @@ func TestUnknownAnswerIsLabelledUnknown(t *testing.T) {
 	}
 	h := New()
 	h.Publish(r)
-	if row := h.Recent()[0]; row.Class != "unknown" || row.Known || row.Nearest != r.Answer.Nearest {
+	if row := h.Recent()[0]; row.Label != "unknown" || row.Index != -1 || row.Known || row.Nearest != r.Answer.Nearest {
 		t.Fatalf("row %+v", row)
 	}
 
@@ -74,7 +74,7 @@ func TestUnknownAnswerIsLabelledUnknown(t *testing.T) {
 		t.Fatalf("banner %q in %v for a clear 6", text, ink)
 	}
 	h.Publish(r)
-	if row := h.Recent()[0]; row.Class != "6" || !row.Known || row.Nearest != "" {
+	if row := h.Recent()[0]; row.Label != "6" || row.Index != 6 || !row.Known || row.Nearest != "" {
 		t.Fatalf("row %+v", row)
 	}
 }

@@ -34,7 +34,7 @@ func TestPipelineFramesBecomeCandidates(t *testing.T) {
 	var l struct {
 		Keep       int `json:"keep"`
 		Candidates []struct {
-			ID, Source, Class, Thumbnail string
+			ID, Source, Label, Thumbnail string
 			Score                        float32
 		} `json:"candidates"`
 	}

@@ -172,15 +172,15 @@ sources:
 					return
 				}
 				var a struct {
-					Class string `json:"class"`
+					Label string `json:"label"`
 					Known bool   `json:"known"`
 				}
 				if err := json.Unmarshal(body, &a); err != nil {
 					t.Errorf("%s: %v: %s", what, err, body)
 					return
 				}
-				if _, ok := base[a.Class]; a.Known && !ok && !slices.Contains(classes, a.Class) {
-					t.Errorf("%s: answered %q, a class never enrolled", what, a.Class)
+				if _, ok := base[a.Label]; a.Known && !ok && !slices.Contains(classes, a.Label) {
+					t.Errorf("%s: answered %q, a class never enrolled", what, a.Label)
 				}
 			}
 		})

@@ -3,6 +3,7 @@ package serve
 import (
 	"bufio"
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"image/png"
 	"math/rand/v2"
@@ -99,8 +100,16 @@ func TestDaemon(t *testing.T) {
 	t.Run("api", func(t *testing.T) {
 		p.t = t // helpers fail the running subtest
 		code, body := p.request("POST", "/v1/classify", "", pngBytes(t, 6))
-		if code != 200 || !strings.Contains(body, `"class": "6"`) {
+		var a struct {
+			Label string
+			Index int
+		}
+		if err := json.Unmarshal([]byte(body), &a); code != 200 || err != nil || a.Label != "6" || a.Index != 6 {
 			t.Fatalf("classify: %d %s", code, body)
+		}
+		var e struct{ Error string }
+		if code, body := p.request("GET", "/v1/nope", "", nil); code != 404 || json.Unmarshal([]byte(body), &e) != nil || e.Error == "" {
+			t.Fatalf("an unknown route: %d %q, want a JSON 404", code, body)
 		}
 		if code, _ := p.request("POST", "/v1/classify", "", make([]byte, 1_200_000)); code != 413 {
 			t.Fatalf("oversized body: %d, want 413", code)
@@ -189,7 +198,7 @@ func TestDaemon(t *testing.T) {
 			t.Error("the log does not say the old engine keeps serving")
 		}
 		code, body := p.request("POST", "/v1/classify", "", pngBytes(t, 2))
-		if code != 200 || !strings.Contains(body, `"class": "2"`) {
+		if code != 200 || !strings.Contains(body, `"label": "2"`) {
 			t.Fatalf("classify after a failed reload: %d %s", code, body)
 		}
 		if _, body := p.request("GET", "/v1/classes", "", nil); !strings.Contains(body, "star") {

@@ -44,7 +44,7 @@ func shapeImages(t *testing.T, shapes []rune, fonts []string, n int, seed uint64
 }
 
 type answer struct {
-	Class string `json:"class"`
+	Label string `json:"label"`
 	Known bool   `json:"known"`
 }
 
@@ -64,10 +64,10 @@ func score(p *proc, frames [][]byte, names []string) (right, unknown float64) {
 		switch {
 		case !a.Known:
 			unknown++
-			if a.Class != "unknown" {
-				p.t.Fatalf("an unknown answer named %q", a.Class)
+			if a.Label != "unknown" {
+				p.t.Fatalf("an unknown answer named %q", a.Label)
 			}
-		case a.Class == names[i]:
+		case a.Label == names[i]:
 			right++
 		}
 	}

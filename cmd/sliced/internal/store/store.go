@@ -18,6 +18,9 @@ const FileName = "engine.slc"
 // ErrNotSliced means the engine has no k-NN to enrol into.
 var ErrNotSliced = errors.New("the engine is a full CNN: only a sliced (k-NN) engine can learn classes")
 
+// ErrLastClass is Remove's refusal to leave an engine without classes.
+var ErrLastClass = errors.New("the engine's last class cannot be removed")
+
 // Sources say where engines come from.
 type Sources struct {
 	StateDir   string                         // where enrolments are saved
@@ -192,7 +195,7 @@ func (s *Store) Remove(class string) (bool, error) {
 		return false, nil
 	}
 	if len(cur.KNN.Classes) == 1 {
-		return true, fmt.Errorf("class %q is the engine's last", class)
+		return true, fmt.Errorf("class %q: %w", class, ErrLastClass)
 	}
 	next := clone(cur)
 	next.KNN.Remove(class)
