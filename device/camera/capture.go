@@ -22,12 +22,15 @@ var ErrBadFrame = errors.New("camera: bad frame")
 
 // Config says what to open.
 type Config struct {
-	Kind   string  // "video", "device" or "gstreamer"
-	Path   string  // file, /dev/videoN or index, or pipeline
-	Loop   bool    // video files: start again at the end
-	FPS    float64 // video files: pace to this rate; 0 reads as fast as it decodes
-	Width  int     // devices: requested frame size, 0 keeps the default
-	Height int
+	Kind   string // "video", "device" or "gstreamer"
+	Path   string // file, /dev/videoN or index, or pipeline
+	Loop   bool   // video files: start again at the end
+	Width  int    // devices: requested frame size, 0 keeps the default
+	Height int    //
+	// Pace, when set, is called before every read and returns once the
+	// next frame is due, or false when done closes: the daemon's frame
+	// pacer. Nil reads as fast as frames come.
+	Pace func(done <-chan struct{}) bool
 }
 
 // Capture is one video source. Open, Next and Close are called from one
@@ -129,7 +132,6 @@ func (c *Capture) read(vc *gocv.VideoCapture, out chan<- result, stop, done chan
 	defer mat.Close()
 	defer gray.Close()
 	raw := rawJPEG(vc, c.cfg.Kind)
-	var next time.Time
 	send := func(r result) bool {
 		select {
 		case out <- r:
@@ -144,15 +146,8 @@ func (c *Capture) read(vc *gocv.VideoCapture, out chan<- result, stop, done chan
 			return
 		default:
 		}
-		if c.cfg.FPS > 0 && c.cfg.Kind == "video" {
-			if wait := time.Until(next); wait > 0 {
-				select {
-				case <-stop:
-					return
-				case <-time.After(wait):
-				}
-			}
-			next = time.Now().Add(time.Duration(float64(time.Second) / c.cfg.FPS))
+		if c.cfg.Pace != nil && !c.cfg.Pace(stop) {
+			return
 		}
 		t0 := time.Now()
 		if !vc.Read(&mat) || mat.Empty() {

@@ -10,6 +10,7 @@ import (
 	"io"
 	"path/filepath"
 	"strconv"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -125,4 +126,33 @@ func BenchmarkVideoRead(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "frames/s")
+}
+
+// Pace runs before every read, and its refusal stops the reader.
+func TestVideoPace(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "digits.avi")
+	writeDigitVideo(t, path, 3)
+	var calls atomic.Int64
+	c, _ := New(Config{Kind: "video", Path: path, Loop: true, Pace: func(done <-chan struct{}) bool {
+		return calls.Add(1) <= 4
+	}})
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := c.Open(ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	for i := range 4 {
+		if _, err := c.Next(ctx); err != nil {
+			t.Fatalf("frame %d: %v", i, err)
+		}
+	}
+	short, stop := context.WithTimeout(ctx, 200*time.Millisecond)
+	defer stop()
+	if _, err := c.Next(short); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("a fifth frame after Pace refused: %v", err)
+	}
+	if n := calls.Load(); n != 5 {
+		t.Fatalf("Pace called %d times for 4 frames and a refusal", n)
+	}
 }

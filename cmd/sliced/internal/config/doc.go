@@ -31,10 +31,11 @@
 // (repeatable; replaces the file's outputs), --power-sensor, --power-bus,
 // --power-address, --power-channel, --power-shunt-ohms, --power-interval.
 //
-// Source kinds: dir (an image folder), video (an MJPEG .avi file in every
-// build; other containers with -tags gocv), device (a V4L2 device path or
-// index: pure Go, or GoCV with -tags gocv), gstreamer (a pipeline string,
-// -tags gocv only) and upload (frames POSTed to /v1/sources/{name}/frames). On the command line
+// Source kinds (Kinds; package source reads them): dir (an image folder),
+// video (an MJPEG .avi file in every build; other videos with -tags gocv),
+// device (a V4L2 device path or index: pure Go on Linux, or GoCV with -tags
+// gocv), gstreamer (a pipeline string, -tags gocv only) and upload (frames
+// POSTed to /v1/sources/{name}/frames). On the command line
 // --source [NAME=]KIND:PATH[,fps=N][,watchdog=D][,loop=BOOL][,width=W,height=H]
 // (repeatable) replaces the file's list, e.g.
 //

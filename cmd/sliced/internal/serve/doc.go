@@ -26,14 +26,14 @@
 // like every source, is reopened with backoff. A looping .avi checks at
 // the end of each pass that its path still names the same file, so a
 // removed or replaced file takes the source down until it is back (then
-// the new file plays). A non-MJPEG .avi fails to open in the pure build
-// with "video stream is not MJPEG" (ffmpeg -i in.mp4 -c:v mjpeg out.avi
-// converts one). A corrupt or oversized frame is skipped and counted in
-// sliced_pipeline_errors_total{kind="frame"}.
+// the new file plays); one replaced by a non-MJPEG .avi fails to open in
+// the pure build with "video stream is not MJPEG" (ffmpeg -i in.mp4 -c:v
+// mjpeg out.avi converts one). A corrupt or oversized frame is skipped and
+// counted in sliced_pipeline_errors_total{kind="frame"}.
 //
 // A build without OpenCV starts anyway when given a GStreamer source or a
-// video file other than .avi, logs that it needs the gocv build, and
-// reports not ready. The OpenCV build costs memory: its libraries bring
+// video file other than an MJPEG .avi, logs that it needs the gocv build
+// (package source says which kinds a build reads), and reports not ready. The OpenCV build costs memory: its libraries bring
 // the resident size from about 30 MB to 95-130 MB.
 //
 // Configuration is one YAML file (--config, see package config); every key

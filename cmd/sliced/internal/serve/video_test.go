@@ -2,25 +2,17 @@ package serve
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"image/jpeg"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"testing"
-	"time"
 
 	dto "github.com/prometheus/client_model/go"
 
 	"github.com/sliced-ai/sliced/calibration/synth"
-	"github.com/sliced-ai/sliced/cmd/sliced/internal/backend"
-	"github.com/sliced-ai/sliced/cmd/sliced/internal/config"
 	"github.com/sliced-ai/sliced/cmd/sliced/internal/fixture"
-	"github.com/sliced-ai/sliced/cmd/sliced/internal/pipeline"
-	"github.com/sliced-ai/sliced/cmd/sliced/internal/prep"
-	"github.com/sliced-ai/sliced/engine"
-	"github.com/sliced-ai/sliced/models"
 )
 
 // writeMJPEG writes n camera-like 640x480 frames (digit i%10) as an MJPEG
@@ -92,62 +84,4 @@ func (p *proc) removeAndRestore(video, source string) {
 	p.waitMetric("failed reopens", "sliced_pipeline_errors_total", map[string]string{"source": source, "kind": "source_open"}, func(v float64) bool { return v >= 1 })
 	os.Rename(away, video)
 	p.waitMetric("source back", "sliced_source_up", map[string]string{"source": source}, func(v float64) bool { return v == 1 })
-}
-
-// TestVideoKindByBuild: .avi files are read in pure Go; other containers
-// need OpenCV, and a build without it says so.
-func TestVideoKindByBuild(t *testing.T) {
-	if _, err := openVideo(config.Source{Name: "v", Kind: "video", Path: "clip.AVI"}, 1<<20); err != nil {
-		t.Errorf(".AVI file: %v", err)
-	}
-	_, err := openVideo(config.Source{Name: "v", Kind: "video", Path: "clip.mp4"}, 1<<20)
-	if !openCVVideo && err == nil {
-		t.Error("an .mp4 file was accepted without OpenCV")
-	}
-}
-
-// BenchmarkAVIPipeline is one pipeline's work per frame from the demo
-// video (640x480 MJPEG) in pure Go: read, decode to grey, preprocess and
-// classify with the default engine. Run with -cpu 1 for one core.
-func BenchmarkAVIPipeline(b *testing.B) {
-	e, err := models.Default()
-	if err != nil {
-		b.Fatal(err)
-	}
-	route := &pipeline.Route{Primary: backend.NewSliced(func() *engine.Engine { return e })}
-	path := filepath.Join("..", "..", "..", "..", "models", "demo", "demo.avi")
-	src, err := openVideo(config.Source{Name: "bench", Kind: "video", Path: path, Loop: true}, 1<<24)
-	if err != nil {
-		b.Fatal(err)
-	}
-	ctx := context.Background()
-	if err := src.Open(ctx); err != nil {
-		b.Fatal(err)
-	}
-	defer src.Close()
-	var capture, pre time.Duration
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		t0 := time.Now()
-		f, err := src.Next(ctx)
-		if err != nil {
-			b.Fatal(err)
-		}
-		t1 := time.Now()
-		in, _, err := prep.Frame(f.Image)
-		if err != nil && err != prep.ErrNoInk {
-			b.Fatal(err)
-		}
-		t2 := time.Now()
-		capture, pre = capture+t1.Sub(t0), pre+t2.Sub(t1)
-		if err == nil {
-			if _, err := route.Classify(in, nil); err != nil {
-				b.Fatal(err)
-			}
-		}
-	}
-	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "frames/s")
-	b.ReportMetric(float64(capture.Microseconds())/float64(b.N), "decode-µs/frame")
-	b.ReportMetric(float64(pre.Microseconds())/float64(b.N), "prep-µs/frame")
 }

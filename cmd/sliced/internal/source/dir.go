@@ -11,8 +11,15 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sliced-ai/sliced/cmd/sliced/internal/config"
 	"github.com/sliced-ai/sliced/cmd/sliced/internal/prep"
 )
+
+func init() {
+	Register("dir", func(c config.Source, maxPixels int64) (Source, error) {
+		return &Dir{Path: c.Path, Loop: c.Loop, FPS: c.FPS, MaxPixels: maxPixels}, nil
+	})
+}
 
 // Dir reads the images of a folder in name order: once (then io.EOF) or
 // looping. The listing is read at Open, so files added later are seen on
@@ -25,7 +32,7 @@ type Dir struct {
 
 	files []string
 	i     int
-	next  time.Time
+	pace  Pacer
 }
 
 var imageExt = []string{".png", ".jpg", ".jpeg", ".pgm"}
@@ -35,7 +42,7 @@ func (d *Dir) Open(context.Context) error {
 	if err := d.list(); err != nil {
 		return err
 	}
-	d.i, d.next = 0, time.Time{}
+	d.i, d.pace = 0, NewPacer(d.FPS)
 	return nil
 }
 
@@ -67,17 +74,8 @@ func (d *Dir) Next(ctx context.Context) (Frame, error) {
 		}
 		d.i = 0
 	}
-	if d.FPS > 0 {
-		if wait := time.Until(d.next); wait > 0 {
-			t := time.NewTimer(wait)
-			select {
-			case <-ctx.Done():
-				t.Stop()
-				return Frame{}, ctx.Err()
-			case <-t.C:
-			}
-		}
-		d.next = time.Now().Add(time.Duration(float64(time.Second) / d.FPS))
+	if !d.pace.Wait(ctx.Done()) {
+		return Frame{}, ctx.Err()
 	}
 	path := d.files[d.i]
 	d.i++

@@ -1,8 +1,14 @@
-// Package source is where frames come from: an image folder (once or
-// looping), an MJPEG AVI file read in pure Go (Video, through device/avi:
-// once or looping, decoded straight to grey), frames uploaded over HTTP,
-// and, built with the gocv tag, other video files, V4L2 devices and
-// GStreamer pipelines (device/camera).
+// Package source is where frames come from, one file per kind: dir.go (an
+// image folder, once or looping), video.go (an MJPEG AVI file read in pure
+// Go through device/avi, decoded straight to grey), upload.go (frames
+// posted over HTTP), v4l2.go (a V4L2 device in pure Go, Linux) and, built
+// with the gocv tag, gocv.go (OpenCV through device/camera: devices,
+// GStreamer pipelines and the videos video.go does not read).
+//
+// Each kind's file registers its reader (Register, from init), and Open
+// makes the source a config.Source names; a kind this build lacks is an
+// error that says what reads it and that the gocv tag is missing. Sources
+// that pace to the configured fps (dir and video) share one Pacer.
 //
 // A Source is opened, read with Next until it fails or ends, and closed.
 // Runner keeps one source alive for the daemon: it retries a failed or

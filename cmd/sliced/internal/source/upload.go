@@ -4,7 +4,13 @@ import (
 	"context"
 	"image"
 	"time"
+
+	"github.com/sliced-ai/sliced/cmd/sliced/internal/config"
 )
+
+func init() {
+	Register("upload", func(config.Source, int64) (Source, error) { return NewUpload(), nil })
+}
 
 // Upload is a source fed by HTTP: Push hands it an image and Next yields
 // it. When frames arrive faster than they are taken, the older is dropped

@@ -7,11 +7,33 @@ import (
 	"image"
 	"io"
 	"os"
+	"path/filepath"
+	"strings"
 	"time"
 
+	"github.com/sliced-ai/sliced/cmd/sliced/internal/config"
 	"github.com/sliced-ai/sliced/cmd/sliced/internal/prep"
 	"github.com/sliced-ai/sliced/device/avi"
 )
+
+func init() { Register("video", openVideo) }
+
+// openVideo reads .avi files in pure Go in every build: MJPEG decodes
+// straight to grey at OpenCV's rate and without its memory. It declines
+// other containers, and an .avi file that is there and not MJPEG (an H.264
+// AVI), for OpenCV (gocv.go) to read; a missing file is its, retried until
+// it appears.
+func openVideo(c config.Source, maxPixels int64) (Source, error) {
+	if !strings.EqualFold(filepath.Ext(c.Path), ".avi") {
+		return nil, &Declined{Reason: fmt.Sprintf("video %s: not an .avi file", c.Path)}
+	}
+	if f, err := avi.Open(c.Path); err == nil {
+		f.Close()
+	} else if errors.Is(err, avi.ErrNotMJPEG) {
+		return nil, &Declined{Reason: fmt.Sprintf("video %s: %v", c.Path, err)}
+	}
+	return &Video{Path: c.Path, Loop: c.Loop, FPS: c.FPS, MaxPixels: maxPixels}, nil
+}
 
 // Video reads an MJPEG AVI file in pure Go (device/avi), decoding each
 // frame straight to grey: the video source of builds without OpenCV, and
@@ -29,7 +51,7 @@ type Video struct {
 
 	f    *avi.File
 	size int64 // of the file at Open: a rewrite in place changes it
-	next time.Time
+	pace Pacer
 }
 
 // Open implements Source.
@@ -43,7 +65,7 @@ func (v *Video) Open(context.Context) error {
 		f.Close()
 		return err
 	}
-	v.f, v.size, v.next = f, st.Size(), time.Time{}
+	v.f, v.size, v.pace = f, st.Size(), NewPacer(v.FPS)
 	return nil
 }
 
@@ -52,8 +74,8 @@ func (v *Video) Next(ctx context.Context) (Frame, error) {
 	if v.f == nil {
 		return Frame{}, errors.New("video: not open")
 	}
-	if err := v.pace(ctx); err != nil {
-		return Frame{}, err
+	if !v.pace.Wait(ctx.Done()) {
+		return Frame{}, ctx.Err()
 	}
 	t0 := time.Now()
 	data, err := v.f.Next()
@@ -80,24 +102,6 @@ func (v *Video) Next(ctx context.Context) (Frame, error) {
 	}
 	now := time.Now()
 	return Frame{Image: m, Time: now, Capture: now.Sub(t0)}, nil
-}
-
-// pace waits for the next frame's time when FPS is set.
-func (v *Video) pace(ctx context.Context) error {
-	if v.FPS <= 0 {
-		return nil
-	}
-	if wait := time.Until(v.next); wait > 0 {
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return ctx.Err()
-		case <-t.C:
-		}
-	}
-	v.next = time.Now().Add(time.Duration(float64(time.Second) / v.FPS))
-	return nil
 }
 
 // sameFile fails when Path no longer names the open file.

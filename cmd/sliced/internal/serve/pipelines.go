@@ -2,7 +2,6 @@ package serve
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"sync"
 	"time"
@@ -11,17 +10,6 @@ import (
 	"github.com/sliced-ai/sliced/cmd/sliced/internal/pipeline"
 	"github.com/sliced-ai/sliced/cmd/sliced/internal/source"
 )
-
-// openCapture makes a camera or video source. Without OpenCV, devices are
-// read in pure Go (device/v4l2), MJPEG .avi files too (see openVideo), and
-// other video files and GStreamer pipelines are refused; capture_gocv.go
-// replaces it with OpenCV for all three when built with -tags gocv.
-var openCapture = func(c config.Source) (source.Source, error) {
-	if c.Kind == "device" {
-		return openV4L2(c)
-	}
-	return nil, fmt.Errorf("source %s: kind %s needs OpenCV: this binary was built without the gocv tag", c.Name, c.Kind)
-}
 
 // pipelines are the running pipelines of one configuration.
 type pipelines struct {
@@ -39,25 +27,15 @@ func startPipelines(ctx context.Context, srcs []config.Source, maxPixels int64, 
 	ctx, cancel := context.WithCancel(ctx)
 	ps := &pipelines{cfg: srcs, uploads: map[string]*source.Upload{}, cancel: cancel}
 	for _, sc := range srcs {
-		var src source.Source
-		var err error
-		switch sc.Kind {
-		case "dir":
-			src = &source.Dir{Path: sc.Path, Loop: sc.Loop, FPS: sc.FPS, MaxPixels: maxPixels}
-		case "upload":
-			u := source.NewUpload()
-			ps.uploads[sc.Name] = u
-			src = u
-		case "video":
-			src, err = openVideo(sc, maxPixels)
-		default:
-			src, err = openCapture(sc)
-		}
+		src, err := source.Open(sc, maxPixels)
 		if err != nil {
 			log.Error("source not started", "source", sc.Name, "err", err)
 			ps.missing = append(ps.missing, sc.Name)
 			base.Metrics.Errors.WithLabelValues(sc.Name, "source_unsupported").Inc()
 			continue
+		}
+		if u, ok := src.(*source.Upload); ok {
+			ps.uploads[sc.Name] = u
 		}
 		pc := base
 		pc.Name, pc.Source, pc.Watchdog = sc.Name, src, sc.Watchdog

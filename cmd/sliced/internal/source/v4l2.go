@@ -1,4 +1,6 @@
-package serve
+//go:build linux && !gocv
+
+package source
 
 import (
 	"context"
@@ -8,13 +10,15 @@ import (
 	"time"
 
 	"github.com/sliced-ai/sliced/cmd/sliced/internal/config"
-	"github.com/sliced-ai/sliced/cmd/sliced/internal/source"
 	"github.com/sliced-ai/sliced/device/v4l2"
 )
 
-// openV4L2 opens a "device" source in pure Go (device/v4l2): the camera
-// path of builds without OpenCV, such as the static arm64 binary.
-func openV4L2(c config.Source) (source.Source, error) {
+// The gocv build reads devices with OpenCV instead (gocv.go).
+func init() { Register("device", openV4L2) }
+
+// openV4L2 makes a "device" source read in pure Go (device/v4l2): the
+// camera of builds without OpenCV, such as the static arm64 binary.
+func openV4L2(c config.Source, _ int64) (Source, error) {
 	path := c.Path
 	if _, err := strconv.Atoi(path); err == nil {
 		path = "/dev/video" + path
@@ -31,7 +35,7 @@ type v4l2Camera interface {
 
 func openV4L2Device(c v4l2.Config) (v4l2Camera, error) { return v4l2.Open(c) }
 
-// v4l2Source adapts a v4l2.Device to source.Source.
+// v4l2Source adapts a v4l2.Device to Source.
 type v4l2Source struct {
 	cfg  v4l2.Config
 	open func(v4l2.Config) (v4l2Camera, error)
@@ -47,22 +51,22 @@ func (s *v4l2Source) Open(context.Context) error {
 	return nil
 }
 
-func (s *v4l2Source) Next(ctx context.Context) (source.Frame, error) {
+func (s *v4l2Source) Next(ctx context.Context) (Frame, error) {
 	img, at, err := s.dev.Next(ctx)
 	if errors.Is(err, v4l2.ErrBadFrame) {
 		// One corrupt frame (a USB glitch): counted and skipped by the
 		// Runner; the camera streams on without a reopen.
-		return source.Frame{}, &source.FrameError{Err: err}
+		return Frame{}, &FrameError{Err: err}
 	}
 	if err != nil {
-		return source.Frame{}, err
+		return Frame{}, err
 	}
 	// A YUYV frame lives in the device's buffer until the next call; the
 	// pipeline and the live view keep frames longer.
 	if _, _, pix := s.dev.Format(); pix == v4l2.YUYV {
 		img = &image.Gray{Pix: append([]uint8(nil), img.Pix...), Stride: img.Stride, Rect: img.Rect}
 	}
-	return source.Frame{Image: img, Time: at}, nil
+	return Frame{Image: img, Time: at}, nil
 }
 
 func (s *v4l2Source) Close() error {

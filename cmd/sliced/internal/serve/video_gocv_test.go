@@ -3,7 +3,6 @@
 package serve
 
 import (
-	"context"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -12,13 +11,7 @@ import (
 
 	"gocv.io/x/gocv"
 
-	"github.com/sliced-ai/sliced/cmd/sliced/internal/backend"
-	"github.com/sliced-ai/sliced/cmd/sliced/internal/config"
 	"github.com/sliced-ai/sliced/cmd/sliced/internal/fixture"
-	"github.com/sliced-ai/sliced/cmd/sliced/internal/pipeline"
-	"github.com/sliced-ai/sliced/cmd/sliced/internal/prep"
-	"github.com/sliced-ai/sliced/engine"
-	"github.com/sliced-ai/sliced/models"
 )
 
 // writeVideo writes n camera-like 640x480 frames (digit i%10) as MJPEG AVI.
@@ -62,42 +55,4 @@ func TestDaemonVideoSource(t *testing.T) {
 	// The file played to its end is reopened; removed, it cannot be.
 	p.removeAndRestore(video, "vid")
 	p.stop()
-}
-
-// BenchmarkVideoPipeline is one pipeline's work per frame from a 640x480
-// MJPEG video: capture (decode, grey), preprocessing and the sliced engine,
-// all on the calling goroutine's turn. Run with -cpu 1 for one core.
-func BenchmarkVideoPipeline(b *testing.B) {
-	path := filepath.Join(b.TempDir(), "digits.avi")
-	writeVideo(b, path, 60)
-	for _, topo := range []models.Topology{models.A, models.B} {
-		b.Run(string(topo), func(b *testing.B) {
-			e := fixture.Engine(topo, 1)
-			route := &pipeline.Route{Primary: backend.NewSliced(func() *engine.Engine { return e })}
-			src, err := openCapture(config.Source{Name: "bench", Kind: "video", Path: path, Loop: true})
-			if err != nil {
-				b.Fatal(err)
-			}
-			ctx := context.Background()
-			if err := src.Open(ctx); err != nil {
-				b.Fatal(err)
-			}
-			defer src.Close()
-			b.ResetTimer()
-			for i := 0; i < b.N; i++ {
-				f, err := src.Next(ctx)
-				if err != nil {
-					b.Fatal(err)
-				}
-				in, _, err := prep.Frame(f.Image)
-				if err != nil {
-					b.Fatal(err)
-				}
-				if _, err := route.Classify(in, nil); err != nil {
-					b.Fatal(err)
-				}
-			}
-			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "frames/s")
-		})
-	}
 }
