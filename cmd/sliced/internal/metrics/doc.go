@@ -26,14 +26,15 @@
 //	sliced_http_request_duration_seconds        by handler, method, code
 //	sliced_candidates_kept                      frames kept for enrolment (unknown or low score)
 //
-// With board I/O configured (registered by the daemon, see package serve):
+// With board I/O configured (Hardware, registered as each feature comes up;
+// device/gpio and device/power supply the readings):
 //
 //	sliced_hardware_available                   feature gpio / power: 1 working, 0 absent
 //	sliced_gpio_trigger_edges_total             accepted trigger edges
 //	sliced_gpio_trigger_bounces_total           edges dropped as bounce
 //	sliced_gpio_gated_frames_total              frames not classified for want of an edge
 //	sliced_gpio_output_errors_total             failed output pin writes
-//	sliced_power_watts                          latest power sample (device/power)
+//	sliced_power_watts                          latest power sample
 //	sliced_power_energy_joules_total            energy since start
 //	sliced_power_read_errors_total              failed sensor reads
 //	sliced_power_inference_joules               energy per pipeline result, last 10 s window

@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/sliced-ai/sliced/cmd/sliced/internal/config"
+	"github.com/sliced-ai/sliced/cmd/sliced/internal/metrics"
 	"github.com/sliced-ai/sliced/cmd/sliced/internal/pipeline"
 	"github.com/sliced-ai/sliced/cmd/sliced/internal/source"
 	"github.com/sliced-ai/sliced/device/gpio"
@@ -47,10 +48,7 @@ type hardware struct {
 	edge       atomic.Int64  // unix nanos of the latest accepted trigger edge
 	inferences atomic.Uint64 // pipeline results with a label
 
-	gated     *prometheus.CounterVec // source
-	outErrs   prometheus.Counter
-	perInfer  prometheus.Gauge
-	available *prometheus.GaugeVec // feature
+	m *metrics.Hardware
 
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
@@ -60,26 +58,17 @@ type hardware struct {
 // board, pin or sensor is logged and leaves that feature off; it never
 // stops the daemon.
 func openHardware(cfg config.Config, reg prometheus.Registerer, log *slog.Logger) *hardware {
-	h := &hardware{log: log, powerC: cfg.Power}
-	h.gated = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "sliced_gpio_gated_frames_total",
-		Help: "Frames captured while no trigger edge was pending, not classified."}, []string{"source"})
-	h.outErrs = prometheus.NewCounter(prometheus.CounterOpts{Name: "sliced_gpio_output_errors_total",
-		Help: "Failed writes to GPIO output pins."})
-	h.perInfer = prometheus.NewGauge(prometheus.GaugeOpts{Name: "sliced_power_inference_joules",
-		Help: "Energy per classified frame over the last window that had any."})
-	h.available = prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "sliced_hardware_available",
-		Help: "1 when a configured board feature (gpio, power) is working, 0 when it is off for want of hardware."}, []string{"feature"})
-	reg.MustRegister(h.available)
+	h := &hardware{log: log, powerC: cfg.Power, m: metrics.NewHardware(reg)}
 	if cfg.GPIO.Enabled() {
-		h.openGPIO(cfg.GPIO, reg)
+		h.openGPIO(cfg.GPIO)
 	}
 	if cfg.Power.Enabled() {
-		h.openPower(cfg.Power, reg)
+		h.openPower(cfg.Power)
 	}
 	return h
 }
 
-func (h *hardware) openGPIO(c gpio.Config, reg prometheus.Registerer) {
+func (h *hardware) openGPIO(c gpio.Config) {
 	lookup, err := gpioLookup()
 	var trig *gpio.Trigger
 	var outs *gpio.Outputs
@@ -87,7 +76,7 @@ func (h *hardware) openGPIO(c gpio.Config, reg prometheus.Registerer) {
 		trig, outs, err = gpio.Open(c, lookup)
 	}
 	if err != nil {
-		h.available.WithLabelValues("gpio").Set(0)
+		h.m.Available.WithLabelValues("gpio").Set(0)
 		if errors.Is(err, gpio.ErrNoHardware) {
 			h.log.Warn("gpio: hardware absent, trigger and outputs off; gated sources classify every frame", "err", err)
 		} else {
@@ -95,16 +84,13 @@ func (h *hardware) openGPIO(c gpio.Config, reg prometheus.Registerer) {
 		}
 		return
 	}
-	h.available.WithLabelValues("gpio").Set(1)
+	h.m.Available.WithLabelValues("gpio").Set(1)
 	h.trig, h.outs = trig, outs
-	reg.MustRegister(h.outErrs)
-	if trig != nil {
+	if trig == nil {
+		h.m.GPIO(nil)
+	} else {
+		h.m.GPIO(trig.Count)
 		h.gates = c.Trigger.Sources
-		reg.MustRegister(h.gated,
-			prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "sliced_gpio_trigger_edges_total",
-				Help: "Accepted edges of the trigger input."}, func() float64 { a, _ := trig.Count(); return float64(a) }),
-			prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "sliced_gpio_trigger_bounces_total",
-				Help: "Edges of the trigger input dropped as contact bounce."}, func() float64 { _, b := trig.Count(); return float64(b) }))
 		h.log.Info("gpio: trigger", "pin", trig.String(), "sources", gateNames(h.gates))
 	}
 	h.log.Info("gpio: outputs", "pins", len(c.Outputs))
@@ -117,10 +103,10 @@ func gateNames(g []string) any {
 	return g
 }
 
-func (h *hardware) openPower(c power.Config, reg prometheus.Registerer) {
+func (h *hardware) openPower(c power.Config) {
 	m, bus, err := openPower(c)
 	if err != nil {
-		h.available.WithLabelValues("power").Set(0)
+		h.m.Available.WithLabelValues("power").Set(0)
 		if errors.Is(err, power.ErrNoHardware) {
 			h.log.Warn("power: sensor absent, power figures off", "err", err)
 		} else {
@@ -128,10 +114,9 @@ func (h *hardware) openPower(c power.Config, reg prometheus.Registerer) {
 		}
 		return
 	}
-	h.available.WithLabelValues("power").Set(1)
+	h.m.Available.WithLabelValues("power").Set(1)
 	h.meter, h.bus = m, bus
-	reg.MustRegister(m.Collectors()...)
-	reg.MustRegister(h.perInfer)
+	h.m.Power(m)
 	h.log.Info("power: measuring", "sensor", m.String(), "interval", c.IntervalOrDefault())
 }
 
@@ -150,7 +135,7 @@ func (h *hardware) start(ctx context.Context) {
 	if h.outs != nil {
 		run(func() {
 			if err := h.outs.Run(ctx, outputTick); err != nil && ctx.Err() == nil {
-				h.outErrs.Inc()
+				h.m.OutputErrors.Inc()
 				h.log.Error("gpio: outputs stopped", "err", err)
 			}
 		})
@@ -194,7 +179,7 @@ func (h *hardware) joulesPerInference(ctx context.Context) {
 		}
 		now := h.inferences.Load()
 		if j, ok := h.meter.Since(mark, now-n); ok {
-			h.perInfer.Set(j)
+			h.m.InferenceJoules.Set(j)
 		}
 		mark, n = h.meter.Mark(), now
 	}
@@ -210,7 +195,7 @@ func (h *hardware) result(r pipeline.Result) {
 		return
 	}
 	if err := h.outs.Set(r.Answer.Class, r.Answer.Score); err != nil {
-		h.outErrs.Inc()
+		h.m.OutputErrors.Inc()
 		h.log.Debug("gpio: output", "err", err)
 	}
 }
@@ -226,7 +211,7 @@ func (h *hardware) gate(sc config.Source) func(source.Frame) bool {
 	if len(h.gates) > 0 && !slices.Contains(h.gates, sc.Name) {
 		return nil
 	}
-	skipped := h.gated.WithLabelValues(sc.Name)
+	skipped := h.m.Gated.WithLabelValues(sc.Name)
 	// Edges before this pipeline started were served by its predecessor.
 	served := h.edge.Load()
 	return func(f source.Frame) bool {
