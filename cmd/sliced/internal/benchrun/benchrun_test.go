@@ -12,7 +12,6 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/sliced-ai/sliced/cmd/sliced/internal/backend"
 	"github.com/sliced-ai/sliced/device/cuda"
@@ -37,21 +36,6 @@ func TestParseBackends(t *testing.T) {
 		if _, err := ParseBackends(bad); err == nil {
 			t.Errorf("%q accepted", bad)
 		}
-	}
-}
-
-func TestPercentile(t *testing.T) {
-	var d []time.Duration
-	for i := 100; i >= 1; i-- {
-		d = append(d, time.Duration(i)*time.Microsecond)
-	}
-	for q, want := range map[float64]float64{0.5: 50, 0.9: 90, 0.99: 99, 1: 100, 0: 1} {
-		if got := percentileUS(d, q); got != want {
-			t.Errorf("q %g: %g µs, want %g", q, got, want)
-		}
-	}
-	if percentileUS(nil, 0.5) != 0 {
-		t.Error("empty input")
 	}
 }
 

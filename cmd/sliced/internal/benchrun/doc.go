@@ -25,4 +25,8 @@
 //
 // Report writes the table as text (Text), markdown (Markdown), JSON (its
 // fields) and a PNG bar chart of p50 and p90 (PNG).
+//
+// The harness is shared with `make bench` (package benchtable): Rounds
+// interleaves the timed turns, Percentile reads the latencies and Table
+// writes the markdown and text tables.
 package benchrun

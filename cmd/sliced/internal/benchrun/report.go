@@ -6,9 +6,7 @@ import (
 	"io"
 	"os"
 	"runtime"
-	"slices"
 	"strings"
-	"time"
 )
 
 // Row is one backend's result. Fractions are in [0, 1]; a backend that did
@@ -65,18 +63,6 @@ func (r *Report) ratios() {
 	}
 }
 
-// percentileUS is the q-quantile of d (nearest rank) in microseconds.
-func percentileUS(d []time.Duration, q float64) float64 {
-	if len(d) == 0 {
-		return 0
-	}
-	s := slices.Clone(d)
-	slices.Sort(s)
-	k := int(q*float64(len(s))+0.999999) - 1
-	k = min(max(k, 0), len(s)-1)
-	return float64(s[k].Nanoseconds()) / 1e3
-}
-
 // Machine describes this computer: OS, architecture, CPU model and cores.
 func Machine() string {
 	cpu := ""
@@ -98,8 +84,16 @@ func Machine() string {
 	return fmt.Sprintf("%s/%s, %s, %d cores", runtime.GOOS, runtime.GOARCH, cpu, runtime.NumCPU())
 }
 
-// header is the table's columns, shared by Text and Markdown.
+// header is the table's columns.
 var header = []string{"backend", "device", "p50 µs", "p90 µs", "p99 µs", "images/s", "accuracy", "agree sliced", "agree full CNN", "max |Δp|", "× sliced"}
+
+func (r *Report) table() *Table {
+	t := &Table{Header: header}
+	for _, row := range r.Rows {
+		t.Rows = append(t.Rows, row.cells())
+	}
+	return t
+}
 
 func (r Row) cells() []string {
 	if !r.Ran() {
@@ -135,54 +129,24 @@ func (r *Report) caption() string {
 
 // Text writes the table aligned for a terminal.
 func (r *Report) Text(w io.Writer) error {
-	rows := [][]string{header}
-	for _, row := range r.Rows {
-		rows = append(rows, row.cells())
+	if _, err := fmt.Fprintln(w, r.caption()); err != nil {
+		return err
 	}
-	width := make([]int, len(header))
-	for _, c := range rows {
-		for i, s := range c {
-			if i < len(c)-1 || len(c) == len(header) { // a reason spans the table
-				width[i] = max(width[i], len([]rune(s)))
-			}
-		}
-	}
-	var b strings.Builder
-	fmt.Fprintln(&b, r.caption())
-	for _, c := range rows {
-		for i, s := range c {
-			if i == len(c)-1 {
-				b.WriteString(s)
-				break
-			}
-			b.WriteString(s + strings.Repeat(" ", width[i]-len([]rune(s))+2))
-		}
-		b.WriteString("\n")
-	}
-	_, err := io.WriteString(w, b.String())
-	return err
+	return r.table().Text(w)
 }
 
 // Markdown writes the table as GitHub markdown, a row that did not run
 // with its reason in the latency column.
 func (r *Report) Markdown(w io.Writer) error {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s.\n\n", r.caption())
-	fmt.Fprintf(&b, "| %s |\n|%s\n", strings.Join(header, " | "), strings.Repeat("---|", len(header)))
-	for _, row := range r.Rows {
-		c := row.cells()
-		for len(c) < len(header) {
-			c = append(c, "")
-		}
-		for i := range c {
-			c[i] = strings.ReplaceAll(c[i], "|", `\|`)
-		}
-		fmt.Fprintf(&b, "| %s |\n", strings.Join(c, " | "))
+	if _, err := fmt.Fprintf(w, "%s.\n\n", r.caption()); err != nil {
+		return err
 	}
-	b.WriteString("\nLatency is one image per call, wall time around Backend.Classify (copies in and out included). " +
-		"Accuracy is against the true labels; agreement is the share of frames given the same label as the sliced engine " +
-		"and as the Go full CNN; max |Δp| is the largest difference of a class probability from the Go full CNN's; " +
+	if err := r.table().Markdown(w); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, "\nLatency is one image per call, wall time around Backend.Classify (copies in and out included). "+
+		"Accuracy is against the true labels; agreement is the share of frames given the same label as the sliced engine "+
+		"and as the Go full CNN; max |Δp| is the largest difference of a class probability from the Go full CNN's; "+
 		"× sliced is p50 over the sliced engine's p50.\n")
-	_, err := io.WriteString(w, b.String())
 	return err
 }

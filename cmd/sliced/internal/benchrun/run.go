@@ -148,17 +148,24 @@ func Run(ctx context.Context, cfg Config, fr *Frames) (*Report, error) {
 			}
 		}
 	}
-	// Interleaved rounds: load from other work falls on every backend alike.
-	for start := 0; start < n; start += cfg.Round {
+	var live []*lane
+	for _, l := range lanes {
+		if l.b != nil && l.err == nil {
+			live = append(live, l)
+		}
+	}
+	next := make([]int, len(live)) // each lane's first frame of its next round
+	err = Rounds(len(live), func(i int) (bool, error) {
 		if err := ctx.Err(); err != nil {
-			return nil, err
+			return false, err
 		}
-		end := min(start+cfg.Round, n)
-		for _, l := range lanes {
-			if l.b != nil && l.err == nil {
-				l.round(fr, ref, start, end, cfg.Threads)
-			}
-		}
+		l, start := live[i], next[i]
+		next[i] = min(start+cfg.Round, n)
+		l.round(fr, ref, start, next[i], cfg.Threads)
+		return next[i] < n && l.err == nil, nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	rep := &Report{Source: fr.Source, Frames: n, Warmup: cfg.Warmup, Threads: cfg.Threads,
 		Sliced: cfg.Engine.Name, FullCNN: ref.fullName, Machine: Machine()}
@@ -232,7 +239,7 @@ func (l *lane) finish(fr *Frames, ref *reference) {
 	}
 	r := &l.row
 	r.Frames = n
-	r.P50US, r.P90US, r.P99US = percentileUS(l.lat, 0.50), percentileUS(l.lat, 0.90), percentileUS(l.lat, 0.99)
+	r.P50US, r.P90US, r.P99US = Micros(Percentile(l.lat, 0.50)), Micros(Percentile(l.lat, 0.90)), Micros(Percentile(l.lat, 0.99))
 	r.PerSecond = float64(n) / l.busy.Seconds()
 	r.Accuracy = float64(correct) / float64(n)
 	r.AgreeSliced = float64(same) / float64(n)

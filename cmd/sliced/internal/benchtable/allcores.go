@@ -5,6 +5,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/sliced-ai/sliced/cmd/sliced/internal/benchrun"
 )
 
 // timeAllCores measures every row's all-cores throughput and, timed the
@@ -38,25 +40,23 @@ func timeAllCores(rows []*Row, per time.Duration) error {
 	}
 	all := make([]tally, len(live))
 	one := make([]tally, len(live))
-	for done := false; !done; {
-		done = true
-		for i, r := range live {
-			if all[i].wall+one[i].wall >= per {
-				continue
+	err := benchrun.Rounds(len(live), func(i int) (bool, error) {
+		r := live[i]
+		for _, b := range []struct {
+			t       *tally
+			workers []func() error
+		}{{&all[i], r.all}, {&one[i], []func() error{r.run}}} {
+			n, d, err := runBurst(b.workers, burst)
+			if err != nil {
+				return false, fmt.Errorf("%s, all cores: %w", r.Name, err)
 			}
-			done = false
-			for _, b := range []struct {
-				t       *tally
-				workers []func() error
-			}{{&all[i], r.all}, {&one[i], []func() error{r.run}}} {
-				n, d, err := runBurst(b.workers, burst)
-				if err != nil {
-					return fmt.Errorf("%s, all cores: %w", r.Name, err)
-				}
-				b.t.images += n
-				b.t.wall += d
-			}
+			b.t.images += n
+			b.t.wall += d
 		}
+		return all[i].wall+one[i].wall < per, nil
+	})
+	if err != nil {
+		return err
 	}
 	for i, r := range live {
 		r.PerSec = float64(all[i].images) / all[i].wall.Seconds()

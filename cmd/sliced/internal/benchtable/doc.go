@@ -28,7 +28,7 @@
 // run's medians.
 //
 // The rows are timed in interleaved rounds (the all-cores figure in
-// interleaved bursts), so that load from other work on a shared machine
+// interleaved bursts; benchrun's harness, as `sliced bench` is), so that load from other work on a shared machine
 // falls on all of them alike and the ratios of one run stay comparable;
 // the table gives the median (p50) of all calls. The achieved GFLOP/s
 // counts the network's multiply-adds (two FLOPs each) and is set against

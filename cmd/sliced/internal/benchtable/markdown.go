@@ -6,6 +6,8 @@ import (
 	"runtime"
 	"strings"
 	"time"
+
+	"github.com/sliced-ai/sliced/cmd/sliced/internal/benchrun"
 )
 
 func (r *Result) row(name string) *Row {
@@ -26,7 +28,7 @@ func (r *Result) ratio(a, b string) float64 {
 	return float64(x.P50) / float64(y.P50)
 }
 
-func us(d time.Duration) string { return fmt.Sprintf("%.1f", float64(d.Nanoseconds())/1e3) }
+func us(d time.Duration) string { return fmt.Sprintf("%.1f", benchrun.Micros(d)) }
 
 // Markdown writes the table, a line on the machine before it and the
 // issue's targets after it.
@@ -37,15 +39,15 @@ func (r *Result) Markdown(w io.Writer) error {
 	fmt.Fprintf(&b, "All %d cores: the Go rows run %d sessions at once, one per core; "+
 		"ONNX Runtime runs one session with %d intra-op threads, one image at a time.\n\n",
 		r.Workers, r.Workers, r.Workers)
-	fmt.Fprintf(&b, "| network | p50 us | min us | images/s | vs ORT, same network | GFLOP/s | %% of peak | images/s, %d cores | speed-up |\n", r.Workers)
-	b.WriteString("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+	t := &benchrun.Table{Align: "lrrrrrrrr", Header: []string{"network", "p50 us", "min us", "images/s", "vs ORT, same network",
+		"GFLOP/s", "% of peak", fmt.Sprintf("images/s, %d cores", r.Workers), "speed-up"}}
 	for _, x := range r.Rows {
 		if x.P50 == 0 {
 			why := "not run"
 			if x.Err != nil {
-				why = "missing: " + strings.ReplaceAll(x.Err.Error(), "|", "/")
+				why = "missing: " + x.Err.Error()
 			}
-			fmt.Fprintf(&b, "| %s | %s | | | | | | | |\n", x.Name, why)
+			t.Rows = append(t.Rows, []string{x.Name, why})
 			continue
 		}
 		gf := x.FLOPs / x.P50.Seconds() / 1e9
@@ -65,9 +67,10 @@ func (r *Result) Markdown(w io.Writer) error {
 		if q := x.Speedup(); q > 0 {
 			all, up = fmt.Sprintf("%.0f", x.PerSec), fmt.Sprintf("%.2fx", q)
 		}
-		fmt.Fprintf(&b, "| %s | %s | %s | %.0f | %s | %.1f | %s | %s | %s |\n",
-			x.Name, us(x.P50), us(x.Min), 1/x.P50.Seconds(), ratio, gf, pct, all, up)
+		t.Rows = append(t.Rows, []string{x.Name, us(x.P50), us(x.Min), fmt.Sprintf("%.0f", 1/x.P50.Seconds()), ratio,
+			fmt.Sprintf("%.1f", gf), pct, all, up})
 	}
+	t.Markdown(&b)
 	b.WriteString("\nTargets (p50, this run):\n")
 	if c := r.row(ConvA); c != nil && c.P50 > 0 && r.Peak > 0 {
 		p := 100 * c.FLOPs / c.P50.Seconds() / 1e9 / r.Peak

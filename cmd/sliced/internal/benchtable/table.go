@@ -6,9 +6,9 @@ import (
 	"io"
 	"math/rand/v2"
 	"runtime"
-	"slices"
 	"time"
 
+	"github.com/sliced-ai/sliced/cmd/sliced/internal/benchrun"
 	"github.com/sliced-ai/sliced/device/onnxrt"
 	"github.com/sliced-ai/sliced/engine"
 	"github.com/sliced-ai/sliced/engine/gemm"
@@ -270,27 +270,24 @@ func timeRows(rows []*Row, per time.Duration) error {
 	}
 	const perRound = 8
 	spent := make([]time.Duration, len(live))
-	for done := false; !done; {
-		done = true
-		for i, r := range live {
-			if spent[i] >= per {
-				continue
+	err := benchrun.Rounds(len(live), func(i int) (bool, error) {
+		r := live[i]
+		for range perRound {
+			t0 := time.Now()
+			if err := r.run(); err != nil {
+				return false, fmt.Errorf("%s: %w", r.Name, err)
 			}
-			done = false
-			for range perRound {
-				t0 := time.Now()
-				if err := r.run(); err != nil {
-					return fmt.Errorf("%s: %w", r.Name, err)
-				}
-				d := time.Since(t0)
-				r.samples = append(r.samples, d)
-				spent[i] += d
-			}
+			d := time.Since(t0)
+			r.samples = append(r.samples, d)
+			spent[i] += d
 		}
+		return spent[i] < per, nil
+	})
+	if err != nil {
+		return err
 	}
 	for _, r := range live {
-		slices.Sort(r.samples)
-		r.P50, r.Min = r.samples[len(r.samples)/2], r.samples[0]
+		r.P50, r.Min = benchrun.Percentile(r.samples, 0.5), benchrun.Percentile(r.samples, 0)
 	}
 	return nil
 }
