@@ -3,10 +3,7 @@
 package serve
 
 import (
-	"fmt"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"gocv.io/x/gocv"
@@ -39,20 +36,8 @@ func writeVideo(t testing.TB, path string, n int) {
 }
 
 // TestDaemonVideoSource runs the gocv build of the binary on a video file
-// source, scrapes /metrics, and removes and restores the file.
+// source written by OpenCV: the file played to its end is reopened;
+// removed, it cannot be.
 func TestDaemonVideoSource(t *testing.T) {
-	bin := binary(t, "gocv")
-	f := writeFixture(t, 0, "")
-	video := filepath.Join(f.dir, "digits.avi")
-	writeVideo(t, video, 30)
-	cfg := fmt.Sprintf("engine: %s\nstate_dir: %s\nsources:\n  - {name: vid, kind: video, path: %s, fps: 100, watchdog: 2s}\n", f.engine, f.state, video)
-	os.WriteFile(f.config, []byte(cfg), 0o644)
-	p := start(t, bin, nil, "--config", f.config)
-	p.waitMetric("video frames", "sliced_pipeline_frames_total", map[string]string{"source": "vid"}, func(v float64) bool { return v >= 60 })
-	checkDigits(t, p.metrics(), "vid")
-	t.Logf("RSS with a video source: %s", rss(p.cmd.Process.Pid))
-
-	// The file played to its end is reopened; removed, it cannot be.
-	p.removeAndRestore(video, "vid")
-	p.stop()
+	playVideo(t, binary(t, "gocv"), false, func(path string) { writeVideo(t, path, 30) })
 }
