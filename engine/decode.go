@@ -99,6 +99,11 @@ func Decode(data []byte) (*Engine, error) {
 			if e.KNN.Open, err = decodeOpen(&reader{sec: "OPEN", b: b}); err != nil {
 				return nil, err
 			}
+			if b, ok := secs[tagGauss]; ok {
+				if err := decodeGauss(e.KNN.Open, e.KNN.Dim, &reader{sec: "GAUS", b: b}); err != nil {
+					return nil, err
+				}
+			}
 		}
 		e.KNN.Prepare()
 	} else {
@@ -336,6 +341,22 @@ func decodeKNN(e *Engine, r *reader) (*knn.Set, error) {
 	}
 	e.ProtoType = d
 	return s, r.done()
+}
+
+func decodeGauss(c *knn.Calibration, dim int, r *reader) error {
+	if d := int(r.u32("dimension")); r.err == nil && d != dim {
+		r.fail("whitening of dimension %d for features of %d", d, dim)
+	}
+	classes := r.count("class count", maxClasses)
+	if r.err == nil && classes != len(c.Radius) {
+		r.fail("%d class means for %d radii", classes, len(c.Radius))
+	}
+	if r.err != nil {
+		return r.err
+	}
+	c.Whiten = r.f32s(dim*dim, "whitening")
+	c.Means = r.f32s(classes*dim, "class means")
+	return r.done()
 }
 
 func decodeOpen(r *reader) (*knn.Calibration, error) {

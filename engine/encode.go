@@ -32,6 +32,9 @@ func Encode(w io.Writer, e *Engine) error {
 		secs = append(secs, section{tagKNN, encodeKNN(e)})
 		if e.KNN.Open != nil {
 			secs = append(secs, section{tagOpen, encodeOpen(e.KNN.Open)})
+			if e.KNN.Open.Gaussian() {
+				secs = append(secs, section{tagGauss, encodeGauss(e.KNN.Open, e.KNN.Dim)})
+			}
 		}
 	}
 	var hdr bytes.Buffer
@@ -160,6 +163,12 @@ func encodeKNN(e *Engine) []byte {
 	for _, l := range s.Labels {
 		put(&b, uint16(l))
 	}
+	return b.Bytes()
+}
+
+func encodeGauss(c *knn.Calibration, dim int) []byte {
+	var b bytes.Buffer
+	put(&b, uint32(dim), uint32(len(c.Means)/max(dim, 1)), c.Whiten, c.Means)
 	return b.Bytes()
 }
 

@@ -250,7 +250,7 @@ func (s *Session) Classify(in []float32) (Prediction, error) {
 			return Prediction{}, err
 		}
 		p = Prediction{Label: r.Label, Neighbors: r.Neighbors}
-		p.Known, p.Score = s.e.KNN.Known(r, s.UnknownScale)
+		p.Known, p.Score = s.e.KNN.Known(feat, r, s.UnknownScale)
 	}
 	t2 := time.Now()
 	p.Class = s.e.ClassNames()[p.Label]

@@ -39,4 +39,8 @@ var (
 	tagKNN   = [4]byte{'K', 'N', 'N', '_'}
 	tagProj  = [4]byte{'P', 'R', 'O', 'J'}
 	tagOpen  = [4]byte{'O', 'P', 'E', 'N'}
+	// tagGauss holds the whitening and class means of a Gaussian open-set
+	// calibration; readers that skip it fall back to nearest-prototype
+	// radii, which are then lenient, never stricter.
+	tagGauss = [4]byte{'G', 'A', 'U', 'S'}
 )

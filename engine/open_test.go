@@ -46,3 +46,44 @@ func TestOpenSectionRejectsMismatch(t *testing.T) {
 		t.Error("an 'other' class beyond the classes validated")
 	}
 }
+
+// A Gaussian calibration's whitening and means travel in GAUS beside
+// OPEN; a GAUS that does not fit the features or the classes is refused
+// with the section named.
+func TestGaussSectionRoundTrip(t *testing.T) {
+	e := tinyEngine(true, F32, F32)
+	dim := e.KNN.Dim
+	w := make([]float32, dim*dim)
+	for i := 0; i < dim; i++ {
+		w[i*dim+i] = float32(i + 1)
+	}
+	means := make([]float32, 2*dim)
+	for i := range means {
+		means[i] = float32(i) / 4
+	}
+	e.KNN.Open = &knn.Calibration{Quantile: 0.99, Radius: []float32{2, 3}, Other: -1, Whiten: w, Means: means}
+	data := encode(t, e)
+	got, err := Decode(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := got.KNN.Open
+	if !o.Gaussian() || !slices.Equal(o.Whiten, w) || !slices.Equal(o.Means, means) {
+		t.Fatalf("decoded calibration %+v", o)
+	}
+	// Older files: no GAUS, nearest-prototype radii.
+	e.KNN.Open.Whiten, e.KNN.Open.Means = nil, nil
+	plain, err := Decode(encode(t, e))
+	if err != nil || plain.KNN.Open.Gaussian() {
+		t.Fatalf("without GAUS: %v, %+v", err, plain.KNN.Open)
+	}
+	// A GAUS for another feature size is refused.
+	e.KNN.Open.Whiten, e.KNN.Open.Means = w, means
+	gaus := encodeGauss(e.KNN.Open, dim+1)
+	if err := decodeGauss(e.KNN.Open.Clone(), dim, &reader{sec: "GAUS", b: gaus}); err == nil || !bytes.Contains([]byte(err.Error()), []byte("GAUS")) {
+		t.Errorf("a GAUS of dimension %d for %d decoded: %v", dim+1, dim, err)
+	}
+	if err := decodeGauss(e.KNN.Open.Clone(), dim, &reader{sec: "GAUS", b: gaus[:10]}); err == nil {
+		t.Error("a truncated GAUS decoded")
+	}
+}

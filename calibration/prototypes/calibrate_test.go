@@ -1,6 +1,7 @@
 package prototypes
 
 import (
+	"math"
 	"testing"
 
 	"github.com/sliced-ai/sliced/calibration/dataset"
@@ -8,8 +9,9 @@ import (
 	"github.com/sliced-ai/sliced/models"
 )
 
-// Calibrate's radius of a class is the quantile of its inputs' distances to
-// the class's nearest prototype, worked out here one input at a time; the
+// Calibrate's radius of a class is the quantile of its inputs' Mahalanobis
+// distances to the class mean, worked out here one input at a time; the
+// whitening makes the pooled within-class covariance the identity; an
 // "other" class keeps no radius, and a calibrated engine answers most of
 // the inputs it was calibrated on as known.
 func TestCalibrateRadii(t *testing.T) {
@@ -30,13 +32,15 @@ func TestCalibrateRadii(t *testing.T) {
 		t.Fatal(err)
 	}
 	byClass := map[int][]float32{}
+	var feats []float32
 	known := 0
 	for i := 0; i < test.Len(); i++ {
 		f, err := s.Features(test.Image(i))
 		if err != nil {
 			t.Fatal(err)
 		}
-		byClass[test.Labels[i]] = append(byClass[test.Labels[i]], NearestOf(e.KNN, f, test.Labels[i]))
+		feats = append(feats, f...)
+		byClass[test.Labels[i]] = append(byClass[test.Labels[i]], float32(e.KNN.Open.Mahalanobis(f, test.Labels[i])))
 		if p, _ := s.Classify(test.Image(i)); p.Known {
 			known++
 		}
@@ -46,8 +50,18 @@ func TestCalibrateRadii(t *testing.T) {
 			t.Errorf("class %d: radius %v, want %v", c, got, want)
 		}
 	}
-	if o := e.KNN.Open.Other; o < 0 || e.KNN.Open.Radius[o] != 0 || e.KNN.Open.Quantile != 0.9 {
+	if o := e.KNN.Open.Other; (o >= 0 && e.KNN.Open.Radius[o] != 0) || e.KNN.Open.Quantile != 0.9 || !e.KNN.Open.Gaussian() {
 		t.Errorf("calibration %+v", e.KNN.Open)
+	}
+	// Whitened, the within-class spread is 1 in every direction: the mean
+	// squared whitened distance to the class mean is about the dimension.
+	var sq float64
+	for i := 0; i < test.Len(); i++ {
+		d := e.KNN.Open.Mahalanobis(feats[i*e.KNN.Dim:(i+1)*e.KNN.Dim], test.Labels[i])
+		sq += d * d
+	}
+	if m := sq / float64(test.Len()); math.Abs(m-float64(e.KNN.Dim)) > 0.01*float64(e.KNN.Dim) {
+		t.Errorf("mean squared whitened distance %.2f, want %d", m, e.KNN.Dim)
 	}
 	if share := float64(known) / float64(test.Len()); share < 0.85 {
 		t.Errorf("%.2f of the calibration inputs answered known, want >= 0.85 at the 0.9 quantile", share)

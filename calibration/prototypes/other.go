@@ -36,13 +36,18 @@ func OtherImages(perClass int, first int, seed uint64) (images []float32, labels
 
 // MergeOther turns the classes from index first on into one class named
 // knn.OtherName, keeping every keepEvery-th of their prototypes, and marks
-// it as the set's "other" class.
+// it as the set's "other" class. keepEvery 0 drops them all: the
+// projection keeps what training on them taught it, and a Gaussian
+// calibration answers unknown without them (an enrolled class with one
+// example is then not outvoted by them).
 func MergeOther(e *engine.Engine, first, keepEvery int) error {
 	s := e.KNN
 	if s == nil || first <= 0 || first >= len(s.Classes) {
 		return fmt.Errorf("merge other: no classes from %d", first)
 	}
-	keepEvery = max(keepEvery, 1)
+	if keepEvery <= 0 {
+		return dropOther(e, first)
+	}
 	var vecs []float32
 	var labels []int
 	seen := 0
@@ -60,6 +65,23 @@ func MergeOther(e *engine.Engine, first, keepEvery int) error {
 	s.Vectors, s.Labels = vecs, labels
 	s.Classes = append(s.Classes[:first:first], knn.OtherName)
 	s.Open = &knn.Calibration{Radius: make([]float32, len(s.Classes)), Other: first, Quantile: 1}
+	s.Prepare()
+	return e.Validate()
+}
+
+func dropOther(e *engine.Engine, first int) error {
+	s := e.KNN
+	var vecs []float32
+	var labels []int
+	for i, l := range s.Labels {
+		if l < first {
+			vecs = append(vecs, s.Vectors[i*s.Dim:(i+1)*s.Dim]...)
+			labels = append(labels, l)
+		}
+	}
+	s.Vectors, s.Labels = vecs, labels
+	s.Classes = s.Classes[:first:first]
+	s.Open = &knn.Calibration{Radius: make([]float32, len(s.Classes)), Other: -1, Quantile: 1}
 	s.Prepare()
 	return e.Validate()
 }

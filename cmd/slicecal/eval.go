@@ -46,7 +46,7 @@ func runEval(args []string) error {
 		test = test.Subset(*size, *seed)
 	}
 	start := time.Now()
-	correct, err := scoreEngine(e, test, *threads)
+	correct, labels, err := scoreLabels(e, test, *threads)
 	if err != nil {
 		return err
 	}
@@ -57,15 +57,26 @@ func runEval(args []string) error {
 		what = *folder
 	}
 	fmt.Printf("test accuracy %.2f%% (%d/%d, %s) in %.1fs (%.0f images/s, %d threads)\n",
-		100*float64(correct)/float64(test.Len()), correct, test.Len(), what, el.Seconds(), float64(test.Len())/el.Seconds(), *threads)
+		100*float64(labels)/float64(test.Len()), labels, test.Len(), what, el.Seconds(), float64(test.Len())/el.Seconds(), *threads)
+	if correct != labels {
+		fmt.Printf("with open-set answers: %.2f%% (%d/%d; %d right labels answered unknown)\n",
+			100*float64(correct)/float64(test.Len()), correct, test.Len(), labels-correct)
+	}
 	return nil
 }
 
-// scoreEngine counts the images whose predicted class name equals their
-// label's class name, with one Session per goroutine.
+// scoreEngine counts the images whose answer (unknown counted wrong)
+// names their label's class, with one Session per goroutine.
 func scoreEngine(e *engine.Engine, set *dataset.Set, threads int) (int, error) {
+	correct, _, err := scoreLabels(e, set, threads)
+	return correct, err
+}
+
+// scoreLabels also counts the images whose nearest class is right,
+// whatever the open-set answer.
+func scoreLabels(e *engine.Engine, set *dataset.Set, threads int) (correct, labels int, err error) {
 	if e.Stack.In != set.Shape {
-		return 0, fmt.Errorf("engine takes %v images, the data set has %v", e.Stack.In, set.Shape)
+		return 0, 0, fmt.Errorf("engine takes %v images, the data set has %v", e.Stack.In, set.Shape)
 	}
 	threads = max(1, min(threads, set.Len()))
 	// Sessions are made one after another: preparing the k-NN writes to it.
@@ -73,11 +84,12 @@ func scoreEngine(e *engine.Engine, set *dataset.Set, threads int) (int, error) {
 	for i := range sessions {
 		s, err := e.NewSession()
 		if err != nil {
-			return 0, err
+			return 0, 0, err
 		}
 		sessions[i] = s
 	}
-	counts := make([]int, threads)
+	counts, labelCounts := make([]int, threads), make([]int, threads)
+	names := e.ClassNames()
 	errs := make([]error, threads)
 	var wg sync.WaitGroup
 	for w, s := range sessions {
@@ -90,19 +102,23 @@ func scoreEngine(e *engine.Engine, set *dataset.Set, threads int) (int, error) {
 					errs[w] = fmt.Errorf("image %d: %w", i, err)
 					return
 				}
-				if p.Class == set.Classes[set.Labels[i]] {
+				want := set.Classes[set.Labels[i]]
+				if p.Class == want {
 					counts[w]++
+				}
+				if names[p.Label] == want {
+					labelCounts[w]++
 				}
 			}
 		}()
 	}
 	wg.Wait()
-	total := 0
 	for w := range sessions {
 		if errs[w] != nil {
-			return 0, errs[w]
+			return 0, 0, errs[w]
 		}
-		total += counts[w]
+		correct += counts[w]
+		labels += labelCounts[w]
 	}
-	return total, nil
+	return correct, labels, nil
 }

@@ -44,7 +44,7 @@ func runPrototypes(args []string) error {
 	learnRate := fs.Float64("learn-rate", 1e-3, "Adam step size for --learn-epochs")
 	compact := fs.Float64("compact", 0, "with --learn-epochs: weight of the pull that keeps prototypes among their training features, so that distances mean something for enrolment and unknowns (0: off)")
 	other := fs.Int("other", 0, "also train on this many drawn images of each shape in glyphs.Other, whose prototypes become the \"unknown\" class (0: off)")
-	otherKeep := fs.Int("other-keep", 3, "with --other: keep every n-th prototype of the other shapes")
+	otherKeep := fs.Int("other-keep", 3, "with --other: keep every n-th prototype of the other shapes (0: keep none; only the projection learns from them)")
 	calQ := fs.Float64("calibrate", 0, "open-set calibration: the share of each class's held-out images (validation digits, clean and as camera-like frames) inside its radius, e.g. 0.99 (0: off)")
 	if err := parse(fs, args); err != nil {
 		return err

@@ -114,7 +114,7 @@ func TestInspectJSON(t *testing.T) {
 	if err := json.Unmarshal(stdout.Bytes(), &info); err != nil {
 		t.Fatal(err)
 	}
-	if info.Kind != "sliced" || info.ConvParams != 18816 || len(info.Classes) != 11 || info.Classes[10] != "unknown" || info.Prototypes == 0 || info.Bytes > 256<<10 {
+	if info.Kind != "sliced" || info.ConvParams != 18816 || len(info.Classes) != 10 || slices.Contains(info.Classes, "unknown") || info.Prototypes == 0 || info.Bytes > 256<<10 {
 		t.Fatalf("%+v", info)
 	}
 	if code := run(context.Background(), []string{"inspect", "--engine", "../../models/demo/index.tsv"}, &stdout, &stderr); code != 1 {

@@ -156,6 +156,9 @@ func (s *Set) Add(name string, vecs [][]float32) (int, error) {
 		s.Classes = append(s.Classes, name)
 		if s.Open != nil {
 			s.Open.Radius = append(s.Open.Radius, 0)
+			if s.Open.Means != nil {
+				s.Open.Means = append(s.Open.Means, make([]float32, s.Dim)...)
+			}
 		}
 	}
 	for _, v := range vecs {
@@ -192,7 +195,7 @@ func (s *Set) Remove(name string) bool {
 	s.Vectors, s.Labels = vecs, labels
 	s.Classes = slices.Delete(slices.Clone(s.Classes), idx, idx+1)
 	if s.Open != nil {
-		s.Open.remove(idx)
+		s.Open.remove(idx, s.Dim)
 	}
 	s.Prepare()
 	return true

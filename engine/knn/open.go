@@ -13,6 +13,16 @@ import (
 // unknown: the engine has never seen anything like it. The radius also
 // makes the score a confidence: the vote share times a closeness that is
 // about 1 well inside the radius, 0.5 at it, and falls towards 0 beyond.
+//
+// Distances to prototypes make a poor rule: learned prototypes sit where
+// they separate the known classes, not where a class's data is dense, so
+// a shape unlike any class can still be near one prototype. With Whiten
+// and Means the radius bounds the Mahalanobis distance to the class mean
+// instead (a Gaussian per class, one covariance shared by all): measured
+// on the default engine, 87 % of 25 never-seen shapes are unknown against
+// 78 % by prototype distance, at the same share of digits kept, and a
+// class enrolled from a few examples gets a mean and the shared spread
+// instead of a radius guessed from those few.
 
 // Calibration is a Set's open-set calibration.
 type Calibration struct {
@@ -26,7 +36,16 @@ type Calibration struct {
 	// other shapes so that unseen things fall near it), or -1. A win by it
 	// is an unknown answer, and it is never listed as a class to enrol.
 	Other int
+	// Whiten (Dim x Dim, row-major) maps a difference of feature vectors
+	// to the space where the classes' pooled within-class covariance is
+	// the identity, and Means (classes x Dim) are the class means. Both
+	// nil: Radius bounds the distance to the nearest prototype instead.
+	Whiten []float32
+	Means  []float32
 }
+
+// Gaussian says whether radii bound Mahalanobis distances to class means.
+func (c *Calibration) Gaussian() bool { return c != nil && c.Whiten != nil }
 
 // OtherName is the name of the "none of the classes" class in an engine
 // file; enrolment refuses it.
@@ -63,12 +82,28 @@ func (s *Set) validateOpen() error {
 			return fmt.Errorf("knn: class %d radius %v", i, r)
 		}
 	}
+	if c.Whiten == nil && c.Means == nil {
+		return nil
+	}
+	if len(c.Whiten) != s.Dim*s.Dim || len(c.Means) != len(s.Classes)*s.Dim {
+		return fmt.Errorf("knn: whitening of %d values and %d mean values for %d classes of %d", len(c.Whiten), len(c.Means), len(s.Classes), s.Dim)
+	}
+	for _, v := range [][]float32{c.Whiten, c.Means} {
+		for _, x := range v {
+			if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {
+				return fmt.Errorf("knn: open-set whitening or mean %v", x)
+			}
+		}
+	}
 	return nil
 }
 
 // remove keeps the calibration in step with Set.Remove of class idx.
-func (c *Calibration) remove(idx int) {
+func (c *Calibration) remove(idx, dim int) {
 	c.Radius = slices.Delete(slices.Clone(c.Radius), idx, idx+1)
+	if c.Means != nil {
+		c.Means = slices.Delete(slices.Clone(c.Means), idx*dim, (idx+1)*dim)
+	}
 	switch {
 	case c.Other == idx:
 		c.Other = -1
@@ -84,15 +119,18 @@ func (c *Calibration) Clone() *Calibration {
 	}
 	d := *c
 	d.Radius = slices.Clone(c.Radius)
+	d.Whiten = slices.Clone(c.Whiten)
+	d.Means = slices.Clone(c.Means)
 	return &d
 }
 
-// Known says whether result r (of this set) names a class, with strictness
-// scale multiplying every radius (1 is the calibrated rule, larger is more
-// lenient, 0 or less turns unknown answers off), and returns the
-// confidence: r.Score times the closeness of the nearest neighbour of the
-// winning class. A set without calibration knows every answer.
-func (s *Set) Known(r Result, scale float64) (bool, float32) {
+// Known says whether result r, the answer for feature vector feat, names a
+// class, with strictness scale multiplying every radius (1 is the
+// calibrated rule, larger is more lenient, 0 or less turns unknown answers
+// off), and returns the confidence: r.Score times the closeness of feat to
+// the winning class (its mean, or its nearest neighbour of that class). A
+// set without calibration knows every answer.
+func (s *Set) Known(feat []float32, r Result, scale float64) (bool, float32) {
 	c := s.Open
 	if c == nil || len(r.Neighbors) == 0 {
 		return true, r.Score
@@ -104,11 +142,16 @@ func (s *Set) Known(r Result, scale float64) (bool, float32) {
 	if rad <= 0 {
 		return true, r.Score
 	}
-	d := float64(r.Neighbors[0].Dist)
-	for _, nb := range r.Neighbors {
-		if nb.Label == r.Label {
-			d = float64(nb.Dist)
-			break
+	var d float64
+	if c.Gaussian() && len(feat) == s.Dim {
+		d = c.Mahalanobis(feat, r.Label)
+	} else {
+		d = float64(r.Neighbors[0].Dist)
+		for _, nb := range r.Neighbors {
+			if nb.Label == r.Label {
+				d = float64(nb.Dist)
+				break
+			}
 		}
 	}
 	conf := r.Score * Closeness(d/rad)
@@ -154,11 +197,41 @@ func Distance(m Metric, a, b []float32) float64 {
 	return math.Sqrt(sq)
 }
 
-// Calibrate sets the radius of class idx from its own prototypes, as an
-// enrolled class has them: the Quantile of each prototype's distance to
-// the nearest other prototype of the class (leave one out), and never less
-// than prior, because a handful of examples underestimates the class's
-// spread. A set without calibration is left alone.
+// Mahalanobis is the distance from feat to the mean of class idx in the
+// whitened space (Gaussian calibrations only).
+func (c *Calibration) Mahalanobis(feat []float32, idx int) float64 {
+	dim := len(feat)
+	mean := c.Means[idx*dim : (idx+1)*dim]
+	var sum float64
+	for i := 0; i < dim; i++ {
+		row := c.Whiten[i*dim : (i+1)*dim]
+		var z float32
+		for j, m := range mean {
+			z += row[j] * (feat[j] - m)
+		}
+		sum += float64(z) * float64(z)
+	}
+	return math.Sqrt(sum)
+}
+
+// Enrolled classes under a Gaussian calibration: the radius is the prior
+// times enrolledSlack, or the enrolledQuantile of the examples'
+// leave-one-out distances to the mean of the others when that is wider,
+// times sqrt(1+1/n) for a mean estimated from n examples. Both values were
+// chosen on letters enrolled in one family of fonts and checked in
+// another (calibration/enrolment): a tighter radius calls a fifth of a
+// new class's frames unknown, a wider one lets unseen shapes in.
+const (
+	enrolledSlack    = 1.2
+	enrolledQuantile = 0.9
+)
+
+// Calibrate sets the radius (and, Gaussian, the mean) of class idx from
+// its own prototypes, as an enrolled class has them; never less than
+// prior, because a handful of examples underestimates the class's spread.
+// Without a Gaussian calibration the radius is the Quantile of each
+// prototype's distance to the nearest other prototype of the class (leave
+// one out). A set without calibration is left alone.
 func (s *Set) Calibrate(idx int, prior float32) {
 	c := s.Open
 	if c == nil || idx < 0 || idx >= len(c.Radius) || idx == c.Other {
@@ -169,6 +242,10 @@ func (s *Set) Calibrate(idx int, prior float32) {
 		if l == idx {
 			rows = append(rows, i)
 		}
+	}
+	if c.Gaussian() {
+		s.calibrateGaussian(idx, rows, prior)
+		return
 	}
 	var loo []float32
 	for _, i := range rows {
@@ -199,4 +276,35 @@ func (s *Set) Prior() float32 {
 		}
 	}
 	return Quantile(r, 0.5)
+}
+
+func (s *Set) calibrateGaussian(idx int, rows []int, prior float32) {
+	c, dim := s.Open, s.Dim
+	mean := c.Means[idx*dim : (idx+1)*dim]
+	clear(mean)
+	if len(rows) == 0 {
+		c.Radius[idx] = 0
+		return
+	}
+	for _, i := range rows {
+		for j, v := range s.Vectors[i*dim : (i+1)*dim] {
+			mean[j] += v / float32(len(rows))
+		}
+	}
+	r := float64(prior) * enrolledSlack
+	if n := len(rows); n > 2 {
+		// Leave one out: each example against the mean of the others.
+		loo := make([]float32, 0, n)
+		other := make([]float32, dim)
+		tmp := &Calibration{Whiten: c.Whiten, Means: other}
+		for _, i := range rows {
+			v := s.Vectors[i*dim : (i+1)*dim]
+			for j := range other {
+				other[j] = (mean[j]*float32(n) - v[j]) / float32(n-1)
+			}
+			loo = append(loo, float32(tmp.Mahalanobis(v, 0)))
+		}
+		r = max(r, float64(Quantile(loo, enrolledQuantile)))
+	}
+	c.Radius[idx] = float32(r * math.Sqrt(1+1/float64(len(rows))))
 }

@@ -39,27 +39,27 @@ func TestKnownAndConfidence(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		known, conf := s.Known(res, 1)
+		known, conf := s.Known(c.q, res, 1)
 		if res.Label != c.label || known != c.known {
 			t.Errorf("%v: label %d known %v, want %d %v", c.q, res.Label, known, c.label, c.known)
 		}
 		if conf < 0 || conf > res.Score {
 			t.Errorf("%v: confidence %v outside [0, vote share %v]", c.q, conf, res.Score)
 		}
-		if known, _ := s.Known(res, 0); !known && res.Label != 2 {
+		if known, _ := s.Known(c.q, res, 0); !known && res.Label != 2 {
 			t.Errorf("%v: scale 0 must turn unknown answers off", c.q)
 		}
 	}
 	// Confidence falls with distance.
 	near, _ := r.Classify([]float32{0.1, 0})
-	_, cNear := s.Known(near, 1)
+	_, cNear := s.Known([]float32{0.1, 0}, near, 1)
 	far, _ := r.Classify([]float32{0, 1.5})
-	_, cFar := s.Known(far, 1)
+	_, cFar := s.Known([]float32{0, 1.5}, far, 1)
 	if !(cNear > 0.9 && cFar < 0.2) {
 		t.Errorf("confidence near %v far %v, want > 0.9 and < 0.2", cNear, cFar)
 	}
 	// A lenient scale keeps the far query.
-	if known, _ := s.Known(far, 2); !known {
+	if known, _ := s.Known([]float32{0, 1.5}, far, 2); !known {
 		t.Error("scale 2 should keep a query at 1.5 radii")
 	}
 }
@@ -103,6 +103,90 @@ func TestAddCalibratesAndRemoveKeepsRadii(t *testing.T) {
 	}
 	if err := s.Validate(); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// gaussSet is openSet with a Gaussian calibration: class spread 2 along x
+// and 0.5 along y (whitening diag(1/2, 2)), means at the class centres,
+// radius 1 (one standard deviation).
+func gaussSet() *Set {
+	s := openSet()
+	s.Open.Whiten = []float32{0.5, 0, 0, 2}
+	s.Open.Means = []float32{0.25, 0, 10.25, 0, 0, 0}
+	return s
+}
+
+// Under a Gaussian calibration the radius bounds the whitened distance to
+// the class mean: a query 1.5 from a along x (spread 2) is known, one 1.5
+// along y (spread 0.5) is not, though both are 1.5 from a's prototypes.
+func TestGaussianKnown(t *testing.T) {
+	s := gaussSet()
+	if err := s.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	r := NewSearcher(s)
+	for _, c := range []struct {
+		q     []float32
+		known bool
+	}{
+		{[]float32{-1.5, 0}, true},
+		{[]float32{0, 1.5}, false},
+	} {
+		res, err := r.Classify(c.q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		known, conf := s.Known(c.q, res, 1)
+		if res.Label != 0 || known != c.known {
+			t.Errorf("%v: label %d known %v, want 0 %v", c.q, res.Label, known, c.known)
+		}
+		want := res.Score * Closeness(s.Open.Mahalanobis(c.q, 0)/1)
+		if conf != want {
+			t.Errorf("%v: confidence %v, want %v", c.q, conf, want)
+		}
+	}
+	if d := s.Open.Mahalanobis([]float32{2.25, 1}, 0); math.Abs(d-math.Sqrt(5)) > 1e-6 {
+		t.Errorf("Mahalanobis %v, want sqrt(5)", d)
+	}
+}
+
+// Enrolling under a Gaussian calibration sets the class mean and a radius
+// of at least the slack prior, widened for a mean from few examples;
+// removing a class removes its mean.
+func TestGaussianAddAndRemove(t *testing.T) {
+	s := gaussSet()
+	idx, err := s.Add("c", [][]float32{{5, 5}, {5.1, 5}, {5.2, 5}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m := s.Open.Means[idx*2 : idx*2+2]; math.Abs(float64(m[0])-5.1) > 1e-5 || m[1] != 5 {
+		t.Errorf("mean of the new class %v, want [5.1 5]", m)
+	}
+	want := float32(1 * enrolledSlack * math.Sqrt(1+1.0/3))
+	if got := s.Open.Radius[idx]; math.Abs(float64(got-want)) > 1e-5 {
+		t.Errorf("radius of a tight new class %v, want %v", got, want)
+	}
+	// Spread examples: leave-one-out distances beyond the prior decide.
+	idx, err = s.Add("d", [][]float32{{-5, -5}, {-5, -8}, {-8, -8}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := s.Open.Radius[idx]; !(got > 5) {
+		t.Errorf("radius of a spread class %v, want its own spread (> 5)", got)
+	}
+	if err := s.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	s.Remove("a")
+	if len(s.Open.Means) != len(s.Classes)*s.Dim || s.Open.Means[0] != 10.25 {
+		t.Fatalf("after Remove: means %v for classes %v", s.Open.Means, s.Classes)
+	}
+	if err := s.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	s.Open.Means = s.Open.Means[:2]
+	if err := s.Validate(); err == nil {
+		t.Error("means for too few classes validated")
 	}
 }
 

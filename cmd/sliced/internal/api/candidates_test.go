@@ -214,7 +214,7 @@ func TestRefusedCandidateRequestsChangeNothing(t *testing.T) {
 	if len(ents) != 0 {
 		t.Fatalf("files left: %v", ents)
 	}
-	if _, v := do(t, "GET", srv2.URL+"/v1/classes", "", nil, false); len(v["classes"].([]any)) != 11 {
+	if _, v := do(t, "GET", srv2.URL+"/v1/classes", "", nil, false); len(v["classes"].([]any)) != 10 {
 		t.Fatalf("classes changed: %v", v)
 	}
 }

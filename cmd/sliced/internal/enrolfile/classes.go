@@ -119,7 +119,10 @@ func Apply(e *engine.Engine, f *File) ([]string, error) {
 		if err != nil {
 			return nil, fmt.Errorf("class %q: %w", c.Name, err)
 		}
-		if s.Open != nil && f.Open && c.Radius > 0 {
+		// A Gaussian calibration sets the radius from the examples (Add);
+		// a stored radius may be in nearest-prototype units of an older
+		// calibration of the same feature space.
+		if s.Open != nil && !s.Open.Gaussian() && f.Open && c.Radius > 0 {
 			s.Open.Radius[idx] = c.Radius
 		}
 	}
