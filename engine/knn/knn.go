@@ -96,7 +96,17 @@ type Set struct {
 	Open    *Calibration // open-set radii; nil: every answer is a known class
 
 	norms []float32 // squared norms (L2) or norms (cosine), derived
+	// cols is Vectors transposed, Dim rows of stride values (the count
+	// rounded up to colBlock, zero past it), derived: the distances are
+	// then Dim scaled row additions, vectorised over the prototypes with
+	// no scalar tail whatever Dim is.
+	cols   []float32
+	stride int
 }
+
+// colBlock is the widest vector block of the gemm kernels (AVX-512: 32
+// values a row addition).
+const colBlock = 32
 
 // Len is the number of prototypes.
 func (s *Set) Len() int { return len(s.Labels) }
@@ -136,6 +146,18 @@ func (s *Set) Prepare() {
 		}
 		s.norms[i] = sq
 	}
+	s.stride = (n + colBlock - 1) / colBlock * colBlock
+	s.cols = make([]float32, s.Dim*s.stride)
+	for i := 0; i < n; i++ {
+		for j, v := range s.Vectors[i*s.Dim : (i+1)*s.Dim] {
+			s.cols[j*s.stride+i] = v
+		}
+	}
+}
+
+// prepared says whether the derived values match the prototypes' count.
+func (s *Set) prepared() bool {
+	return len(s.norms) == s.Len() && s.stride >= s.Len() && len(s.cols) == s.Dim*s.stride
 }
 
 // Add appends prototypes of class name (created if new) and returns its
@@ -243,7 +265,7 @@ type Searcher struct {
 
 // NewSearcher prepares a searcher; the Set must not change while it is used.
 func NewSearcher(s *Set) *Searcher {
-	if len(s.norms) != s.Len() {
+	if !s.prepared() {
 		s.Prepare()
 	}
 	return &Searcher{set: s}
@@ -260,49 +282,41 @@ func (r *Searcher) Classify(q []float32) (Result, error) {
 	if n == 0 {
 		return Result{}, errors.New("knn: no prototypes")
 	}
-	r.dots = grow(r.dots, n)
-	gemm.Sgemm(false, false, n, 1, s.Dim, 1, s.Vectors, s.Dim, q, 1, 0, r.dots, 1)
+	if !s.prepared() {
+		return Result{}, errors.New("knn: prototypes changed without Prepare")
+	}
+	// One matrix-vector product over the transposed prototypes; the
+	// padding past n is computed and ignored.
+	r.dots = grow(r.dots, s.stride)
+	gemm.Sgemm(true, false, s.stride, 1, s.Dim, 1, s.cols, s.stride, q, 1, 0, r.dots, 1)
 	qn := sumSquares(q)
+	dist := r.dots[:n]
+	norms := s.norms[:len(dist)]
 	if s.Metric == Cosine {
 		qn = float32(math.Sqrt(float64(qn)))
-	}
-	k := min(s.K, n)
-	near := r.near[:0]
-	for i, d := range r.dots {
-		var dist float32
-		if s.Metric == Cosine {
-			den := qn * s.norms[i]
-			if den > 0 {
-				dist = 1 - d/den
+		for i, d := range dist {
+			if den := qn * norms[i]; den > 0 {
+				dist[i] = 1 - d/den
 			} else {
-				dist = 1
-			}
-		} else {
-			dist = qn - 2*d + s.norms[i]
-			if dist < 0 {
-				dist = 0
+				dist[i] = 1
 			}
 		}
-		if len(near) == k && dist >= near[k-1].Dist {
-			continue
+	} else {
+		for i, d := range dist {
+			if v := qn - 2*d + norms[i]; v > 0 {
+				dist[i] = v
+			} else {
+				dist[i] = 0
+			}
 		}
-		// Insertion into the sorted short list: k is small.
-		if len(near) < k {
-			near = append(near, Neighbor{})
-		}
-		j := len(near) - 1
-		for j > 0 && near[j-1].Dist > dist {
-			near[j] = near[j-1]
-			j--
-		}
-		near[j] = Neighbor{Index: i, Label: s.Labels[i], Dist: dist}
 	}
+	r.near = nearest(r.near[:0], min(s.K, n), dist, s.Labels[:n])
+	near := r.near
 	if s.Metric == L2 {
 		for i := range near {
 			near[i].Dist = float32(math.Sqrt(float64(near[i].Dist)))
 		}
 	}
-	r.near = near
 	r.votes = growInt(r.votes, len(s.Classes))
 	r.sums = grow(r.sums, len(s.Classes))
 	clear(r.votes)
@@ -321,6 +335,65 @@ func (r *Searcher) Classify(q []float32) (Result, error) {
 		}
 	}
 	return Result{Label: best, Score: float32(r.votes[best]) / float32(len(near)), Neighbors: near}, nil
+}
+
+// nearest appends to near, nearest first, the k smallest of dist, and
+// returns it. It is an insertion into a sorted short list (k is small)
+// which after the first k values mostly costs one comparison with the
+// list's farthest; the list is kept as distances and indices on the stack
+// while it moves, and turned into Neighbors once. Ties keep the earlier
+// prototype first.
+func nearest(near []Neighbor, k int, dist []float32, labels []int) []Neighbor {
+	if k > maxStackK {
+		return nearestSlice(near, k, dist, labels)
+	}
+	var bd [maxStackK]float32
+	var bi [maxStackK]int32
+	m := 0 // values in the list
+	worst := float32(math.Inf(1))
+	for i, d := range dist {
+		if m == k && d >= worst {
+			continue
+		}
+		j := m
+		if m < k {
+			m++
+		} else {
+			j = k - 1
+		}
+		for j > 0 && bd[j-1] > d {
+			bd[j], bi[j] = bd[j-1], bi[j-1]
+			j--
+		}
+		bd[j], bi[j] = d, int32(i)
+		worst = bd[m-1]
+	}
+	for j := range m {
+		near = append(near, Neighbor{Index: int(bi[j]), Label: labels[bi[j]], Dist: bd[j]})
+	}
+	return near
+}
+
+// maxStackK is the largest k that nearest keeps on the stack.
+const maxStackK = 32
+
+// nearestSlice is nearest for large k, with the list in near itself.
+func nearestSlice(near []Neighbor, k int, dist []float32, labels []int) []Neighbor {
+	for i, d := range dist {
+		if len(near) == k && d >= near[k-1].Dist {
+			continue
+		}
+		if len(near) < k {
+			near = append(near, Neighbor{})
+		}
+		j := len(near) - 1
+		for j > 0 && near[j-1].Dist > d {
+			near[j] = near[j-1]
+			j--
+		}
+		near[j] = Neighbor{Index: i, Label: labels[i], Dist: d}
+	}
+	return near
 }
 
 // weighted is the Kernel vote; r.sums holds each class's weight.

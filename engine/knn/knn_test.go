@@ -1,6 +1,10 @@
 package knn
 
 import (
+	"cmp"
+	"math"
+	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -108,5 +112,79 @@ func TestKernelVote(t *testing.T) {
 	s.Vote = Vote(7)
 	if s.Validate() == nil {
 		t.Fatal("unknown vote accepted")
+	}
+}
+
+// The search over the transposed, padded prototypes finds the brute-force
+// k nearest for counts around the padding block, dimensions that leave
+// tails in every kernel, both metrics and k up to past the stack list.
+func TestClassifyBruteForce(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 7))
+	for _, n := range []int{1, 5, 31, 32, 33, 300, 301} {
+		for _, dim := range []int{1, 3, 24, 33} {
+			for _, metric := range []Metric{L2, Cosine} {
+				for _, k := range []int{1, 9, 40} {
+					s := &Set{K: k, Metric: metric, Dim: dim, Classes: []string{"a", "b", "c"}}
+					for i := 0; i < n; i++ {
+						for j := 0; j < dim; j++ {
+							s.Vectors = append(s.Vectors, float32(rng.NormFloat64()))
+						}
+						s.Labels = append(s.Labels, rng.IntN(3))
+					}
+					q := make([]float32, dim)
+					for j := range q {
+						q[j] = float32(rng.NormFloat64())
+					}
+					res, err := NewSearcher(s).Classify(q)
+					if err != nil {
+						t.Fatal(err)
+					}
+					type nb struct {
+						i int
+						d float64
+					}
+					var all []nb
+					for i := 0; i < n; i++ {
+						all = append(all, nb{i, Distance(metric, q, s.Vectors[i*dim:(i+1)*dim])})
+					}
+					slices.SortStableFunc(all, func(a, b nb) int { return cmp.Compare(a.d, b.d) })
+					if len(res.Neighbors) != min(k, n) {
+						t.Fatalf("n=%d dim=%d %v k=%d: %d neighbours", n, dim, metric, k, len(res.Neighbors))
+					}
+					for j, got := range res.Neighbors {
+						want := all[j]
+						if got.Index != want.i || got.Label != s.Labels[want.i] || math.Abs(float64(got.Dist)-want.d) > 1e-4*(1+want.d) {
+							t.Fatalf("n=%d dim=%d %v k=%d: neighbour %d is %+v, brute force %d at %v", n, dim, metric, k, j, got, want.i, want.d)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// Changing the prototypes without Prepare is refused, not answered from
+// stale derived values.
+func TestClassifyUnprepared(t *testing.T) {
+	s := set2D(L2, 1)
+	r := NewSearcher(s)
+	s.Vectors = append(s.Vectors, 5, 5)
+	s.Labels = append(s.Labels, 0)
+	if _, err := r.Classify([]float32{5, 5}); err == nil {
+		t.Fatal("stale set answered")
+	}
+	s.Prepare()
+	if res, err := r.Classify([]float32{5, 5}); err != nil || res.Neighbors[0].Index != 6 {
+		t.Fatalf("%+v %v", res, err)
+	}
+}
+
+func TestSearchAllocatesNothing(t *testing.T) {
+	s := set2D(L2, 3)
+	s.Vote = Kernel
+	r := NewSearcher(s)
+	q := []float32{1, 1}
+	if n := testing.AllocsPerRun(20, func() { r.Classify(q) }); n != 0 {
+		t.Fatalf("%v allocations a search", n)
 	}
 }

@@ -202,12 +202,44 @@ func Distance(m Metric, a, b []float32) float64 {
 func (c *Calibration) Mahalanobis(feat []float32, idx int) float64 {
 	dim := len(feat)
 	mean := c.Means[idx*dim : (idx+1)*dim]
+	// The difference is taken once, not once a row; four rows at a time
+	// give four independent sums, each still added up in order, so the
+	// result is the same to the bit as one row at a time.
+	var buf [64]float32
+	var diff []float32
+	if dim <= len(buf) {
+		diff = buf[:dim]
+	} else {
+		diff = make([]float32, dim)
+	}
+	for j, m := range mean {
+		diff[j] = feat[j] - m
+	}
+	w := c.Whiten[:dim*dim]
 	var sum float64
-	for i := 0; i < dim; i++ {
-		row := c.Whiten[i*dim : (i+1)*dim]
+	i := 0
+	for ; i+4 <= dim; i += 4 {
+		r0 := w[i*dim : (i+1)*dim]
+		r1 := w[(i+1)*dim : (i+2)*dim]
+		r2 := w[(i+2)*dim : (i+3)*dim]
+		r3 := w[(i+3)*dim : (i+4)*dim]
+		var z0, z1, z2, z3 float32
+		for j, d := range diff {
+			z0 += r0[j] * d
+			z1 += r1[j] * d
+			z2 += r2[j] * d
+			z3 += r3[j] * d
+		}
+		sum += float64(z0) * float64(z0)
+		sum += float64(z1) * float64(z1)
+		sum += float64(z2) * float64(z2)
+		sum += float64(z3) * float64(z3)
+	}
+	for ; i < dim; i++ {
+		row := w[i*dim : (i+1)*dim]
 		var z float32
-		for j, m := range mean {
-			z += row[j] * (feat[j] - m)
+		for j, d := range diff {
+			z += row[j] * d
 		}
 		sum += float64(z) * float64(z)
 	}

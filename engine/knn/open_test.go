@@ -2,6 +2,7 @@ package knn
 
 import (
 	"math"
+	"math/rand/v2"
 	"testing"
 )
 
@@ -203,5 +204,35 @@ func TestQuantile(t *testing.T) {
 	}
 	if Quantile(nil, 0.5) != 0 {
 		t.Error("empty")
+	}
+}
+
+// Mahalanobis four rows at a time is the one-row-at-a-time sum to the bit,
+// for dimensions with and without a tail and past its stack buffer.
+func TestMahalanobisExact(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, dim := range []int{1, 5, 24, 70} {
+		c := &Calibration{Whiten: make([]float32, dim*dim), Means: make([]float32, 2*dim)}
+		for i := range c.Whiten {
+			c.Whiten[i] = float32(rng.NormFloat64())
+		}
+		for i := range c.Means {
+			c.Means[i] = float32(rng.NormFloat64())
+		}
+		feat := make([]float32, dim)
+		for i := range feat {
+			feat[i] = float32(rng.NormFloat64())
+		}
+		var sum float64
+		for i := 0; i < dim; i++ {
+			var z float32
+			for j := 0; j < dim; j++ {
+				z += c.Whiten[i*dim+j] * (feat[j] - c.Means[dim+j])
+			}
+			sum += float64(z) * float64(z)
+		}
+		if got, want := c.Mahalanobis(feat, 1), math.Sqrt(sum); got != want {
+			t.Errorf("dim %d: %v, want %v", dim, got, want)
+		}
 	}
 }

@@ -1,0 +1,93 @@
+package engine_test
+
+import (
+	"testing"
+
+	"github.com/sliced-ai/sliced/calibration/dataset"
+	"github.com/sliced-ai/sliced/engine"
+	"github.com/sliced-ai/sliced/engine/knn"
+	"github.com/sliced-ai/sliced/engine/nn"
+	"github.com/sliced-ai/sliced/models"
+)
+
+// stageInput is an MNIST test digit (a blank image without the data set),
+// and the default engine's conv features and projection of it.
+func stageInput(b testing.TB) (e *engine.Engine, in, conv, feat []float32) {
+	e, err := models.Default()
+	if err != nil {
+		b.Fatal(err)
+	}
+	in = make([]float32, 28*28)
+	if _, test, err := dataset.LoadMNIST(""); err == nil {
+		in = test.Image(0)
+	}
+	r, err := nn.NewRunner(&e.Stack)
+	if err != nil {
+		b.Fatal(err)
+	}
+	out, err := r.Forward(in)
+	if err != nil {
+		b.Fatal(err)
+	}
+	conv = append([]float32(nil), out...)
+	feat = make([]float32, e.Proj.Out)
+	e.Proj.Apply(feat, conv, make([]float32, e.Proj.In))
+	return e, in, conv, feat
+}
+
+// BenchmarkStage splits the default engine's Session.Classify into its
+// parts: the conv stack, the projection, the k-NN search with its vote and
+// the open-set rule. Classify minus Conv is what the k-NN stage costs.
+func BenchmarkStage(b *testing.B) {
+	e, in, conv, feat := stageInput(b)
+	b.Run("Conv", func(b *testing.B) {
+		r, err := nn.NewRunner(&e.Stack)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := r.Forward(in); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("Projection", func(b *testing.B) {
+		out, scratch := make([]float32, e.Proj.Out), make([]float32, e.Proj.In)
+		b.ReportAllocs()
+		for b.Loop() {
+			e.Proj.Apply(out, conv, scratch)
+		}
+	})
+	s := knn.NewSearcher(e.KNN)
+	b.Run("Search", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := s.Classify(feat); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("Known", func(b *testing.B) {
+		r, err := s.Classify(feat)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportAllocs()
+		for b.Loop() {
+			e.KNN.Known(feat, r, engine.DefaultUnknownScale)
+		}
+	})
+	b.Run("Classify", func(b *testing.B) {
+		sess, err := e.NewSession()
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := sess.Classify(in); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
