@@ -144,7 +144,7 @@ func (s *server) modelConfig(w http.ResponseWriter, r *http.Request, name string
 	scalar := map[string]any{"shape": []int{}}
 	kind := "KIND_MODEL"
 	switch {
-	case info.Device == "cpu" || strings.EqualFold(info.Device, "CPU"):
+	case strings.EqualFold(info.Device, "cpu"):
 		kind = "KIND_CPU"
 	case strings.HasPrefix(info.Device, "cuda"):
 		kind = "KIND_GPU"

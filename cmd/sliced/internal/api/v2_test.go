@@ -403,3 +403,43 @@ func TestInferenceMetricsByPath(t *testing.T) {
 		}
 	}
 }
+
+// Inferences, statistics and the index while a model is loaded and
+// unloaded over and over: for the race detector, and no answer but 200 or
+// a JSON 404.
+func TestV2RepositoryConcurrent(t *testing.T) {
+	dir := t.TempDir()
+	full, err := models.FullCNNEngine()
+	if err != nil {
+		t.Fatal(err)
+	}
+	engine.Save(filepath.Join(dir, "cnn.slc"), full)
+	srv, _ := newServerOn(t, t.TempDir(), 1, func(d *Deps) { d.ModelDir = func() string { return dir } })
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := 0; i < 20; i++ {
+			// Not send: t.Fatal belongs to the test's goroutine.
+			req, _ := http.NewRequest("POST", srv.URL+"/v2/repository/models/cnn/"+[]string{"load", "unload"}[i%2], nil)
+			req.Header.Set("Authorization", "Bearer "+token)
+			if resp, err := http.DefaultClient.Do(req); err == nil {
+				resp.Body.Close()
+			}
+		}
+	}()
+	in := batchOfDigits(2)
+	for i := 0; ; i++ {
+		select {
+		case <-done:
+			return
+		default:
+		}
+		resp := binaryRequest(t, srv.URL+"/v2/models/cnn/infer", in, map[string]any{})
+		resp.Body.Close()
+		if resp.StatusCode != 200 && resp.StatusCode != 404 {
+			t.Fatalf("infer during load and unload: %d", resp.StatusCode)
+		}
+		send(t, "GET", srv.URL+"/v2/models/stats", nil, false)
+		send(t, "POST", srv.URL+"/v2/repository/index", nil, false)
+	}
+}

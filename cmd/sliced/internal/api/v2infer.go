@@ -71,61 +71,64 @@ const headerLength = "Inference-Header-Content-Length"
 // time is counted in the model's statistics, success or failure.
 func (s *server) infer(w http.ResponseWriter, r *http.Request, name string, b backend.Backend) {
 	t0 := time.Now()
-	var n int
-	var tIn, tInfer, tOut time.Duration
-	ok := s.inferOnce(w, r, name, b, &n, &tIn, &tInfer)
-	if ok {
-		tOut = time.Since(t0) - tIn - tInfer
-	}
-	s.stats.record(name, ok, n, time.Since(t0), tIn, tInfer, tOut)
+	st := s.inferOnce(w, r, name, b)
+	total := time.Since(t0)
+	s.stats.record(name, st.ok, st.n, total, st.input, st.infer, total-st.input-st.infer)
 }
 
-func (s *server) inferOnce(w http.ResponseWriter, r *http.Request, name string, b backend.Backend, batch *int, tIn, tInfer *time.Duration) bool {
+// inferStats is what one request adds to the model's statistics.
+type inferStats struct {
+	ok           bool
+	n            int           // images
+	input, infer time.Duration // reading the request, classifying
+}
+
+func (s *server) inferOnce(w http.ResponseWriter, r *http.Request, name string, b backend.Backend) (st inferStats) {
 	t0 := time.Now()
 	body, err := io.ReadAll(r.Body)
 	if err != nil {
 		bodyError(w, err)
-		return false
+		return st
 	}
 	head, rest := body, []byte(nil)
 	if h := r.Header.Get(headerLength); h != "" {
 		k, err := strconv.Atoi(h)
 		if err != nil || k < 0 || k > len(body) {
 			fail(w, http.StatusBadRequest, "%s: %q is not a length within the body of %d bytes", headerLength, h, len(body))
-			return false
+			return st
 		}
 		head, rest = body[:k], body[k:]
 	}
 	var req inferRequest
 	if err := json.Unmarshal(head, &req); err != nil {
 		fail(w, http.StatusBadRequest, "request: %v", err)
-		return false
+		return st
 	}
 	if len(req.Inputs) != 1 {
 		fail(w, http.StatusBadRequest, "want exactly one input tensor, got %d", len(req.Inputs))
-		return false
+		return st
 	}
 	in := req.Inputs[0]
 	n, err := batchOf(in.Shape)
 	if err != nil {
 		fail(w, http.StatusBadRequest, "input %q: %v", in.Name, err)
-		return false
+		return st
 	}
 	var values []float32
 	if size := in.Parameters.BinaryDataSize; size != nil {
 		if len(in.Data) > 0 {
 			fail(w, http.StatusBadRequest, "input %q: both data and binary_data_size", in.Name)
-			return false
+			return st
 		}
 		if *size != len(rest) {
 			fail(w, http.StatusBadRequest, "input %q: binary_data_size %d, but %d bytes follow the %d-byte header (%s)", in.Name, *size, len(rest), len(head), headerLength)
-			return false
+			return st
 		}
 		values, err = binaryData(rest, in.Datatype, n*backend.InputLen)
 	} else {
 		if len(rest) > 0 {
 			fail(w, http.StatusBadRequest, "%d bytes after the header, but no input has binary_data_size", len(rest))
-			return false
+			return st
 		}
 		values, err = tensorData(in.Data, in.Datatype, n*backend.InputLen)
 	}
@@ -134,24 +137,24 @@ func (s *server) inferOnce(w http.ResponseWriter, r *http.Request, name string, 
 	}
 	if err != nil {
 		fail(w, http.StatusBadRequest, "input %q: %v", in.Name, err)
-		return false
+		return st
 	}
 	classes := b.Classes()
 	outs, err := requestedOutputs(&req, n, len(classes))
 	if err != nil {
 		fail(w, http.StatusBadRequest, "%v", err)
-		return false
+		return st
 	}
-	*tIn = time.Since(t0)
+	st.input = time.Since(t0)
 
 	t1 := time.Now()
 	res, err := backend.ClassifyBatch(b, values)
-	*tInfer = time.Since(t1)
+	st.infer = time.Since(t1)
 	if err != nil {
 		fail(w, http.StatusInternalServerError, "model %q: %v", name, err)
-		return false
+		return st
 	}
-	*batch = n
+	st.n = n
 	if m := s.d.Metrics; m != nil {
 		info := b.Info()
 		for _, x := range res {
@@ -198,12 +201,13 @@ func (s *server) inferOnce(w http.ResponseWriter, r *http.Request, name string, 
 	}
 	if bin == nil {
 		reply(w, http.StatusOK, resp)
-		return true
+		st.ok = true
+		return st
 	}
 	js, err := json.Marshal(resp)
 	if err != nil {
 		fail(w, http.StatusInternalServerError, "response: %v", err)
-		return false
+		return st
 	}
 	w.Header().Set("Content-Type", "application/octet-stream")
 	w.Header().Set(headerLength, strconv.Itoa(len(js)))
@@ -211,7 +215,8 @@ func (s *server) inferOnce(w http.ResponseWriter, r *http.Request, name string, 
 	w.WriteHeader(http.StatusOK)
 	w.Write(js)
 	w.Write(bin)
-	return true
+	st.ok = true
+	return st
 }
 
 // wanted is one output to answer: in binary or not, as top-k strings
