@@ -11,6 +11,10 @@ LDFLAGS    := -s -w -X main.version=$(VERSION)
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 ORT_VERSION      := 1.30.0
 OPENVINO_VERSION := 2024.6.0
+# Triton's Python client for the KServe v2 conformance test, with its
+# dependencies pinned in the file named here.
+TRITONCLIENT_VERSION := 2.73.0
+TRITONCLIENT_PINS    := cmd/sliced/internal/api/testdata/tritonclient-requirements.txt
 # Tools that may come from elsewhere (a newer Node.js, pyenv) are checked by
 # command, libraries by package.
 APT_TOOLS    := npm:npm python3:python3 pip3:python3-pip git:git
@@ -20,6 +24,7 @@ APT_PACKAGES := build-essential pkg-config ca-certificates \
 # The native runtimes the tests and benchmarks load with dlopen.
 export ONNXRUNTIME_LIB ?= $(TOOLS)/onnxruntime-node/node_modules/onnxruntime-node/bin/napi-v6/linux/x64/libonnxruntime.so.1
 export OPENVINO_LIB    ?= $(TOOLS)/openvino-$(OPENVINO_VERSION)/openvino/libs/libopenvino_c.so.2460
+export TRITONCLIENT_PATH ?= $(TOOLS)/tritonclient-$(TRITONCLIENT_VERSION)
 
 .PHONY: all build run test test-bins test-go test-tags test-race test-arm64 fuzz-smoke lint deps deps-apt deps-go deps-runtimes bench engine report cross cross-pure cross-smoke deb clean
 
@@ -61,7 +66,7 @@ test-bins: deps-go cross-pure
 # What the tests must find and run instead of skipping (cmd/sliced/testbin/needs):
 # `make test` installs all of it; `make test SLICED_REQUIRE=` lets the
 # checks that need it skip.
-SLICED_REQUIRE ?= promtool,onnxruntime,openvino
+SLICED_REQUIRE ?= promtool,onnxruntime,openvino,tritonclient
 
 test-go: test-bins deps-runtimes
 	SLICED_REQUIRE=$(SLICED_REQUIRE) SLICED_TEST_BIN=$(TEST_BIN) SLICED_TEST_ARM64_BIN=$(TEST_ARM64_BIN) $(GO) test -count=1 -timeout 20m ./...
@@ -106,10 +111,12 @@ deps-go:
 		$(SUDO) ln -sf /usr/lib/go-1.23/bin/go /usr/local/bin/go; fi
 	$(GO) mod download
 
-## deps-runtimes: ONNX Runtime (npm package) and OpenVINO (PyPI wheel) into .tools/
+## deps-runtimes: ONNX Runtime (npm package), OpenVINO and Triton's client (PyPI wheels) into .tools/
 deps-runtimes:
 	@[ -f "$(ONNXRUNTIME_LIB)" ] || npm install --ignore-scripts --silent --no-audit --no-fund --prefix $(TOOLS)/onnxruntime-node onnxruntime-node@$(ORT_VERSION)
 	@[ -f "$(OPENVINO_LIB)" ] || python3 -m pip install -q --no-deps --break-system-packages --target $(TOOLS)/openvino-$(OPENVINO_VERSION) openvino==$(OPENVINO_VERSION)
+	@[ -d "$(TRITONCLIENT_PATH)/tritonclient" ] || python3 -m pip install -q --no-deps --break-system-packages --target $(TRITONCLIENT_PATH) \
+		tritonclient[http]==$(TRITONCLIENT_VERSION) -r $(TRITONCLIENT_PINS)
 
 ## engine: rebuild the default engine from scratch (about 20 minutes on 2 cores)
 engine: build

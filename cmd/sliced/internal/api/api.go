@@ -41,7 +41,10 @@ type Deps struct {
 	Live     http.Handler // the live view: /, /stream.mjpg, /v1/recent
 	// Candidates keeps unsure answers for enrolment; nil: none are kept.
 	Candidates *candidates.Keeper
-	Log        *slog.Logger
+	// ModelDir is the model folder of the v2 repository extension: engine
+	// files NAME.slc, loaded and unloaded by request; nil or "": none.
+	ModelDir func() string
+	Log      *slog.Logger
 }
 
 // Handler builds the routes.
@@ -65,8 +68,10 @@ func Handler(d Deps) http.Handler {
 }
 
 type server struct {
-	d   Deps
-	mux *http.ServeMux
+	d     Deps
+	mux   *http.ServeMux
+	stats statsBook  // of the /v2 inferences
+	repo  repository // models loaded from the model folder
 }
 
 // ServeHTTP routes r. What no route takes gets a JSON error like every

@@ -39,8 +39,8 @@ func newServer(t *testing.T) *httptest.Server {
 }
 
 // newServerOn serves the fixture engine of the given seed with state
-// directory dir.
-func newServerOn(t *testing.T, dir string, seed uint64) (*httptest.Server, *store.Store) {
+// directory dir; opts change the Deps.
+func newServerOn(t *testing.T, dir string, seed uint64, opts ...func(*Deps)) (*httptest.Server, *store.Store) {
 	t.Helper()
 	st, err := store.Open(store.Sources{StateDir: dir, Default: func() (*engine.Engine, error) { return fixture.Engine(models.B, seed), nil }})
 	if err != nil {
@@ -58,7 +58,7 @@ func newServerOn(t *testing.T, dir string, seed uint64) (*httptest.Server, *stor
 	}
 	route := &pipeline.Route{Primary: sl}
 	up := source.NewUpload()
-	h := Handler(Deps{
+	d := Deps{
 		Version: "test", Store: st, Route: func() *pipeline.Route { return route },
 		Backends: func() map[string]backend.Backend { return map[string]backend.Backend{"sliced": sl, "fullcnn": full} },
 		Prep:     prep.Frame, Metrics: m, Gatherer: reg, Token: func() string { return token },
@@ -70,8 +70,11 @@ func newServerOn(t *testing.T, dir string, seed uint64) (*httptest.Server, *stor
 			}
 			return nil
 		},
-	})
-	srv := httptest.NewServer(h)
+	}
+	for _, o := range opts {
+		o(&d)
+	}
+	srv := httptest.NewServer(Handler(d))
 	t.Cleanup(srv.Close)
 	return srv, st
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/sliced-ai/sliced/cmd/sliced/internal/candidates"
+	"github.com/sliced-ai/sliced/cmd/sliced/internal/metrics"
 	"github.com/sliced-ai/sliced/cmd/sliced/internal/pipeline"
 	"github.com/sliced-ai/sliced/cmd/sliced/internal/prep"
 	"github.com/sliced-ai/sliced/cmd/sliced/internal/result"
@@ -77,7 +78,7 @@ func (s *server) classify(w http.ResponseWriter, r *http.Request) {
 	}
 	route := s.d.Route()
 	if name := r.URL.Query().Get("backend"); name != "" {
-		b, ok := s.d.Backends()[name]
+		b, ok := s.models()[name]
 		if !ok {
 			fail(w, http.StatusNotFound, "backend %q not loaded (have %v)", name, s.modelNames())
 			return
@@ -94,6 +95,11 @@ func (s *server) classify(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	inf := time.Since(t0)
+	if m := s.d.Metrics; m != nil {
+		b := a.Backend
+		m.StageSeconds.WithLabelValues(metrics.StagePreprocess, metrics.PathClassify, "", b.Name, b.Device).Observe(pre.Seconds())
+		m.Inference(metrics.PathClassify, "", b.Name, b.Device, a.Timing.Inference, a.Timing.Conv, a.Timing.KNN)
+	}
 	res := result.FromAnswer(a)
 	// From the decode on: reading the body is the client's time.
 	res.LatencyUS = result.US(dec + pre + inf)

@@ -1,8 +1,11 @@
 // Package api is the daemon's HTTP interface, one file per route family:
 //
 //	GET  /v2, /v2/health/live, /v2/health/ready          KServe v2 / Open Inference Protocol
-//	GET  /v2/models/{name}, /v2/models/{name}/ready           (also under .../versions/{version})
-//	POST /v2/models/{name}/infer                          FP32 or UINT8 [N,28,28] or [N,1,28,28]
+//	GET  /v2/models/{name}, .../ready, .../config, .../stats  (also under .../versions/{version})
+//	POST /v2/models/{name}/infer                          FP32 or UINT8 [N,28,28] or [N,1,28,28], JSON or binary
+//	GET  /v2/models/stats                                 every model's statistics (Triton's JSON)
+//	POST /v2/repository/index                             the models served and those of the model folder
+//	POST /v2/repository/models/{name}/load, .../unload    serve a model folder's NAME.slc, or stop
 //	POST /v1/classify                                     PNG/JPEG body -> a result (package result)
 //	GET  /v1/classes                                      classes and their prototype counts
 //	POST /v1/classes/{name}/examples                      enrol images (one body, or multipart files)
@@ -18,7 +21,11 @@
 //	GET  /metrics                                         Prometheus exposition
 //
 // Models of the v2 API are the loaded backends by name ("sliced",
-// "fullcnn", ...). The "sliced" model's version is the engine version
+// "fullcnn", ...) and the engine files of the model folder loaded through
+// the repository extension. The v2 routes follow Triton's HTTP API and its
+// extensions (binary tensor data, classification, model configuration,
+// model repository, statistics), so that Triton's clients work with their
+// defaults. The "sliced" model's version is the engine version
 // (package store: 1, then one more for every enrolment, removal, import or
 // rollback), in its metadata's "versions" and as model_version; the other
 // models are always version 1, and a versioned path names the served
@@ -46,7 +53,7 @@
 // and timings in microseconds; candidate names the id it was kept under.
 //
 // Mutating endpoints (enrolment, deletion, import, rollback, enrolling or
-// dropping a candidate, uploads) need "Authorization: Bearer <token>"; with
+// dropping a candidate, uploads, loading and unloading models) need "Authorization: Bearer <token>"; with
 // no token configured they answer 403. Request bodies are limited to limits.body_bytes (413), images to
 // limits.image_pixels (413) before their pixels are decoded.
 //

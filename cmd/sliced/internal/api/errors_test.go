@@ -87,6 +87,17 @@ func TestErrorsAreJSON(t *testing.T) {
 		{"GET", "/v2/models/nope", nil, false, 404, "nope", ""},
 		{"GET", "/v2/models/sliced/versions/9", nil, false, 404, "no version", ""},
 		{"POST", "/v2/models/sliced/infer", []byte("{"), false, 400, "request", ""},
+		{"GET", "/v2/models/sliced/infer", nil, false, 405, "not allowed", "POST"},
+		{"GET", "/v2/models/nope/config", nil, false, 404, "nope", ""},
+		{"GET", "/v2/models/nope/stats", nil, false, 404, "nope", ""},
+		{"GET", "/v2/models/sliced/versions/9/stats", nil, false, 404, "no version", ""},
+		{"GET", "/v2/repository/index", nil, false, 405, "not allowed", "POST"},
+		{"POST", "/v2/repository/index", []byte("[1"), false, 400, "request", ""},
+		{"POST", "/v2/repository/models/x/load", nil, false, 401, "token", ""},
+		{"POST", "/v2/repository/models/x/unload", nil, false, 401, "token", ""},
+		{"POST", "/v2/repository/models/x/load", nil, true, 404, "no model folder", ""},
+		{"POST", "/v2/repository/models/sliced/unload", nil, true, 409, "configured", ""},
+		{"DELETE", "/v2/repository/models/x/load", nil, true, 405, "not allowed", "POST"},
 	} {
 		what := tc.method + " " + tc.path
 		resp, body := send(t, tc.method, srv.URL+tc.path, tc.body, tc.auth)

@@ -23,17 +23,20 @@ type Config struct {
 	Engine string `yaml:"engine"`
 	// UnknownScale is the open-set strictness: it multiplies every class
 	// radius of the engine (larger answers unknown less often, 0 never).
-	UnknownScale float64    `yaml:"unknown_scale"`
-	StateDir     string     `yaml:"state_dir"`
-	TokenFile    string     `yaml:"token_file"`
-	Log          Log        `yaml:"log"`
-	Backend      string     `yaml:"backend"`
-	Backends     []Backend  `yaml:"backends"`
-	Compare      Compare    `yaml:"compare"`
-	Sources      []Source   `yaml:"sources"`
-	Limits       Limits     `yaml:"limits"`
-	Timeouts     Timeouts   `yaml:"timeouts"`
-	Candidates   Candidates `yaml:"candidates"`
+	UnknownScale float64 `yaml:"unknown_scale"`
+	StateDir     string  `yaml:"state_dir"`
+	// ModelDir is the model folder of the v2 repository extension: engine
+	// files NAME.slc that POST /v2/repository/models/NAME/load serves.
+	ModelDir   string     `yaml:"model_dir"`
+	TokenFile  string     `yaml:"token_file"`
+	Log        Log        `yaml:"log"`
+	Backend    string     `yaml:"backend"`
+	Backends   []Backend  `yaml:"backends"`
+	Compare    Compare    `yaml:"compare"`
+	Sources    []Source   `yaml:"sources"`
+	Limits     Limits     `yaml:"limits"`
+	Timeouts   Timeouts   `yaml:"timeouts"`
+	Candidates Candidates `yaml:"candidates"`
 	// GPIO and Power are read at start only; a reload that changes them
 	// is logged and needs a restart.
 	GPIO  gpio.Config  `yaml:"gpio"`

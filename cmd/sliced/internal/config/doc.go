@@ -8,6 +8,7 @@
 //	engine: /usr/share/sliced/mnist.slc   # empty: the embedded default
 //	state_dir: /var/lib/sliced            # enrolments are saved here
 //	token_file: /etc/sliced/token         # or $CREDENTIALS_DIRECTORY/token
+//	model_dir: /var/lib/sliced/models     # engine files NAME.slc the v2 repository API loads
 //	log: {format: text, level: info}
 //	backend: sliced                       # the primary backend
 //	backends:                             # more backends to load

@@ -32,6 +32,7 @@ func NewFlags(fs *flag.FlagSet) *Flags {
 	fs.StringVar(&c.Engine, "engine", c.Engine, "engine `file` (empty: the embedded default)")
 	fs.Float64Var(&c.UnknownScale, "unknown-scale", c.UnknownScale, "open-set strictness: multiplies every class radius (larger is more lenient, 0 never answers unknown)")
 	fs.StringVar(&c.StateDir, "state-dir", c.StateDir, "`directory` for the enrolled engine")
+	fs.StringVar(&c.ModelDir, "model-dir", c.ModelDir, "`directory` of engine files NAME.slc that the v2 repository API loads as model NAME")
 	fs.StringVar(&c.TokenFile, "token-file", c.TokenFile, "`file` holding the bearer token of mutating endpoints")
 	fs.StringVar(&c.Log.Format, "log-format", c.Log.Format, "log format: text or json")
 	fs.StringVar(&c.Log.Level, "log-level", c.Log.Level, "log level: debug, info, warn or error")
@@ -85,6 +86,8 @@ func (f *Flags) Apply(c *Config) error {
 			c.Engine = f.c.Engine
 		case "state-dir":
 			c.StateDir = f.c.StateDir
+		case "model-dir":
+			c.ModelDir = f.c.ModelDir
 		case "token-file":
 			c.TokenFile = f.c.TokenFile
 		case "log-format":

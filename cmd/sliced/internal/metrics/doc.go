@@ -3,11 +3,15 @@
 //
 // Names follow sliced_<subsystem>_<name>_<unit> with base units. Durations
 // are histograms in seconds labelled by source, backend and device; the
-// pipeline stages are capture, preprocess, inference, conv and knn (conv
-// and knn only for backends that can tell them apart).
+// stages are capture, preprocess, inference, conv and knn (conv and knn
+// only for backends that can tell them apart). The stage histogram also
+// has a path label: pipeline (a source's frames), classify (POST
+// /v1/classify) or v2 (KServe inference, one observation per image of a
+// batch, each the batch's time shared out), so every inference is in it
+// whichever way it came; requests have an empty source.
 //
 //	sliced_pipeline_frame_duration_seconds      end to end, capture to result
-//	sliced_pipeline_stage_duration_seconds      one stage (label stage)
+//	sliced_pipeline_stage_duration_seconds      one stage (labels stage, path)
 //	sliced_pipeline_frames_total                frames classified
 //	sliced_pipeline_classifications_total       by label
 //	sliced_pipeline_dropped_frames_total        overwritten before inference

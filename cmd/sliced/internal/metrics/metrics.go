@@ -17,6 +17,13 @@ const (
 	StageKNN        = "knn"
 )
 
+// Paths an inference comes by: the path label of StageSeconds.
+const (
+	PathPipeline = "pipeline" // a source's frames
+	PathClassify = "classify" // POST /v1/classify
+	PathV2       = "v2"       // POST /v2/models/{name}/infer
+)
+
 // Latency buckets from 50 µs to ~3 s: the sliced engine answers in about a
 // millisecond, an NCS2 or a cold camera in tens or hundreds.
 var buckets = prometheus.ExponentialBuckets(50e-6, 2.5, 13)
@@ -24,7 +31,7 @@ var buckets = prometheus.ExponentialBuckets(50e-6, 2.5, 13)
 // Metrics holds the daemon's collectors. Safe for concurrent use.
 type Metrics struct {
 	FrameSeconds    *prometheus.HistogramVec // source, backend, device
-	StageSeconds    *prometheus.HistogramVec // stage, source, backend, device
+	StageSeconds    *prometheus.HistogramVec // stage, path, source, backend, device
 	Frames          *prometheus.CounterVec   // source
 	Classifications *prometheus.CounterVec   // source, backend, label
 	Unknowns        *prometheus.CounterVec   // source, backend
@@ -71,7 +78,7 @@ func New(reg prometheus.Registerer) (*Metrics, error) {
 	}
 	m := &Metrics{
 		FrameSeconds:    hist("pipeline", "frame_duration_seconds", "End-to-end latency of a frame, from capture to result.", "source", "backend", "device"),
-		StageSeconds:    hist("pipeline", "stage_duration_seconds", "Time a frame spent in one pipeline stage.", "stage", "source", "backend", "device"),
+		StageSeconds:    hist("pipeline", "stage_duration_seconds", "Time a frame or request spent in one stage, by the path it came by (source is empty for requests).", "stage", "path", "source", "backend", "device"),
 		Frames:          counter("pipeline", "frames_total", "Frames classified.", "source"),
 		Classifications: counter("pipeline", "classifications_total", "Classifications by label.", "source", "backend", "label"),
 		Unknowns:        counter("pipeline", "unknown_total", "Frames answered unknown: like none of the engine's classes.", "source", "backend"),
@@ -115,6 +122,19 @@ func New(reg prometheus.Registerer) (*Metrics, error) {
 		}
 	}
 	return m, nil
+}
+
+// Inference records one classification by backend and device in the
+// inference stage, and its conv and knn parts where the backend tells them
+// apart (non-zero).
+func (m *Metrics) Inference(path, source, backend, device string, inference, conv, knn time.Duration) {
+	m.StageSeconds.WithLabelValues(StageInference, path, source, backend, device).Observe(inference.Seconds())
+	if conv > 0 {
+		m.StageSeconds.WithLabelValues(StageConv, path, source, backend, device).Observe(conv.Seconds())
+	}
+	if knn > 0 {
+		m.StageSeconds.WithLabelValues(StageKNN, path, source, backend, device).Observe(knn.Seconds())
+	}
 }
 
 // FrameSeen records a frame's arrival for the age gauge.

@@ -23,7 +23,7 @@ func filled(t *testing.T) *prometheus.Registry {
 	}
 	m.FrameSeconds.WithLabelValues("cam0", "sliced", "cpu").Observe(0.002)
 	for _, st := range []string{StageCapture, StagePreprocess, StageInference, StageConv, StageKNN} {
-		m.StageSeconds.WithLabelValues(st, "cam0", "sliced", "cpu").Observe(0.001)
+		m.StageSeconds.WithLabelValues(st, PathPipeline, "cam0", "sliced", "cpu").Observe(0.001)
 	}
 	m.Frames.WithLabelValues("cam0").Inc()
 	m.Classifications.WithLabelValues("cam0", "sliced", "7").Inc()

@@ -130,7 +130,7 @@ func (p *Pipeline) process(f source.Frame) {
 	in, box, err := p.c.Prep(f.Image)
 	res := Result{Source: name, Frame: f, Box: box, Preprocess: time.Since(t0)}
 	primary := route.Primary.Info()
-	m.StageSeconds.WithLabelValues(metrics.StagePreprocess, name, primary.Name, primary.Device).Observe(res.Preprocess.Seconds())
+	m.StageSeconds.WithLabelValues(metrics.StagePreprocess, metrics.PathPipeline, name, primary.Name, primary.Device).Observe(res.Preprocess.Seconds())
 	if err != nil {
 		kind := "preprocess"
 		if errors.Is(err, prep.ErrNoInk) {
@@ -153,13 +153,7 @@ func (p *Pipeline) process(f source.Frame) {
 		return
 	}
 	b, d := a.Backend.Name, a.Backend.Device
-	m.StageSeconds.WithLabelValues(metrics.StageInference, name, b, d).Observe(a.Timing.Inference.Seconds())
-	if a.Timing.Conv > 0 {
-		m.StageSeconds.WithLabelValues(metrics.StageConv, name, b, d).Observe(a.Timing.Conv.Seconds())
-	}
-	if a.Timing.KNN > 0 {
-		m.StageSeconds.WithLabelValues(metrics.StageKNN, name, b, d).Observe(a.Timing.KNN.Seconds())
-	}
+	m.Inference(metrics.PathPipeline, name, b, d, a.Timing.Inference, a.Timing.Conv, a.Timing.KNN)
 	m.FrameSeconds.WithLabelValues(name, b, d).Observe(res.Total.Seconds())
 	m.Frames.WithLabelValues(name).Inc()
 	m.Classifications.WithLabelValues(name, b, a.Class).Inc()
@@ -212,7 +206,7 @@ func (o observer) Frame(f source.Frame, capture time.Duration) {
 	o.p.lastSeen.Store(f.Time.UnixNano())
 	o.p.c.Metrics.FrameSeen(o.p.c.Name, f.Time)
 	info := o.p.c.Route().Primary.Info()
-	o.p.c.Metrics.StageSeconds.WithLabelValues(metrics.StageCapture, o.p.c.Name, info.Name, info.Device).Observe(capture.Seconds())
+	o.p.c.Metrics.StageSeconds.WithLabelValues(metrics.StageCapture, metrics.PathPipeline, o.p.c.Name, info.Name, info.Device).Observe(capture.Seconds())
 }
 
 func (o observer) FrameError(err error) {

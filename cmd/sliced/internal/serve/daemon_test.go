@@ -71,6 +71,9 @@ func TestDaemon(t *testing.T) {
 				t.Errorf("%s empty", name)
 			}
 		}
+		if value(fams, "sliced_pipeline_stage_duration_seconds", map[string]string{"stage": "inference", "path": "pipeline", "source": "cam", "backend": "sliced"}) == 0 {
+			t.Error("no pipeline inference in the stage histogram under path=pipeline")
+		}
 		if value(fams, "sliced_compare_frames_total", map[string]string{"backend": "fullcnn"}) == 0 ||
 			value(fams, "sliced_compare_duration_seconds", map[string]string{"backend": "fullcnn"}) == 0 {
 			t.Error("compare mode: no frames compared with fullcnn")
@@ -106,6 +109,17 @@ func TestDaemon(t *testing.T) {
 		}
 		if err := json.Unmarshal([]byte(body), &a); code != 200 || err != nil || a.Label != "6" || a.Index != 6 {
 			t.Fatalf("classify: %d %s", code, body)
+		}
+		// Requests are in the per-backend stage histograms too, by path.
+		infer := fmt.Sprintf(`{"inputs":[{"name":"input","shape":[2,28,28],"datatype":"FP32","data":[%s0]}]}`, strings.Repeat("0,", 2*784-1))
+		if code, body := p.request("POST", "/v2/models/fullcnn/infer", "", []byte(infer)); code != 200 {
+			t.Fatalf("v2 infer: %d %s", code, body)
+		}
+		fams := p.metrics()
+		for path, want := range map[string]float64{"classify": 1, "v2": 2} {
+			if got := value(fams, "sliced_pipeline_stage_duration_seconds", map[string]string{"stage": "inference", "path": path}); got != want {
+				t.Errorf("path=%s: %v inferences in the stage histogram, want %v", path, got, want)
+			}
 		}
 		var e struct{ Error string }
 		if code, body := p.request("GET", "/v1/nope", "", nil); code != 404 || json.Unmarshal([]byte(body), &e) != nil || e.Error == "" {

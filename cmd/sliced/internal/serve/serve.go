@@ -253,7 +253,12 @@ func (d *daemon) handler() http.Handler {
 		},
 		Live:       d.hub,
 		Candidates: d.cands,
-		Log:        d.log,
+		ModelDir: func() string {
+			d.mu.Lock()
+			defer d.mu.Unlock()
+			return d.cfg.ModelDir
+		},
+		Log: d.log,
 	})
 }
 

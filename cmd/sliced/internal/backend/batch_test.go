@@ -1,0 +1,56 @@
+package backend
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/sliced-ai/sliced/cmd/sliced/internal/fixture"
+	"github.com/sliced-ai/sliced/engine"
+	"github.com/sliced-ai/sliced/models"
+)
+
+type batcher struct {
+	Backend
+	calls int
+}
+
+func (b *batcher) ClassifyBatch(in []float32) ([]Result, error) {
+	b.calls++
+	return make([]Result, len(in)/InputLen), nil
+}
+
+// A batch is classified image by image, or in one call of a Batcher, also
+// under another name.
+func TestClassifyBatch(t *testing.T) {
+	e := fixture.Engine(models.B, 1)
+	sl := NewSliced(func() *engine.Engine { return e })
+	var in []float32
+	var want []string
+	for _, d := range []int{3, 8, 1} {
+		x := fixture.Tensor(fixture.Digit(d, 0, 0))
+		r, err := sl.Classify(x)
+		if err != nil {
+			t.Fatal(err)
+		}
+		in, want = append(in, x...), append(want, r.Class)
+	}
+	res, err := ClassifyBatch(sl, in)
+	if err != nil || len(res) != 3 {
+		t.Fatalf("%d results, %v", len(res), err)
+	}
+	var got []string
+	for _, r := range res {
+		got = append(got, r.Class)
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("batch %v, one by one %v", got, want)
+	}
+	if _, err := ClassifyBatch(sl, in[:100]); err == nil {
+		t.Error("a batch of 100 values was taken")
+	}
+	b := &batcher{Backend: sl}
+	r := Renamed(b, "digits")
+	if res, err := ClassifyBatch(r, in); err != nil || len(res) != 3 || b.calls != 1 || r.Info().Name != "digits" || r.Info().Model != e.Name {
+		t.Errorf("renamed batcher: %d results, %v, %d calls, %+v", len(res), err, b.calls, r.Info())
+	}
+}
