@@ -115,8 +115,8 @@ deps-go:
 deps-runtimes:
 	@[ -f "$(ONNXRUNTIME_LIB)" ] || npm install --ignore-scripts --silent --no-audit --no-fund --prefix $(TOOLS)/onnxruntime-node onnxruntime-node@$(ORT_VERSION)
 	@[ -f "$(OPENVINO_LIB)" ] || python3 -m pip install -q --no-deps --break-system-packages --target $(TOOLS)/openvino-$(OPENVINO_VERSION) openvino==$(OPENVINO_VERSION)
-	@[ -d "$(TRITONCLIENT_PATH)/tritonclient" ] || python3 -m pip install -q --no-deps --break-system-packages --target $(TRITONCLIENT_PATH) \
-		tritonclient[http]==$(TRITONCLIENT_VERSION) -r $(TRITONCLIENT_PINS)
+	@[ -d "$(TRITONCLIENT_PATH)/tritonclient" ] && [ -d "$(TRITONCLIENT_PATH)/grpc" ] || python3 -m pip install -q --no-deps --break-system-packages --target $(TRITONCLIENT_PATH) \
+		tritonclient[http,grpc]==$(TRITONCLIENT_VERSION) -r $(TRITONCLIENT_PINS)
 
 ## engine: rebuild the default engine from scratch (about 20 minutes on 2 cores)
 engine: build

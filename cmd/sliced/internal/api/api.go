@@ -47,8 +47,10 @@ type Deps struct {
 	Log      *slog.Logger
 }
 
-// Handler builds the routes.
-func Handler(d Deps) http.Handler {
+// Handler builds the routes, for HTTP alone; New has gRPC too.
+func Handler(d Deps) http.Handler { return New(d) }
+
+func buildServer(d Deps) *server {
 	if d.Log == nil {
 		d.Log = slog.Default()
 	}
@@ -126,19 +128,46 @@ func (s *server) handle(pattern, name string, h http.HandlerFunc) {
 // mutating wraps h with the bearer token check.
 func (s *server) mutating(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		want := s.d.Token()
-		if want == "" {
-			fail(w, http.StatusForbidden, "mutating endpoints are disabled: no token configured (token_file, or $CREDENTIALS_DIRECTORY/token)")
-			return
-		}
-		got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		if !ok || subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
-			w.Header().Set("WWW-Authenticate", `Bearer realm="sliced"`)
-			fail(w, http.StatusUnauthorized, "missing or wrong bearer token")
+		if err := s.authorize(r.Header.Get("Authorization")); err != nil {
+			if err.code == http.StatusUnauthorized {
+				w.Header().Set("WWW-Authenticate", `Bearer realm="sliced"`)
+			}
+			failWith(w, err)
 			return
 		}
 		h(w, r)
 	}
+}
+
+// authorize is the token rule of every mutating call, HTTP or gRPC:
+// authorization must be "Bearer TOKEN".
+func (s *server) authorize(authorization string) *apiError {
+	want := s.d.Token()
+	if want == "" {
+		return errorf(http.StatusForbidden, "mutating endpoints are disabled: no token configured (token_file, or $CREDENTIALS_DIRECTORY/token)")
+	}
+	got, ok := strings.CutPrefix(authorization, "Bearer ")
+	if !ok || subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
+		return errorf(http.StatusUnauthorized, "missing or wrong bearer token")
+	}
+	return nil
+}
+
+// apiError is a failure of the code that HTTP and gRPC share, with the
+// HTTP status it answers (gRPC maps it to a code).
+type apiError struct {
+	code int
+	msg  string
+}
+
+func (e *apiError) Error() string { return e.msg }
+
+func errorf(code int, format string, a ...any) *apiError {
+	return &apiError{code: code, msg: fmt.Sprintf(format, a...)}
+}
+
+func failWith(w http.ResponseWriter, err *apiError) {
+	fail(w, err.code, "%s", err.msg)
 }
 
 // statusWriter remembers the status code for the metrics.

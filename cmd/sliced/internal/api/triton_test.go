@@ -3,6 +3,8 @@ package api
 import (
 	"bufio"
 	"encoding/json"
+	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -38,12 +40,16 @@ func tritonClient(t *testing.T) string {
 	return ""
 }
 
-var liveAt = regexp.MustCompile(`live view at http://([^/]+)/`)
+var (
+	liveAt = regexp.MustCompile(`live view at http://([^/]+)/`)
+	grpcAt = regexp.MustCompile(`KServe v2 gRPC at (\S+)`)
+)
 
 // TestTritonClient runs Triton's own HTTP client with its defaults
 // (testdata/triton_conformance.py) against the real daemon: health,
 // metadata, configuration, repository index, load and unload, binary and
-// JSON inference of a batch, class_count, statistics and errors.
+// JSON inference of a batch, class_count, statistics and errors; then its
+// gRPC client (testdata/triton_grpc_conformance.py) the same way.
 func TestTritonClient(t *testing.T) {
 	lib := tritonClient(t)
 	// Without python3 the client cannot run: as missing as the client.
@@ -66,7 +72,7 @@ func TestTritonClient(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, "token"), []byte(tok), 0o600)
 
 	cmd := exec.Command(bin, "serve", "--listen", "127.0.0.1:0", "--state-dir", filepath.Join(dir, "state"),
-		"--token-file", filepath.Join(dir, "token"), "--model-dir", modelDir)
+		"--token-file", filepath.Join(dir, "token"), "--model-dir", modelDir, "--grpc-listen", "127.0.0.1:0")
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	out, _ := cmd.StdoutPipe()
@@ -74,20 +80,26 @@ func TestTritonClient(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	addr := make(chan string, 1)
+	addr, grpcAddr := make(chan string, 1), make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(out)
 		for sc.Scan() {
 			if m := liveAt.FindStringSubmatch(sc.Text()); m != nil {
 				addr <- m[1]
 			}
+			if m := grpcAt.FindStringSubmatch(sc.Text()); m != nil {
+				grpcAddr <- m[1]
+			}
 		}
 	}()
-	var host string
-	select {
-	case host = <-addr:
-	case <-time.After(30 * time.Second):
-		t.Fatalf("daemon did not start\n%s", stderr.String())
+	var host, grpcHost string
+	for host == "" || grpcHost == "" {
+		select {
+		case host = <-addr:
+		case grpcHost = <-grpcAddr:
+		case <-time.After(30 * time.Second):
+			t.Fatalf("daemon did not start\n%s", stderr.String())
+		}
 	}
 
 	// What the daemon's engine answers, worked out here.
@@ -113,19 +125,31 @@ func TestTritonClient(t *testing.T) {
 	if right < 8 {
 		t.Fatalf("the engine knows %d of 10 drawn digits (%v): the check would prove little", right, labels)
 	}
-	c, _ := json.Marshal(map[string]any{"url": host, "token": tok, "model": "sliced", "folder_model": "digits-cnn",
+	c, _ := json.Marshal(map[string]any{"url": host, "grpc_url": grpcHost, "token": tok, "model": "sliced", "folder_model": "digits-cnn",
 		"tensors": tensors, "labels": labels})
 	casePath := filepath.Join(dir, "case.json")
 	os.WriteFile(casePath, c, 0o644)
 
-	py := exec.Command(python, "testdata/triton_conformance.py", casePath)
-	py.Env = append(os.Environ(), "PYTHONPATH="+lib, "PYTHONDONTWRITEBYTECODE=1")
-	res, err := py.CombinedOutput()
-	t.Logf("%s", res)
-	if err != nil {
-		t.Fatalf("tritonclient conformance: %v\ndaemon log:\n%s", err, stderr.String())
+	for _, script := range []string{"testdata/triton_conformance.py", "testdata/triton_grpc_conformance.py"} {
+		py := exec.Command(python, script, casePath)
+		py.Env = append(os.Environ(), "PYTHONPATH="+lib, "PYTHONDONTWRITEBYTECODE=1")
+		res, err := py.CombinedOutput()
+		t.Logf("%s: %s", script, res)
+		if err != nil {
+			t.Fatalf("tritonclient conformance (%s): %v\ndaemon log:\n%s", script, err, stderr.String())
+		}
+		if !strings.Contains(string(res), "checks OK") {
+			t.Fatalf("%s did not finish", script)
+		}
 	}
-	if !strings.Contains(string(res), "checks OK") {
-		t.Fatal("the conformance script did not finish")
+	// Every gRPC inference is in the stage histograms.
+	resp, err := http.Get("http://" + host + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(body), `path="grpc"`) {
+		t.Errorf("no path=\"grpc\" observations in /metrics")
 	}
 }

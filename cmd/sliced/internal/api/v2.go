@@ -48,17 +48,25 @@ func (s *server) v2Routes() {
 func (s *server) model(h func(w http.ResponseWriter, r *http.Request, name string, b backend.Backend)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		name := r.PathValue("name")
-		b, ok := s.models()[name]
-		if !ok {
-			fail(w, http.StatusNotFound, "model %q not found (have %v)", name, s.modelNames())
-			return
-		}
-		if v, want := r.PathValue("version"), s.modelVersion(name); v != "" && v != want {
-			fail(w, http.StatusNotFound, "model %q has no version %q (it serves version %s)", name, v, want)
+		b, err := s.lookup(name, r.PathValue("version"))
+		if err != nil {
+			failWith(w, err)
 			return
 		}
 		h(w, r, name, b)
 	}
+}
+
+// lookup is the model name at version ("": the one served).
+func (s *server) lookup(name, version string) (backend.Backend, *apiError) {
+	b, ok := s.models()[name]
+	if !ok {
+		return nil, errorf(http.StatusNotFound, "model %q not found (have %v)", name, s.modelNames())
+	}
+	if want := s.modelVersion(name); version != "" && version != want {
+		return nil, errorf(http.StatusNotFound, "model %q has no version %q (it serves version %s)", name, version, want)
+	}
+	return b, nil
 }
 
 // models are the backends by name: the configured ones and those loaded
@@ -113,14 +121,20 @@ func (s *server) modelMeta(w http.ResponseWriter, r *http.Request, name string, 
 		"name":     name,
 		"versions": []string{s.modelVersion(name)},
 		"platform": info.Name + "_" + info.Device,
-		"inputs":   []tensorMeta{{"input", "FP32", []int{-1, 1, 28, 28}}},
-		"outputs": []tensorMeta{
-			{outLabel, "BYTES", []int{-1}},
-			{outIndex, "INT64", []int{-1}},
-			{outScores, "FP32", []int{-1, len(b.Classes())}},
-			{outKnown, "BOOL", []int{-1}},
-		},
+		"inputs":   modelInputs,
+		"outputs":  modelOutputs(b),
 	})
+}
+
+var modelInputs = []tensorMeta{{"input", "FP32", []int{-1, 1, 28, 28}}}
+
+func modelOutputs(b backend.Backend) []tensorMeta {
+	return []tensorMeta{
+		{outLabel, "BYTES", []int{-1}},
+		{outIndex, "INT64", []int{-1}},
+		{outScores, "FP32", []int{-1, len(b.Classes())}},
+		{outKnown, "BOOL", []int{-1}},
+	}
 }
 
 func (s *server) modelReady(w http.ResponseWriter, r *http.Request, name string, b backend.Backend) {
@@ -141,27 +155,15 @@ type configTensor struct {
 // configuration (JSON) describes it, so that Triton's tools can read it.
 func (s *server) modelConfig(w http.ResponseWriter, r *http.Request, name string, b backend.Backend) {
 	info := b.Info()
-	scalar := map[string]any{"shape": []int{}}
-	kind := "KIND_MODEL"
-	switch {
-	case strings.EqualFold(info.Device, "cpu"):
-		kind = "KIND_CPU"
-	case strings.HasPrefix(info.Device, "cuda"):
-		kind = "KIND_GPU"
-	}
+	kind := instanceKind(info.Device)
 	reply(w, http.StatusOK, map[string]any{
 		"name":           name,
 		"platform":       info.Name + "_" + info.Device,
 		"backend":        info.Name,
 		"version_policy": map[string]any{"latest": map[string]int{"num_versions": 1}},
 		"max_batch_size": maxBatch,
-		"input":          []configTensor{{Name: "input", DataType: "TYPE_FP32", Format: "FORMAT_NCHW", Dims: []int{1, 28, 28}}},
-		"output": []configTensor{
-			{Name: outLabel, DataType: "TYPE_STRING", Dims: []int{1}, Reshape: scalar},
-			{Name: outIndex, DataType: "TYPE_INT64", Dims: []int{1}, Reshape: scalar},
-			{Name: outScores, DataType: "TYPE_FP32", Dims: []int{len(b.Classes())}},
-			{Name: outKnown, DataType: "TYPE_BOOL", Dims: []int{1}, Reshape: scalar},
-		},
+		"input":          configInputs,
+		"output":         configOutputs(b),
 		"instance_group": []map[string]any{{"name": name, "kind": kind, "count": 1}},
 		"parameters": map[string]any{
 			"device":  map[string]string{"string_value": info.Device},
@@ -169,4 +171,27 @@ func (s *server) modelConfig(w http.ResponseWriter, r *http.Request, name string
 			"classes": map[string]string{"string_value": strings.Join(b.Classes(), ",")},
 		},
 	})
+}
+
+var configInputs = []configTensor{{Name: "input", DataType: "TYPE_FP32", Format: "FORMAT_NCHW", Dims: []int{1, 28, 28}}}
+
+func configOutputs(b backend.Backend) []configTensor {
+	scalar := map[string]any{"shape": []int{}}
+	return []configTensor{
+		{Name: outLabel, DataType: "TYPE_STRING", Dims: []int{1}, Reshape: scalar},
+		{Name: outIndex, DataType: "TYPE_INT64", Dims: []int{1}, Reshape: scalar},
+		{Name: outScores, DataType: "TYPE_FP32", Dims: []int{len(b.Classes())}},
+		{Name: outKnown, DataType: "TYPE_BOOL", Dims: []int{1}, Reshape: scalar},
+	}
+}
+
+// instanceKind is the Triton instance kind of a device.
+func instanceKind(device string) string {
+	switch {
+	case strings.EqualFold(device, "cpu"):
+		return "KIND_CPU"
+	case strings.HasPrefix(device, "cuda"):
+		return "KIND_GPU"
+	}
+	return "KIND_MODEL"
 }

@@ -140,7 +140,11 @@ func (s *server) inferOnce(w http.ResponseWriter, r *http.Request, name string, 
 		return st
 	}
 	classes := b.Classes()
-	outs, err := requestedOutputs(&req, n, len(classes))
+	asks := make([]outputAsk, len(req.Outputs))
+	for i, o := range req.Outputs {
+		asks[i] = outputAsk{name: o.Name, binary: o.Parameters.BinaryData, classification: o.Parameters.Classification}
+	}
+	outs, err := requestedOutputs(asks, req.Parameters.BinaryDataOutput, len(classes))
 	if err != nil {
 		fail(w, http.StatusBadRequest, "%v", err)
 		return st
@@ -148,44 +152,20 @@ func (s *server) inferOnce(w http.ResponseWriter, r *http.Request, name string, 
 	st.input = time.Since(t0)
 
 	t1 := time.Now()
-	res, err := backend.ClassifyBatch(b, values)
+	res, err := s.classifyBatch(b, values, metrics.PathV2)
 	st.infer = time.Since(t1)
 	if err != nil {
 		fail(w, http.StatusInternalServerError, "model %q: %v", name, err)
 		return st
 	}
 	st.n = n
-	if m := s.d.Metrics; m != nil {
-		info := b.Info()
-		for _, x := range res {
-			m.Inference(metrics.PathV2, "", info.Name, info.Device, x.Timing.Inference, x.Timing.Conv, x.Timing.KNN)
-		}
-	}
 
 	tensors := make([]outputTensor, len(outs))
 	var bin []byte
 	for i, o := range outs {
-		t := outputTensor{Name: o.name, Shape: []int{n}}
+		t := outputTensor{Name: o.name}
 		var data any
-		switch o.name {
-		case outLabel:
-			t.Datatype, data = "BYTES", mapRes(res, func(x backend.Result) string { return x.Class })
-		case outIndex:
-			t.Datatype, data = "INT64", mapRes(res, func(x backend.Result) int64 {
-				if !x.Known {
-					return -1
-				}
-				return int64(x.Label)
-			})
-		case outKnown:
-			t.Datatype, data = "BOOL", mapRes(res, func(x backend.Result) bool { return x.Known })
-		case outScores:
-			if o.top > 0 {
-				t.Datatype, t.Shape, data = "BYTES", []int{n, o.top}, topK(res, classes, o.top)
-			} else {
-				t.Datatype, t.Shape, data = "FP32", []int{n, len(classes)}, scoreMatrix(res, len(classes))
-			}
-		}
+		t.Datatype, t.Shape, data = outputOf(o, res, classes)
 		if o.binary {
 			k := len(bin)
 			bin = appendBinary(bin, data)
@@ -219,6 +199,55 @@ func (s *server) inferOnce(w http.ResponseWriter, r *http.Request, name string, 
 	return st
 }
 
+// classifyBatch runs a batch of images through b, every image observed in the
+// stage histograms under path.
+func (s *server) classifyBatch(b backend.Backend, values []float32, path string) ([]backend.Result, error) {
+	res, err := backend.ClassifyBatch(b, values)
+	if err != nil {
+		return nil, err
+	}
+	if m := s.d.Metrics; m != nil {
+		info := b.Info()
+		for _, x := range res {
+			m.Inference(path, "", info.Name, info.Device, x.Timing.Inference, x.Timing.Conv, x.Timing.KNN)
+		}
+	}
+	return res, nil
+}
+
+// outputOf is output o of the results: its datatype, shape and values
+// ([]string, []int64, []float32 or []bool, as appendBinary takes them).
+func outputOf(o wanted, res []backend.Result, classes []string) (string, []int, any) {
+	n := len(res)
+	switch o.name {
+	case outLabel:
+		return "BYTES", []int{n}, mapRes(res, func(x backend.Result) string { return x.Class })
+	case outIndex:
+		return "INT64", []int{n}, mapRes(res, func(x backend.Result) int64 {
+			if !x.Known {
+				return -1
+			}
+			return int64(x.Label)
+		})
+	case outKnown:
+		return "BOOL", []int{n}, mapRes(res, func(x backend.Result) bool { return x.Known })
+	case outScores:
+		if o.top > 0 {
+			return "BYTES", []int{n, o.top}, topK(res, classes, o.top)
+		}
+		return "FP32", []int{n, len(classes)}, scoreMatrix(res, len(classes))
+	}
+	panic("outputOf: " + o.name)
+}
+
+// outputAsk is an output as a request names it: binary_data when given,
+// and the classification extension's count.
+type outputAsk struct {
+	name           string
+	binary         *bool
+	classification int
+}
+
 // wanted is one output to answer: in binary or not, as top-k strings
 // (the classification extension) when top > 0.
 type wanted struct {
@@ -230,9 +259,8 @@ type wanted struct {
 // requestedOutputs are the outputs the request names (all four when it
 // names none), each in binary as its binary_data parameter says, else as
 // the request's binary_data_output.
-func requestedOutputs(req *inferRequest, n, classes int) ([]wanted, error) {
-	all := req.Parameters.BinaryDataOutput
-	if len(req.Outputs) == 0 {
+func requestedOutputs(asks []outputAsk, all bool, classes int) ([]wanted, error) {
+	if len(asks) == 0 {
 		var out []wanted
 		for _, name := range outputNames {
 			out = append(out, wanted{name: name, binary: all})
@@ -240,20 +268,20 @@ func requestedOutputs(req *inferRequest, n, classes int) ([]wanted, error) {
 		return out, nil
 	}
 	var out []wanted
-	for _, o := range req.Outputs {
-		if !slices.Contains(outputNames, o.Name) {
-			return nil, fmt.Errorf("unknown output %q (have %v)", o.Name, outputNames)
+	for _, o := range asks {
+		if !slices.Contains(outputNames, o.name) {
+			return nil, fmt.Errorf("unknown output %q (have %v)", o.name, outputNames)
 		}
-		wt := wanted{name: o.Name, binary: all}
-		if o.Parameters.BinaryData != nil {
-			wt.binary = *o.Parameters.BinaryData
+		wt := wanted{name: o.name, binary: all}
+		if o.binary != nil {
+			wt.binary = *o.binary
 		}
-		if k := o.Parameters.Classification; k != 0 {
-			if o.Name != outScores {
-				return nil, fmt.Errorf("output %q: classification is for the %s output, the one with a value per class", o.Name, outScores)
+		if k := o.classification; k != 0 {
+			if o.name != outScores {
+				return nil, fmt.Errorf("output %q: classification is for the %s output, the one with a value per class", o.name, outScores)
 			}
 			if k < 0 {
-				return nil, fmt.Errorf("output %q: classification %d, want a count of at least 1", o.Name, k)
+				return nil, fmt.Errorf("output %q: classification %d, want a count of at least 1", o.name, k)
 			}
 			wt.top = min(k, classes)
 		}

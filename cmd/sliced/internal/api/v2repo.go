@@ -73,9 +73,7 @@ type repoEntry struct {
 	Reason  string `json:"reason,omitempty"`
 }
 
-// repoIndex answers POST /v2/repository/index: the models served (READY)
-// and the model folder's engine files not loaded (UNAVAILABLE), or only
-// the ready ones for {"ready": true}.
+// repoIndex answers POST /v2/repository/index.
 func (s *server) repoIndex(w http.ResponseWriter, r *http.Request) {
 	var req struct {
 		Ready bool `json:"ready"`
@@ -83,10 +81,20 @@ func (s *server) repoIndex(w http.ResponseWriter, r *http.Request) {
 	if !readOptionalJSON(w, r, &req) {
 		return
 	}
+	out, err := s.repoEntries(req.Ready)
+	if err != nil {
+		failWith(w, err)
+		return
+	}
+	reply(w, http.StatusOK, out)
+}
+
+// repoEntries are the models served (READY) and the model folder's engine
+// files not loaded (UNAVAILABLE), or only the ready ones.
+func (s *server) repoEntries(ready bool) ([]repoEntry, *apiError) {
 	files, err := s.folderModels()
 	if err != nil {
-		fail(w, http.StatusInternalServerError, "model folder: %v", err)
-		return
+		return nil, errorf(http.StatusInternalServerError, "model folder: %v", err)
 	}
 	served := s.models()
 	var out []repoEntry
@@ -94,7 +102,7 @@ func (s *server) repoIndex(w http.ResponseWriter, r *http.Request) {
 		out = append(out, repoEntry{Name: name, Version: s.modelVersion(name), State: "READY"})
 	}
 	for _, name := range files {
-		if _, ok := served[name]; !ok && !req.Ready {
+		if _, ok := served[name]; !ok && !ready {
 			out = append(out, repoEntry{Name: name, State: "UNAVAILABLE", Reason: "unloaded"})
 		}
 	}
@@ -102,7 +110,7 @@ func (s *server) repoIndex(w http.ResponseWriter, r *http.Request) {
 	if out == nil {
 		out = []repoEntry{}
 	}
-	reply(w, http.StatusOK, out)
+	return out, nil
 }
 
 // readOptionalJSON decodes a body that may be empty; false when it
@@ -123,50 +131,53 @@ func readOptionalJSON(w http.ResponseWriter, r *http.Request, v any) bool {
 	return true
 }
 
-// repoLoad answers POST /v2/repository/models/{name}/load: the engine file
-// NAME.slc of the model folder becomes the model NAME (loaded again if it
-// was). A k-NN engine is served as the sliced backend serves its engine,
-// a full CNN as fullcnn does. A configured backend is served already.
+// repoLoad answers POST /v2/repository/models/{name}/load.
 func (s *server) repoLoad(w http.ResponseWriter, r *http.Request) {
-	name := r.PathValue("name")
 	var req struct {
 		Parameters map[string]json.RawMessage `json:"parameters"`
 	}
 	if !readOptionalJSON(w, r, &req) {
 		return
 	}
-	if len(req.Parameters) > 0 {
-		fail(w, http.StatusBadRequest, "load parameters (a configuration or files) are not supported: the model is its engine file %s%s in the model folder", name, modelFile)
+	if err := s.loadModel(r.PathValue("name"), len(req.Parameters)); err != nil {
+		failWith(w, err)
 		return
+	}
+	reply(w, http.StatusOK, map[string]any{})
+}
+
+// loadModel makes the engine file NAME.slc of the model folder the model
+// NAME (loaded again if it was). A k-NN engine is served as the sliced
+// backend serves its engine, a full CNN as fullcnn does. A configured
+// backend is served already. params counts the load parameters given,
+// which sliced does not take.
+func (s *server) loadModel(name string, params int) *apiError {
+	if params > 0 {
+		return errorf(http.StatusBadRequest, "load parameters (a configuration or files) are not supported: the model is its engine file %s%s in the model folder", name, modelFile)
 	}
 	if _, ok := s.d.Backends()[name]; ok {
-		reply(w, http.StatusOK, map[string]any{})
-		return
+		return nil
 	}
-	path, ok := s.modelPath(w, name)
-	if !ok {
-		return
+	path, aerr := s.modelPath(name)
+	if aerr != nil {
+		return aerr
 	}
 	e, err := engine.Load(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		fail(w, http.StatusNotFound, "model %q: no %s%s in the model folder %s", name, name, modelFile, s.modelDir())
-		return
+		return errorf(http.StatusNotFound, "model %q: no %s%s in the model folder %s", name, name, modelFile, s.modelDir())
 	}
 	if err != nil {
-		fail(w, http.StatusBadRequest, "model %q: %v", name, err)
-		return
+		return errorf(http.StatusBadRequest, "model %q: %v", name, err)
 	}
 	var b backend.Backend
 	if e.Kind() == "fullcnn" {
 		if b, err = backend.NewFullCNN(e); err != nil {
-			fail(w, http.StatusBadRequest, "model %q: %v", name, err)
-			return
+			return errorf(http.StatusBadRequest, "model %q: %v", name, err)
 		}
 	} else {
 		sl := backend.NewSliced(func() *engine.Engine { return e })
 		if _, err := e.NewSession(); err != nil {
-			fail(w, http.StatusBadRequest, "model %q: %v", name, err)
-			return
+			return errorf(http.StatusBadRequest, "model %q: %v", name, err)
 		}
 		b = sl
 	}
@@ -177,35 +188,40 @@ func (s *server) repoLoad(w http.ResponseWriter, r *http.Request) {
 	s.repo.m[name] = backend.Renamed(b, name)
 	s.repo.mu.Unlock()
 	s.d.Log.Info("model loaded", "model", name, "file", path, "kind", e.Kind(), "classes", len(e.ClassNames()))
-	reply(w, http.StatusOK, map[string]any{})
+	return nil
 }
 
-// modelPath is the file of model name in the model folder, or answers why
-// there is none.
-func (s *server) modelPath(w http.ResponseWriter, name string) (string, bool) {
+// modelPath is the file of model name in the model folder, or why there
+// is none.
+func (s *server) modelPath(name string) (string, *apiError) {
 	dir := s.modelDir()
 	if dir == "" {
-		fail(w, http.StatusNotFound, "model %q: no model folder configured (model_dir, --model-dir)", name)
-		return "", false
+		return "", errorf(http.StatusNotFound, "model %q: no model folder configured (model_dir, --model-dir)", name)
 	}
 	if !modelName.MatchString(name) {
-		fail(w, http.StatusBadRequest, "model name %q: want letters, digits, '.', '_' or '-', at most 64", name)
-		return "", false
+		return "", errorf(http.StatusBadRequest, "model name %q: want letters, digits, '.', '_' or '-', at most 64", name)
 	}
-	return filepath.Join(dir, name+modelFile), true
+	return filepath.Join(dir, name+modelFile), nil
 }
 
-// repoUnload answers POST /v2/repository/models/{name}/unload for a model
-// loaded from the model folder; a configured backend stays (409).
+// repoUnload answers POST /v2/repository/models/{name}/unload.
 func (s *server) repoUnload(w http.ResponseWriter, r *http.Request) {
-	name := r.PathValue("name")
 	var req struct{}
 	if !readOptionalJSON(w, r, &req) {
 		return
 	}
-	if _, ok := s.d.Backends()[name]; ok {
-		fail(w, http.StatusConflict, "model %q is a configured backend, not one of the model folder: change the configuration to remove it", name)
+	if err := s.unloadModel(r.PathValue("name")); err != nil {
+		failWith(w, err)
 		return
+	}
+	reply(w, http.StatusOK, map[string]any{})
+}
+
+// unloadModel unloads a model loaded from the model folder; a configured
+// backend stays (409).
+func (s *server) unloadModel(name string) *apiError {
+	if _, ok := s.d.Backends()[name]; ok {
+		return errorf(http.StatusConflict, "model %q is a configured backend, not one of the model folder: change the configuration to remove it", name)
 	}
 	s.repo.mu.Lock()
 	_, loaded := s.repo.m[name]
@@ -214,13 +230,12 @@ func (s *server) repoUnload(w http.ResponseWriter, r *http.Request) {
 	if !loaded {
 		files, _ := s.folderModels()
 		if !slices.Contains(files, name) {
-			fail(w, http.StatusNotFound, "model %q not found (have %v)", name, s.modelNames())
-			return
+			return errorf(http.StatusNotFound, "model %q not found (have %v)", name, s.modelNames())
 		}
 	} else {
 		s.d.Log.Info("model unloaded", "model", name)
 	}
 	// The Go engine's backends hold nothing to close: a request still
 	// running on the model finishes on it.
-	reply(w, http.StatusOK, map[string]any{})
+	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"regexp"
 	"strconv"
@@ -20,7 +21,11 @@ import (
 // Config is the whole daemon configuration.
 type Config struct {
 	Listen string `yaml:"listen"`
-	Engine string `yaml:"engine"`
+	// GRPCListen is the address of the KServe v2 gRPC service; empty: no
+	// gRPC. It has its own listener so that it can be left off or firewalled
+	// apart from HTTP.
+	GRPCListen string `yaml:"grpc_listen"`
+	Engine     string `yaml:"engine"`
 	// UnknownScale is the open-set strictness: it multiplies every class
 	// radius of the engine (larger answers unknown less often, 0 never).
 	UnknownScale float64 `yaml:"unknown_scale"`
@@ -218,6 +223,11 @@ func (c *Config) Validate() error {
 	}
 	if c.Listen == "" {
 		bad("listen", "empty")
+	}
+	if c.GRPCListen != "" {
+		if _, _, err := net.SplitHostPort(c.GRPCListen); err != nil {
+			bad("grpc_listen", "%v (want host:port, e.g. 127.0.0.1:8001)", err)
+		}
 	}
 	if c.StateDir == "" {
 		bad("state_dir", "empty")

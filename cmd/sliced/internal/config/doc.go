@@ -5,6 +5,7 @@
 // Example:
 //
 //	listen: 127.0.0.1:8080
+//	grpc_listen: 127.0.0.1:8001           # KServe v2 gRPC; empty (the default): none
 //	engine: /usr/share/sliced/mnist.slc   # empty: the embedded default
 //	state_dir: /var/lib/sliced            # enrolments are saved here
 //	token_file: /etc/sliced/token         # or $CREDENTIALS_DIRECTORY/token

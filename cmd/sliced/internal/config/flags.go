@@ -29,6 +29,7 @@ func NewFlags(fs *flag.FlagSet) *Flags {
 	c := &f.c
 	fs.StringVar(&f.Config, "config", "", "YAML configuration `file`")
 	fs.StringVar(&c.Listen, "listen", c.Listen, "HTTP listen `address`")
+	fs.StringVar(&c.GRPCListen, "grpc-listen", c.GRPCListen, "KServe v2 gRPC listen `address`, e.g. 127.0.0.1:8001 (empty: no gRPC)")
 	fs.StringVar(&c.Engine, "engine", c.Engine, "engine `file` (empty: the embedded default)")
 	fs.Float64Var(&c.UnknownScale, "unknown-scale", c.UnknownScale, "open-set strictness: multiplies every class radius (larger is more lenient, 0 never answers unknown)")
 	fs.StringVar(&c.StateDir, "state-dir", c.StateDir, "`directory` for the enrolled engine")
@@ -82,6 +83,8 @@ func (f *Flags) Apply(c *Config) error {
 		switch fl.Name {
 		case "listen":
 			c.Listen = f.c.Listen
+		case "grpc-listen":
+			c.GRPCListen = f.c.GRPCListen
 		case "engine":
 			c.Engine = f.c.Engine
 		case "state-dir":

@@ -22,6 +22,7 @@ const (
 	PathPipeline = "pipeline" // a source's frames
 	PathClassify = "classify" // POST /v1/classify
 	PathV2       = "v2"       // POST /v2/models/{name}/infer
+	PathGRPC     = "grpc"     // the gRPC ModelInfer call
 )
 
 // Latency buckets from 50 µs to ~3 s: the sliced engine answers in about a

@@ -130,16 +130,36 @@ func (d *daemon) run(ctx context.Context, cfg config.Config) error {
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
+	var gln net.Listener
+	if cfg.GRPCListen != "" {
+		if gln, err = net.Listen("tcp", cfg.GRPCListen); err != nil {
+			ln.Close()
+			return fmt.Errorf("grpc listen: %w", err)
+		}
+	}
+	apiSrv := d.handler()
 	srv := &http.Server{
-		Handler:           d.handler(),
+		Handler:           apiSrv,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       cfg.Timeouts.Read,
 		WriteTimeout:      cfg.Timeouts.Write,
 		IdleTimeout:       cfg.Timeouts.Idle,
 		ErrorLog:          slog.NewLogLogger(d.log.Handler(), slog.LevelWarn),
 	}
-	served := make(chan error, 1)
+	served := make(chan error, 2)
 	go func() { served <- srv.Serve(ln) }()
+	var gsrv *api.GRPCServer
+	if gln != nil {
+		// The gRPC message limit is the HTTP body limit, read at start.
+		gsrv = apiSrv.GRPC(int(cfg.Limits.BodyBytes))
+		go func() {
+			if err := gsrv.Serve(gln); err != nil {
+				served <- fmt.Errorf("grpc: %w", err)
+			}
+		}()
+		d.log.Info("grpc listening", "grpc_listen", gln.Addr().String())
+		fmt.Fprintf(d.stdout, "sliced serve: KServe v2 gRPC at %s\n", gln.Addr())
+	}
 
 	runCtx, cancelRun := context.WithCancel(context.Background())
 	defer cancelRun()
@@ -158,6 +178,10 @@ func (d *daemon) run(ctx context.Context, cfg config.Config) error {
 			d.reload(runCtx)
 			continue
 		case err := <-served:
+			if gsrv != nil {
+				gsrv.Server.Stop()
+			}
+			srv.Close()
 			d.shutdownPipelines()
 			d.hw.stop()
 			d.closeBackends()
@@ -170,7 +194,18 @@ func (d *daemon) run(ctx context.Context, cfg config.Config) error {
 	d.log.Info("stopping: draining requests", "timeout", d.cfg.Timeouts.Shutdown)
 	sctx, cancel := context.WithTimeout(context.Background(), d.cfg.Timeouts.Shutdown)
 	defer cancel()
+	stopped := make(chan error, 1)
+	go func() {
+		if gsrv != nil {
+			stopped <- gsrv.Stop(sctx)
+		} else {
+			stopped <- nil
+		}
+	}()
 	err = srv.Shutdown(sctx)
+	if gerr := <-stopped; err == nil && gerr != nil {
+		err = fmt.Errorf("grpc: %w", gerr)
+	}
 	d.shutdownPipelines()
 	d.hw.stop()
 	d.closeBackends()
@@ -226,8 +261,8 @@ func (d *daemon) ready() (bool, string) {
 	return d.pipes.flowing(time.Now())
 }
 
-func (d *daemon) handler() http.Handler {
-	return api.Handler(api.Deps{
+func (d *daemon) handler() *api.Server {
+	return api.New(api.Deps{
 		Version: Version,
 		Store:   d.store,
 		Route:   d.route.Load,
@@ -295,9 +330,9 @@ func (d *daemon) reload(runCtx context.Context) {
 	if cfg.StateDir != prev.StateDir {
 		d.log.Warn("reload: candidates stay in the old state directory until a restart", "state_dir", prev.StateDir)
 	}
-	if cfg.Listen != prev.Listen {
-		d.log.Warn("reload: listen address changes need a restart", "listen", prev.Listen)
-		cfg.Listen = prev.Listen
+	if cfg.Listen != prev.Listen || cfg.GRPCListen != prev.GRPCListen {
+		d.log.Warn("reload: listen address changes need a restart", "listen", prev.Listen, "grpc_listen", prev.GRPCListen)
+		cfg.Listen, cfg.GRPCListen = prev.Listen, prev.GRPCListen
 	}
 	if !reflect.DeepEqual(cfg.GPIO, prev.GPIO) || cfg.Power != prev.Power {
 		d.log.Warn("reload: gpio and power changes need a restart; keeping the ones in use")
