@@ -20,6 +20,9 @@
 //	POST /v1/sources/{name}/frames                        feed an upload source
 //	GET  /metrics                                         Prometheus exposition
 //
+// New's GRPC serves the same as inference.GRPCInferenceService (package
+// kservegrpc), over the same models, statistics and model folder.
+//
 // Models of the v2 API are the loaded backends by name ("sliced",
 // "fullcnn", ...) and the engine files of the model folder loaded through
 // the repository extension. The v2 routes follow Triton's HTTP API and its

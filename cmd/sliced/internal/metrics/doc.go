@@ -6,9 +6,10 @@
 // stages are capture, preprocess, inference, conv and knn (conv and knn
 // only for backends that can tell them apart). The stage histogram also
 // has a path label: pipeline (a source's frames), classify (POST
-// /v1/classify) or v2 (KServe inference, one observation per image of a
-// batch, each the batch's time shared out), so every inference is in it
-// whichever way it came; requests have an empty source.
+// /v1/classify), v2 (KServe inference over HTTP, one observation per image
+// of a batch, each the batch's time shared out) or grpc (KServe ModelInfer,
+// likewise), so every inference is in it whichever way it came; requests
+// have an empty source.
 //
 //	sliced_pipeline_frame_duration_seconds      end to end, capture to result
 //	sliced_pipeline_stage_duration_seconds      one stage (labels stage, path)
