@@ -46,7 +46,38 @@ type Config struct {
 	// is logged and needs a restart.
 	GPIO  gpio.Config  `yaml:"gpio"`
 	Power power.Config `yaml:"power"`
+	// MQTT is read at start only, like GPIO; Broker empty turns it off.
+	MQTT MQTT `yaml:"mqtt"`
 }
+
+// MQTT publishes state changes, unknowns and enrolments as JSON events,
+// with Home Assistant discovery (package events).
+type MQTT struct {
+	Broker   string `yaml:"broker"`    // tcp://HOST:1883, ssl://HOST:8883; empty: off
+	ClientID string `yaml:"client_id"` // default sliced-NODE
+	Node     string `yaml:"node"`      // topic level naming this daemon; default the host name
+	Prefix   string `yaml:"prefix"`    // first topic level
+	Username string `yaml:"username"`
+	// The password comes from one of these: inline, a file, or a systemd
+	// credential ($CREDENTIALS_DIRECTORY/NAME, from LoadCredential=).
+	Password           string `yaml:"password"`
+	PasswordFile       string `yaml:"password_file"`
+	PasswordCredential string `yaml:"password_credential"`
+	CAFile             string `yaml:"ca_file"`   // CA of the broker's certificate; default the system's
+	CertFile           string `yaml:"cert_file"` // client certificate, with KeyFile
+	KeyFile            string `yaml:"key_file"`
+	QoS                int    `yaml:"qos"`   // 0 or 1 for events
+	Queue              int    `yaml:"queue"` // events held while the broker is away; oldest dropped beyond
+	// Debounce is how many consecutive frames must agree before a
+	// source's state changes (1: every change).
+	Debounce        int           `yaml:"debounce"`
+	DiscoveryPrefix string        `yaml:"discovery_prefix"` // Home Assistant's; "-" turns discovery off
+	ReconnectMin    time.Duration `yaml:"reconnect_min"`
+	ReconnectMax    time.Duration `yaml:"reconnect_max"`
+}
+
+// MaxMQTTQueue bounds mqtt.queue: an event is a few hundred bytes.
+const MaxMQTTQueue = 1000000
 
 // Log selects the slog handler.
 type Log struct {
@@ -116,6 +147,8 @@ func Default() Config {
 		Limits:       Limits{BodyBytes: 4 << 20, ImagePixels: 4096 * 4096},
 		Timeouts:     Timeouts{Read: 30 * time.Second, Write: 30 * time.Second, Idle: 120 * time.Second, Shutdown: 10 * time.Second},
 		Candidates:   Candidates{Keep: 50, Below: 0.5},
+		MQTT: MQTT{Prefix: "sliced", QoS: 1, Queue: 10000, Debounce: 1, DiscoveryPrefix: "homeassistant",
+			ReconnectMin: 500 * time.Millisecond, ReconnectMax: 30 * time.Second},
 	}
 }
 
@@ -305,6 +338,7 @@ func (c *Config) Validate() error {
 		bad("candidates.below", "%v, want a score from 0 (unknown answers only) to 1", c.Candidates.Below)
 	}
 	c.validateHardware(bad)
+	c.validateMQTT(bad)
 	return errors.Join(errs...)
 }
 
@@ -349,4 +383,56 @@ func unjoin(err error) []error {
 		return j.Unwrap()
 	}
 	return []error{err}
+}
+
+var topicLevel = regexp.MustCompile(`^[a-zA-Z0-9_.-]{1,64}$`)
+
+func (c *Config) validateMQTT(bad func(key, format string, a ...any)) {
+	m := c.MQTT
+	if m.Broker == "" {
+		return
+	}
+	scheme, _, ok := strings.Cut(m.Broker, "://")
+	switch {
+	case !ok:
+		bad("mqtt.broker", "%q: want tcp://HOST:PORT or ssl://HOST:PORT", m.Broker)
+	case scheme != "tcp" && scheme != "ssl" && scheme != "mqtt" && scheme != "mqtts" && scheme != "tls":
+		bad("mqtt.broker", "scheme %q: want tcp, mqtt, ssl, mqtts or tls", scheme)
+	}
+	if m.Node != "" && !topicLevel.MatchString(m.Node) {
+		bad("mqtt.node", "%q: use 1-64 letters, digits, '_', '.' or '-'", m.Node)
+	}
+	if !topicLevel.MatchString(m.Prefix) {
+		bad("mqtt.prefix", "%q: use 1-64 letters, digits, '_', '.' or '-'", m.Prefix)
+	}
+	if m.DiscoveryPrefix != "-" && !topicLevel.MatchString(m.DiscoveryPrefix) {
+		bad("mqtt.discovery_prefix", "%q: use 1-64 letters, digits, '_', '.' or '-', or - for no discovery", m.DiscoveryPrefix)
+	}
+	n := 0
+	for _, p := range []string{m.Password, m.PasswordFile, m.PasswordCredential} {
+		if p != "" {
+			n++
+		}
+	}
+	if n > 1 {
+		bad("mqtt.password", "give one of password, password_file and password_credential")
+	}
+	if strings.ContainsAny(m.PasswordCredential, "/") {
+		bad("mqtt.password_credential", "%q: a credential name, not a path", m.PasswordCredential)
+	}
+	if (m.CertFile == "") != (m.KeyFile == "") {
+		bad("mqtt.cert_file", "cert_file and key_file go together")
+	}
+	if m.QoS != 0 && m.QoS != 1 {
+		bad("mqtt.qos", "%d, want 0 or 1", m.QoS)
+	}
+	if m.Queue < 1 || m.Queue > MaxMQTTQueue {
+		bad("mqtt.queue", "%d, want 1 to %d", m.Queue, MaxMQTTQueue)
+	}
+	if m.Debounce < 1 {
+		bad("mqtt.debounce", "%d, want at least 1", m.Debounce)
+	}
+	if m.ReconnectMin <= 0 || m.ReconnectMax < m.ReconnectMin {
+		bad("mqtt.reconnect_min", "%v to %v: want 0 < min <= max", m.ReconnectMin, m.ReconnectMax)
+	}
 }

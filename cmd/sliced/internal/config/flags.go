@@ -73,6 +73,24 @@ func NewFlags(fs *flag.FlagSet) *Flags {
 	fs.IntVar(&c.Power.Channel, "power-channel", 0, "INA3221 `channel` 1..3 (default 1)")
 	fs.Float64Var(&c.Power.ShuntOhms, "power-shunt-ohms", 0, "shunt `resistance` in ohms (default 0.1)")
 	fs.DurationVar(&c.Power.Interval, "power-interval", 0, "power sampling period (default 10ms)")
+	m := &c.MQTT
+	fs.StringVar(&m.Broker, "mqtt-broker", m.Broker, "MQTT broker `URL` (tcp://HOST:1883, ssl://HOST:8883) for events; empty: none")
+	fs.StringVar(&m.ClientID, "mqtt-client-id", m.ClientID, "MQTT client `id` (default sliced-NODE)")
+	fs.StringVar(&m.Node, "mqtt-node", m.Node, "topic level `name` of this daemon (default the host name)")
+	fs.StringVar(&m.Prefix, "mqtt-prefix", m.Prefix, "first topic level of the events")
+	fs.StringVar(&m.Username, "mqtt-username", m.Username, "MQTT user `name`")
+	fs.StringVar(&m.Password, "mqtt-password", m.Password, "MQTT password (other users see it in ps: prefer --mqtt-password-file or --mqtt-password-credential)")
+	fs.StringVar(&m.PasswordFile, "mqtt-password-file", m.PasswordFile, "`file` holding the MQTT password")
+	fs.StringVar(&m.PasswordCredential, "mqtt-password-credential", m.PasswordCredential, "systemd credential `name` holding the MQTT password ($CREDENTIALS_DIRECTORY/NAME)")
+	fs.StringVar(&m.CAFile, "mqtt-ca-file", m.CAFile, "PEM `file` of the CA that signed the broker's certificate (default the system's)")
+	fs.StringVar(&m.CertFile, "mqtt-cert-file", m.CertFile, "PEM client certificate `file`")
+	fs.StringVar(&m.KeyFile, "mqtt-key-file", m.KeyFile, "PEM client key `file`")
+	fs.IntVar(&m.QoS, "mqtt-qos", m.QoS, "QoS of the events: 0 or 1")
+	fs.IntVar(&m.Queue, "mqtt-queue", m.Queue, "events held while the broker is away (`N`; the oldest go beyond)")
+	fs.IntVar(&m.Debounce, "mqtt-debounce", m.Debounce, "consecutive frames (`N`) that must agree before a source's state changes")
+	fs.StringVar(&m.DiscoveryPrefix, "mqtt-discovery-prefix", m.DiscoveryPrefix, "Home Assistant discovery `prefix` (- for none)")
+	fs.DurationVar(&m.ReconnectMin, "mqtt-reconnect-min", m.ReconnectMin, "first wait before reconnecting to the broker")
+	fs.DurationVar(&m.ReconnectMax, "mqtt-reconnect-max", m.ReconnectMax, "longest wait between reconnects (the wait doubles up to it)")
 	return f
 }
 
@@ -162,6 +180,40 @@ func (f *Flags) Apply(c *Config) error {
 			c.Power.ShuntOhms = f.c.Power.ShuntOhms
 		case "power-interval":
 			c.Power.Interval = f.c.Power.Interval
+		case "mqtt-broker":
+			c.MQTT.Broker = f.c.MQTT.Broker
+		case "mqtt-client-id":
+			c.MQTT.ClientID = f.c.MQTT.ClientID
+		case "mqtt-node":
+			c.MQTT.Node = f.c.MQTT.Node
+		case "mqtt-prefix":
+			c.MQTT.Prefix = f.c.MQTT.Prefix
+		case "mqtt-username":
+			c.MQTT.Username = f.c.MQTT.Username
+		case "mqtt-password":
+			c.MQTT.Password = f.c.MQTT.Password
+		case "mqtt-password-file":
+			c.MQTT.PasswordFile = f.c.MQTT.PasswordFile
+		case "mqtt-password-credential":
+			c.MQTT.PasswordCredential = f.c.MQTT.PasswordCredential
+		case "mqtt-ca-file":
+			c.MQTT.CAFile = f.c.MQTT.CAFile
+		case "mqtt-cert-file":
+			c.MQTT.CertFile = f.c.MQTT.CertFile
+		case "mqtt-key-file":
+			c.MQTT.KeyFile = f.c.MQTT.KeyFile
+		case "mqtt-qos":
+			c.MQTT.QoS = f.c.MQTT.QoS
+		case "mqtt-queue":
+			c.MQTT.Queue = f.c.MQTT.Queue
+		case "mqtt-debounce":
+			c.MQTT.Debounce = f.c.MQTT.Debounce
+		case "mqtt-discovery-prefix":
+			c.MQTT.DiscoveryPrefix = f.c.MQTT.DiscoveryPrefix
+		case "mqtt-reconnect-min":
+			c.MQTT.ReconnectMin = f.c.MQTT.ReconnectMin
+		case "mqtt-reconnect-max":
+			c.MQTT.ReconnectMax = f.c.MQTT.ReconnectMax
 		case "source":
 			c.Sources = nil
 			for i, v := range f.sources {

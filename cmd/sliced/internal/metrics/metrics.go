@@ -59,6 +59,10 @@ type Metrics struct {
 
 	CandidatesKept prometheus.Gauge
 
+	MQTTEvents    *prometheus.CounterVec // result: published, dropped
+	MQTTQueue     prometheus.Gauge
+	MQTTConnected prometheus.Gauge
+
 	ages *ageCollector
 }
 
@@ -105,6 +109,9 @@ func New(reg prometheus.Registerer) (*Metrics, error) {
 		HTTPSeconds: hist("http", "request_duration_seconds", "HTTP request latency.", "handler", "method", "code"),
 
 		CandidatesKept: single("candidates", "kept", "Frames kept for enrolment because they were answered unknown or with a low score (see /v1/candidates)."),
+		MQTTEvents:     counter("mqtt", "events_total", "MQTT events by result: published (acknowledged by the broker at QoS 1) or dropped (the queue was full while the broker was away).", "result"),
+		MQTTQueue:      single("mqtt", "queue_length", "MQTT events waiting for the broker."),
+		MQTTConnected:  single("mqtt", "connected", "1 while the MQTT broker connection is up."),
 		ages:           &ageCollector{last: map[string]time.Time{}, now: time.Now},
 	}
 	m.ages.desc = prometheus.NewDesc("sliced_source_last_frame_age_seconds", "Seconds since the source's last frame.", []string{"source"}, nil)
@@ -113,7 +120,7 @@ func New(reg prometheus.Registerer) (*Metrics, error) {
 		m.SourceUp, m.Reconnects, m.BackendInfo, m.Fallbacks,
 		m.CompareSeconds, m.CompareFrames, m.CompareAgreements,
 		m.EngineInfo, m.EngineClasses, m.EnginePrototypes, m.EngineBytes, m.EngineReloads,
-		m.HTTPSeconds, m.CandidatesKept, m.ages,
+		m.HTTPSeconds, m.CandidatesKept, m.MQTTEvents, m.MQTTQueue, m.MQTTConnected, m.ages,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	}

@@ -3,7 +3,7 @@
 // that tool or library, and then it fails. `make test` requires them all,
 // so a check there cannot pass without running.
 //
-//	SLICED_REQUIRE=promtool,onnxruntime,openvino,tritonclient go test ./...
+//	SLICED_REQUIRE=promtool,onnxruntime,openvino,tritonclient,mosquitto go test ./...
 package needs
 
 import (
@@ -21,9 +21,10 @@ const Env = "SLICED_REQUIRE"
 
 // Known are the names Env may list: the promtool command, ONNX Runtime
 // (device/onnxrt, backend onnxruntime), OpenVINO (device/openvino,
-// backend openvino) and Triton's Python client (the KServe v2
-// conformance test of cmd/sliced/internal/api).
-var Known = []string{"promtool", "onnxruntime", "openvino", "tritonclient"}
+// backend openvino), Triton's Python client (the KServe v2
+// conformance test of cmd/sliced/internal/api) and the mosquitto broker
+// with its clients (the MQTT tests of cmd/sliced/internal/events).
+var Known = []string{"promtool", "onnxruntime", "openvino", "tritonclient", "mosquitto"}
 
 // Listed returns the names in Env.
 func Listed() []string {

@@ -1,0 +1,397 @@
+package events
+
+import (
+	"bufio"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/json"
+	"encoding/pem"
+	"fmt"
+	"math/big"
+	"net"
+	"os"
+	"os/exec"
+	"os/user"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
+
+	"github.com/sliced-ai/sliced/cmd/sliced/internal/metrics"
+	"github.com/sliced-ai/sliced/cmd/sliced/testbin/needs"
+)
+
+// mosquitto returns the broker and client commands, or ends t.
+func mosquitto(t *testing.T) (broker, sub, passwd string) {
+	t.Helper()
+	find := func(name string) string {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+		if p := "/usr/sbin/" + name; fileExists(p) {
+			return p
+		}
+		needs.Missing(t, "mosquitto", name+" not installed (apt-get install mosquitto mosquitto-clients)")
+		return ""
+	}
+	return find("mosquitto"), find("mosquitto_sub"), find("mosquitto_passwd")
+}
+
+func fileExists(p string) bool { _, err := os.Stat(p); return err == nil }
+
+func freePort(t *testing.T) int {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port
+}
+
+// broker is a mosquitto of the test's own, with its state in dir so a
+// restart keeps sessions and their queued messages.
+type broker struct {
+	t    *testing.T
+	bin  string
+	conf string
+	port int
+	cmd  *exec.Cmd
+}
+
+func newBroker(t *testing.T, bin string, extra string) *broker {
+	dir := t.TempDir()
+	b := &broker{t: t, bin: bin, port: freePort(t), conf: filepath.Join(dir, "mosquitto.conf")}
+	// Run as root, mosquitto would change to its own user, who cannot
+	// read the test's files.
+	u, err := user.Current()
+	if err != nil {
+		t.Fatal(err)
+	}
+	conf := fmt.Sprintf("user %s\nlistener %d 127.0.0.1\npersistence true\npersistence_location %s/\nmax_queued_messages 0\nlog_dest file %s/mosquitto.log\n",
+		u.Username, b.port, dir, dir)
+	if !strings.Contains(extra, "allow_anonymous") {
+		conf += "allow_anonymous true\n"
+	}
+	if err := os.WriteFile(b.conf, []byte(conf+extra), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	b.start()
+	t.Cleanup(b.stop)
+	return b
+}
+
+func (b *broker) start() {
+	b.t.Helper()
+	b.cmd = exec.Command(b.bin, "-c", b.conf)
+	if err := b.cmd.Start(); err != nil {
+		b.t.Fatal(err)
+	}
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		if c, err := net.Dial("tcp", fmt.Sprint("127.0.0.1:", b.port)); err == nil {
+			c.Close()
+			return
+		}
+		if time.Now().After(deadline) {
+			b.t.Fatal("mosquitto does not listen")
+		}
+	}
+}
+
+// stop ends the broker with SIGTERM, which saves its state.
+func (b *broker) stop() {
+	if b.cmd == nil {
+		return
+	}
+	b.cmd.Process.Signal(syscall.SIGTERM)
+	b.cmd.Wait()
+	b.cmd = nil
+}
+
+// line is one message mosquitto_sub printed.
+type line struct {
+	retained bool
+	topic    string
+	payload  string
+}
+
+// subscriber runs mosquitto_sub with a persistent session (-c) at QoS 1,
+// so what is published while it is away waits for it at the broker.
+type subscriber struct {
+	cmd   *exec.Cmd
+	lines chan line
+}
+
+func subscribe(t *testing.T, bin string, port int, id, topic string, args ...string) *subscriber {
+	t.Helper()
+	a := append([]string{"-h", "127.0.0.1", "-p", fmt.Sprint(port), "-i", id, "-c", "-q", "1", "-t", topic, "-F", "%r %t %p"}, args...)
+	cmd := exec.Command(bin, a...)
+	out, _ := cmd.StdoutPipe()
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	s := &subscriber{cmd: cmd, lines: make(chan line, 100000)}
+	go func() {
+		sc := bufio.NewScanner(out)
+		sc.Buffer(make([]byte, 1<<20), 1<<20)
+		for sc.Scan() {
+			r, rest, _ := strings.Cut(sc.Text(), " ")
+			topic, payload, _ := strings.Cut(rest, " ")
+			s.lines <- line{retained: r == "1", topic: topic, payload: payload}
+		}
+		close(s.lines)
+	}()
+	t.Cleanup(s.stop)
+	return s
+}
+
+func (s *subscriber) stop() {
+	s.cmd.Process.Signal(syscall.SIGTERM)
+	s.cmd.Wait()
+}
+
+// until reads lines until ok says done or d passes.
+func (s *subscriber) until(d time.Duration, ok func(line) bool) bool {
+	timeout := time.After(d)
+	for {
+		select {
+		case l, open := <-s.lines:
+			if !open {
+				return false
+			}
+			if ok(l) {
+				return true
+			}
+		case <-timeout:
+			return false
+		}
+	}
+}
+
+// states collects the ids of the state events, live ones only (a
+// retained copy is a replay), until want distinct ones arrived or d passed.
+func (s *subscriber) states(d time.Duration, topic string, ids map[uint64]int, want int) {
+	s.until(d, func(l line) bool {
+		if l.topic == topic && !l.retained {
+			var e State
+			if json.Unmarshal([]byte(l.payload), &e) == nil {
+				ids[e.ID]++
+			}
+		}
+		return len(ids) >= want
+	})
+}
+
+func waitFor(t *testing.T, what string, ok func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); !ok(); time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("timed out waiting for " + what)
+		}
+	}
+}
+
+// The target: no event lost across a broker restart while the events
+// fit in the queue. The events are made while the broker is down, sent
+// after it is back, and counted by mosquitto_sub.
+func TestBrokerRestart(t *testing.T) {
+	bin, subBin, _ := mosquitto(t)
+	b := newBroker(t, bin, "")
+	m, err := metrics.New(prometheus.NewRegistry())
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := testConfig(fmt.Sprintf("tcp://127.0.0.1:%d", b.port))
+	// The default bound, filled while the broker is down.
+	p, err := New(c, Options{Sources: []string{"cam"}, Metrics: m})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Start()
+	defer p.Close()
+	waitFor(t, "the connection", p.Connected)
+
+	sub := subscribe(t, subBin, b.port, "restart-test", "sliced/n1/#")
+	if !sub.until(5*time.Second, func(l line) bool { return l.topic == "sliced/n1/availability" && l.payload == "online" }) {
+		t.Fatal("no retained online on the availability topic")
+	}
+	// Every frame a new label: every frame a state change.
+	seq := uint64(0)
+	produce := func(n int) {
+		for range n {
+			seq++
+			p.Watch(result("cam", fmt.Sprint(seq%10), true, seq))
+		}
+	}
+	const before = 100
+	produce(before)
+	ids := map[uint64]int{}
+	sub.states(10*time.Second, "sliced/n1/cam/state", ids, before)
+	if len(ids) != before {
+		t.Fatalf("broker up: %d of %d state events arrived", len(ids), before)
+	}
+	sub.stop()
+
+	b.stop()
+	waitFor(t, "the disconnect", func() bool { return !p.Connected() })
+	away := c.Queue // as many as the queue holds
+	produce(away)
+	if q := p.Queued(); q != away {
+		t.Fatalf("queued %d, want %d", q, away)
+	}
+	t0 := time.Now()
+	b.start()
+	waitFor(t, "the queue to drain", func() bool { return p.Queued() == 0 })
+	drain := time.Since(t0)
+
+	sub = subscribe(t, subBin, b.port, "restart-test", "sliced/n1/#")
+	ids = map[uint64]int{}
+	sub.states(10*time.Second, "sliced/n1/cam/state", ids, away)
+	lost, twice := 0, 0
+	for id := uint64(before + 1); id <= uint64(before+away); id++ {
+		switch n := ids[id]; {
+		case n == 0:
+			lost++
+		case n > 1:
+			twice++
+		}
+	}
+	t.Logf("broker restart: %d events made while it was down (queue %d), %d received, %d lost, %d twice; reconnect and drain %v",
+		away, c.Queue, len(ids), lost, twice, drain.Round(time.Millisecond))
+	if lost > 0 {
+		t.Errorf("%d events lost across the broker restart", lost)
+	}
+	if got := testutil.ToFloat64(m.MQTTEvents.WithLabelValues("published")); got != before+float64(away) {
+		t.Errorf("sliced_mqtt_events_total{result=published} = %v, want %d", got, before+away)
+	}
+	if got := testutil.ToFloat64(m.MQTTEvents.WithLabelValues("dropped")); got != 0 {
+		t.Errorf("dropped %v within the bound", got)
+	}
+}
+
+// Beyond the bound the oldest go and the newest arrive.
+func TestBrokerAwayOverflow(t *testing.T) {
+	bin, subBin, _ := mosquitto(t)
+	b := newBroker(t, bin, "")
+	m, _ := metrics.New(prometheus.NewRegistry())
+	c := testConfig(fmt.Sprintf("tcp://127.0.0.1:%d", b.port))
+	c.Queue = 50
+	p, _ := New(c, Options{Sources: []string{"cam"}, Metrics: m})
+	p.Start()
+	defer p.Close()
+	waitFor(t, "the connection", p.Connected)
+	sub := subscribe(t, subBin, b.port, "overflow-test", "sliced/n1/cam/state")
+	time.Sleep(200 * time.Millisecond) // the subscription is in place
+	sub.stop()
+	b.stop()
+	waitFor(t, "the disconnect", func() bool { return !p.Connected() })
+	for i := range 80 {
+		p.Watch(result("cam", fmt.Sprint(i%10), true, uint64(i)))
+	}
+	b.start()
+	waitFor(t, "the queue to drain", func() bool { return p.Queued() == 0 })
+	sub = subscribe(t, subBin, b.port, "overflow-test", "sliced/n1/cam/state")
+	ids := map[uint64]int{}
+	sub.states(10*time.Second, "sliced/n1/cam/state", ids, 50)
+	for id := uint64(31); id <= 80; id++ {
+		if ids[id] == 0 {
+			t.Errorf("event %d (within the newest 50) lost", id)
+		}
+	}
+	if got := testutil.ToFloat64(m.MQTTEvents.WithLabelValues("dropped")); got != 30 {
+		t.Errorf("dropped %v, want 30", got)
+	}
+}
+
+// TLS with a certificate of the test's own CA, a user and password from
+// a systemd credential, the last will, and Home Assistant discovery.
+func TestBrokerTLSPasswordWill(t *testing.T) {
+	bin, subBin, passwdBin := mosquitto(t)
+	dir := t.TempDir()
+	ca, cert, key := certs(t, dir)
+	pw := filepath.Join(dir, "passwd")
+	if out, err := exec.Command(passwdBin, "-b", "-c", pw, "sliced", "s3cret").CombinedOutput(); err != nil {
+		t.Fatalf("mosquitto_passwd: %v %s", err, out)
+	}
+	b := newBroker(t, bin, fmt.Sprintf("allow_anonymous false\npassword_file %s\ncafile %s\ncertfile %s\nkeyfile %s\n", pw, ca, cert, key))
+	creds := t.TempDir()
+	os.WriteFile(filepath.Join(creds, "mqtt"), []byte("s3cret\n"), 0o600)
+
+	c := testConfig(fmt.Sprintf("ssl://127.0.0.1:%d", b.port))
+	c.CAFile, c.Username, c.PasswordCredential = ca, "sliced", "mqtt"
+	tlsSub := func(topic string) *subscriber {
+		return subscribe(t, subBin, b.port, "tls-"+topic[:4], topic, "--cafile", ca, "-u", "sliced", "-P", "s3cret")
+	}
+	wrong := c
+	wrong.PasswordCredential, wrong.Password = "", "wrong"
+	pw2, _ := New(wrong, Options{Credentials: creds})
+	pw2.Start()
+	time.Sleep(300 * time.Millisecond)
+	if pw2.Connected() {
+		t.Error("connected with a wrong password")
+	}
+	pw2.Close()
+
+	p, err := New(c, Options{Sources: []string{"front.door"}, Version: "test", Credentials: creds})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Start()
+	waitFor(t, "the TLS connection", p.Connected)
+	disc := tlsSub("homeassistant/#")
+	var d map[string]any
+	if !disc.until(5*time.Second, func(l line) bool {
+		return l.topic == "homeassistant/sensor/n1_front_door/config" && json.Unmarshal([]byte(l.payload), &d) == nil
+	}) {
+		t.Fatal("no discovery config")
+	}
+	if d["state_topic"] != "sliced/n1/front.door/state" || d["value_template"] != "{{ value_json.state }}" {
+		t.Errorf("discovery %v", d)
+	}
+	avail := tlsSub("sliced/n1/availability")
+	if !avail.until(5*time.Second, func(l line) bool { return l.payload == "online" }) {
+		t.Fatal("not online")
+	}
+	// A clean stop says offline itself (a clean disconnect sends no will).
+	p.Close()
+	if !avail.until(5*time.Second, func(l line) bool { return l.payload == "offline" }) {
+		t.Fatal("no offline after Close")
+	}
+}
+
+// certs writes a CA and a server certificate for 127.0.0.1 signed by it.
+func certs(t *testing.T, dir string) (ca, cert, key string) {
+	t.Helper()
+	write := func(name, typ string, der []byte) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: der}), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	caKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	caTmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "sliced test CA"}, NotBefore: time.Now().Add(-time.Hour),
+		NotAfter: time.Now().Add(time.Hour), IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign}
+	caDER, err := x509.CreateCertificate(rand.Reader, caTmpl, caTmpl, &caKey.PublicKey, caKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	caCert, _ := x509.ParseCertificate(caDER)
+	srvKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	srvTmpl := &x509.Certificate{SerialNumber: big.NewInt(2), Subject: pkix.Name{CommonName: "127.0.0.1"}, NotBefore: time.Now().Add(-time.Hour),
+		NotAfter: time.Now().Add(time.Hour), IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)}, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		KeyUsage: x509.KeyUsageDigitalSignature}
+	srvDER, err := x509.CreateCertificate(rand.Reader, srvTmpl, caCert, &srvKey.PublicKey, caKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyDER, _ := x509.MarshalECPrivateKey(srvKey)
+	return write("ca.pem", "CERTIFICATE", caDER), write("server.pem", "CERTIFICATE", srvDER), write("server.key", "EC PRIVATE KEY", keyDER)
+}
