@@ -98,3 +98,38 @@ func TestParseSourceOptions(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+func TestMQTT(t *testing.T) {
+	c, err := Parse([]byte("mqtt: {broker: ssl://b:8883, username: u, password_credential: mqtt, debounce: 3, queue: 50, reconnect_max: 5s}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	if m := c.MQTT; m.Debounce != 3 || m.Queue != 50 || m.QoS != 1 || m.Prefix != "sliced" || m.ReconnectMax != 5*time.Second {
+		t.Errorf("%+v", m)
+	}
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	f := NewFlags(fs)
+	if err := fs.Parse([]string{"--mqtt-broker", "tcp://x:1883", "--mqtt-queue", "7", "--mqtt-password-file", "/p"}); err != nil {
+		t.Fatal(err)
+	}
+	f.Apply(&c)
+	if c.MQTT.Broker != "tcp://x:1883" || c.MQTT.Queue != 7 || c.MQTT.Username != "u" {
+		t.Errorf("flags: %+v", c.MQTT)
+	}
+	// password_file from the flag and password_credential from the file clash.
+	if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "mqtt.password") {
+		t.Errorf("two passwords: %v", err)
+	}
+	for _, bad := range []string{"mqtt: {broker: x}", "mqtt: {broker: tcp://x:1, qos: 2}", "mqtt: {broker: tcp://x:1, queue: 0}", "mqtt: {broker: tcp://x:1, node: a/b}"} {
+		c, err := Parse([]byte(bad))
+		if err == nil {
+			err = c.Validate()
+		}
+		if err == nil {
+			t.Errorf("%s: accepted", bad)
+		}
+	}
+}

@@ -25,6 +25,16 @@
 //	  trigger: {pin: GPIO17, edge: falling, debounce: 50ms, sources: [cam0]}
 //	  outputs: [{pin: GPIO27, class: "7", mode: level}]
 //	power: {sensor: ina3221, bus: "6", address: 0x40, channel: 1, shunt_ohms: 0.005}
+//	mqtt:                                 # package events; read at start only
+//	  broker: ssl://broker.lan:8883
+//	  username: sliced
+//	  password_credential: mqtt           # or password, password_file
+//	  ca_file: /etc/sliced/mqtt-ca.pem
+//	  debounce: 3                         # frames in a row before a state changes
+//	  queue: 10000                        # events kept while the broker is away
+//
+// The mqtt: keys are flags named --mqtt-KEY with '-' for '_' (--mqtt-broker,
+// --mqtt-password-credential, --mqtt-reconnect-min, ...).
 //
 // The gpio: and power: sections are device/gpio's and device/power's Config
 // and are checked by their Validate. Their flags: --gpio-trigger PIN,

@@ -1,7 +1,6 @@
 package events
 
 import (
-	"bufio"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -14,10 +13,7 @@ import (
 	"net"
 	"os"
 	"os/exec"
-	"os/user"
 	"path/filepath"
-	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -25,163 +21,16 @@ import (
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"github.com/sliced-ai/sliced/cmd/sliced/internal/metrics"
-	"github.com/sliced-ai/sliced/cmd/sliced/testbin/needs"
+	"github.com/sliced-ai/sliced/cmd/sliced/testbin/broker"
 )
-
-// mosquitto returns the broker and client commands, or ends t.
-func mosquitto(t *testing.T) (broker, sub, passwd string) {
-	t.Helper()
-	find := func(name string) string {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-		if p := "/usr/sbin/" + name; fileExists(p) {
-			return p
-		}
-		needs.Missing(t, "mosquitto", name+" not installed (apt-get install mosquitto mosquitto-clients)")
-		return ""
-	}
-	return find("mosquitto"), find("mosquitto_sub"), find("mosquitto_passwd")
-}
-
-func fileExists(p string) bool { _, err := os.Stat(p); return err == nil }
-
-func freePort(t *testing.T) int {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
-}
-
-// broker is a mosquitto of the test's own, with its state in dir so a
-// restart keeps sessions and their queued messages.
-type broker struct {
-	t    *testing.T
-	bin  string
-	conf string
-	port int
-	cmd  *exec.Cmd
-}
-
-func newBroker(t *testing.T, bin string, extra string) *broker {
-	dir := t.TempDir()
-	b := &broker{t: t, bin: bin, port: freePort(t), conf: filepath.Join(dir, "mosquitto.conf")}
-	// Run as root, mosquitto would change to its own user, who cannot
-	// read the test's files.
-	u, err := user.Current()
-	if err != nil {
-		t.Fatal(err)
-	}
-	conf := fmt.Sprintf("user %s\nlistener %d 127.0.0.1\npersistence true\npersistence_location %s/\nmax_queued_messages 0\nlog_dest file %s/mosquitto.log\n",
-		u.Username, b.port, dir, dir)
-	if !strings.Contains(extra, "allow_anonymous") {
-		conf += "allow_anonymous true\n"
-	}
-	if err := os.WriteFile(b.conf, []byte(conf+extra), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	b.start()
-	t.Cleanup(b.stop)
-	return b
-}
-
-func (b *broker) start() {
-	b.t.Helper()
-	b.cmd = exec.Command(b.bin, "-c", b.conf)
-	if err := b.cmd.Start(); err != nil {
-		b.t.Fatal(err)
-	}
-	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(10 * time.Millisecond) {
-		if c, err := net.Dial("tcp", fmt.Sprint("127.0.0.1:", b.port)); err == nil {
-			c.Close()
-			return
-		}
-		if time.Now().After(deadline) {
-			b.t.Fatal("mosquitto does not listen")
-		}
-	}
-}
-
-// stop ends the broker with SIGTERM, which saves its state.
-func (b *broker) stop() {
-	if b.cmd == nil {
-		return
-	}
-	b.cmd.Process.Signal(syscall.SIGTERM)
-	b.cmd.Wait()
-	b.cmd = nil
-}
-
-// line is one message mosquitto_sub printed.
-type line struct {
-	retained bool
-	topic    string
-	payload  string
-}
-
-// subscriber runs mosquitto_sub with a persistent session (-c) at QoS 1,
-// so what is published while it is away waits for it at the broker.
-type subscriber struct {
-	cmd   *exec.Cmd
-	lines chan line
-}
-
-func subscribe(t *testing.T, bin string, port int, id, topic string, args ...string) *subscriber {
-	t.Helper()
-	a := append([]string{"-h", "127.0.0.1", "-p", fmt.Sprint(port), "-i", id, "-c", "-q", "1", "-t", topic, "-F", "%r %t %p"}, args...)
-	cmd := exec.Command(bin, a...)
-	out, _ := cmd.StdoutPipe()
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	s := &subscriber{cmd: cmd, lines: make(chan line, 100000)}
-	go func() {
-		sc := bufio.NewScanner(out)
-		sc.Buffer(make([]byte, 1<<20), 1<<20)
-		for sc.Scan() {
-			r, rest, _ := strings.Cut(sc.Text(), " ")
-			topic, payload, _ := strings.Cut(rest, " ")
-			s.lines <- line{retained: r == "1", topic: topic, payload: payload}
-		}
-		close(s.lines)
-	}()
-	t.Cleanup(s.stop)
-	return s
-}
-
-func (s *subscriber) stop() {
-	s.cmd.Process.Signal(syscall.SIGTERM)
-	s.cmd.Wait()
-}
-
-// until reads lines until ok says done or d passes.
-func (s *subscriber) until(d time.Duration, ok func(line) bool) bool {
-	timeout := time.After(d)
-	for {
-		select {
-		case l, open := <-s.lines:
-			if !open {
-				return false
-			}
-			if ok(l) {
-				return true
-			}
-		case <-timeout:
-			return false
-		}
-	}
-}
 
 // states collects the ids of the state events, live ones only (a
 // retained copy is a replay), until want distinct ones arrived or d passed.
-func (s *subscriber) states(d time.Duration, topic string, ids map[uint64]int, want int) {
-	s.until(d, func(l line) bool {
-		if l.topic == topic && !l.retained {
+func states(s *broker.Subscriber, d time.Duration, topic string, ids map[uint64]int, want int) {
+	s.Until(d, func(l broker.Line) bool {
+		if l.Topic == topic && !l.Retained {
 			var e State
-			if json.Unmarshal([]byte(l.payload), &e) == nil {
+			if json.Unmarshal([]byte(l.Payload), &e) == nil {
 				ids[e.ID]++
 			}
 		}
@@ -202,13 +51,13 @@ func waitFor(t *testing.T, what string, ok func() bool) {
 // fit in the queue. The events are made while the broker is down, sent
 // after it is back, and counted by mosquitto_sub.
 func TestBrokerRestart(t *testing.T) {
-	bin, subBin, _ := mosquitto(t)
-	b := newBroker(t, bin, "")
+	bin, subBin, _ := broker.Commands(t)
+	b := broker.Start(t, bin, "")
 	m, err := metrics.New(prometheus.NewRegistry())
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := testConfig(fmt.Sprintf("tcp://127.0.0.1:%d", b.port))
+	c := testConfig(fmt.Sprintf("tcp://127.0.0.1:%d", b.Port))
 	// The default bound, filled while the broker is down.
 	p, err := New(c, Options{Sources: []string{"cam"}, Metrics: m})
 	if err != nil {
@@ -218,8 +67,8 @@ func TestBrokerRestart(t *testing.T) {
 	defer p.Close()
 	waitFor(t, "the connection", p.Connected)
 
-	sub := subscribe(t, subBin, b.port, "restart-test", "sliced/n1/#")
-	if !sub.until(5*time.Second, func(l line) bool { return l.topic == "sliced/n1/availability" && l.payload == "online" }) {
+	sub := broker.Subscribe(t, subBin, b.Port, "restart-test", "sliced/n1/#")
+	if !sub.Until(5*time.Second, func(l broker.Line) bool { return l.Topic == "sliced/n1/availability" && l.Payload == "online" }) {
 		t.Fatal("no retained online on the availability topic")
 	}
 	// Every frame a new label: every frame a state change.
@@ -233,13 +82,13 @@ func TestBrokerRestart(t *testing.T) {
 	const before = 100
 	produce(before)
 	ids := map[uint64]int{}
-	sub.states(10*time.Second, "sliced/n1/cam/state", ids, before)
+	states(sub, 10*time.Second, "sliced/n1/cam/state", ids, before)
 	if len(ids) != before {
 		t.Fatalf("broker up: %d of %d state events arrived", len(ids), before)
 	}
-	sub.stop()
+	sub.Stop()
 
-	b.stop()
+	b.Stop()
 	waitFor(t, "the disconnect", func() bool { return !p.Connected() })
 	away := c.Queue // as many as the queue holds
 	produce(away)
@@ -247,13 +96,13 @@ func TestBrokerRestart(t *testing.T) {
 		t.Fatalf("queued %d, want %d", q, away)
 	}
 	t0 := time.Now()
-	b.start()
+	b.Start()
 	waitFor(t, "the queue to drain", func() bool { return p.Queued() == 0 })
 	drain := time.Since(t0)
 
-	sub = subscribe(t, subBin, b.port, "restart-test", "sliced/n1/#")
+	sub = broker.Subscribe(t, subBin, b.Port, "restart-test", "sliced/n1/#")
 	ids = map[uint64]int{}
-	sub.states(10*time.Second, "sliced/n1/cam/state", ids, away)
+	states(sub, 10*time.Second, "sliced/n1/cam/state", ids, away)
 	lost, twice := 0, 0
 	for id := uint64(before + 1); id <= uint64(before+away); id++ {
 		switch n := ids[id]; {
@@ -278,28 +127,28 @@ func TestBrokerRestart(t *testing.T) {
 
 // Beyond the bound the oldest go and the newest arrive.
 func TestBrokerAwayOverflow(t *testing.T) {
-	bin, subBin, _ := mosquitto(t)
-	b := newBroker(t, bin, "")
+	bin, subBin, _ := broker.Commands(t)
+	b := broker.Start(t, bin, "")
 	m, _ := metrics.New(prometheus.NewRegistry())
-	c := testConfig(fmt.Sprintf("tcp://127.0.0.1:%d", b.port))
+	c := testConfig(fmt.Sprintf("tcp://127.0.0.1:%d", b.Port))
 	c.Queue = 50
 	p, _ := New(c, Options{Sources: []string{"cam"}, Metrics: m})
 	p.Start()
 	defer p.Close()
 	waitFor(t, "the connection", p.Connected)
-	sub := subscribe(t, subBin, b.port, "overflow-test", "sliced/n1/cam/state")
+	sub := broker.Subscribe(t, subBin, b.Port, "overflow-test", "sliced/n1/cam/state")
 	time.Sleep(200 * time.Millisecond) // the subscription is in place
-	sub.stop()
-	b.stop()
+	sub.Stop()
+	b.Stop()
 	waitFor(t, "the disconnect", func() bool { return !p.Connected() })
 	for i := range 80 {
 		p.Watch(result("cam", fmt.Sprint(i%10), true, uint64(i)))
 	}
-	b.start()
+	b.Start()
 	waitFor(t, "the queue to drain", func() bool { return p.Queued() == 0 })
-	sub = subscribe(t, subBin, b.port, "overflow-test", "sliced/n1/cam/state")
+	sub = broker.Subscribe(t, subBin, b.Port, "overflow-test", "sliced/n1/cam/state")
 	ids := map[uint64]int{}
-	sub.states(10*time.Second, "sliced/n1/cam/state", ids, 50)
+	states(sub, 10*time.Second, "sliced/n1/cam/state", ids, 50)
 	for id := uint64(31); id <= 80; id++ {
 		if ids[id] == 0 {
 			t.Errorf("event %d (within the newest 50) lost", id)
@@ -313,21 +162,21 @@ func TestBrokerAwayOverflow(t *testing.T) {
 // TLS with a certificate of the test's own CA, a user and password from
 // a systemd credential, the last will, and Home Assistant discovery.
 func TestBrokerTLSPasswordWill(t *testing.T) {
-	bin, subBin, passwdBin := mosquitto(t)
+	bin, subBin, passwdBin := broker.Commands(t)
 	dir := t.TempDir()
 	ca, cert, key := certs(t, dir)
 	pw := filepath.Join(dir, "passwd")
 	if out, err := exec.Command(passwdBin, "-b", "-c", pw, "sliced", "s3cret").CombinedOutput(); err != nil {
 		t.Fatalf("mosquitto_passwd: %v %s", err, out)
 	}
-	b := newBroker(t, bin, fmt.Sprintf("allow_anonymous false\npassword_file %s\ncafile %s\ncertfile %s\nkeyfile %s\n", pw, ca, cert, key))
+	b := broker.Start(t, bin, fmt.Sprintf("allow_anonymous false\npassword_file %s\ncafile %s\ncertfile %s\nkeyfile %s\n", pw, ca, cert, key))
 	creds := t.TempDir()
 	os.WriteFile(filepath.Join(creds, "mqtt"), []byte("s3cret\n"), 0o600)
 
-	c := testConfig(fmt.Sprintf("ssl://127.0.0.1:%d", b.port))
+	c := testConfig(fmt.Sprintf("ssl://127.0.0.1:%d", b.Port))
 	c.CAFile, c.Username, c.PasswordCredential = ca, "sliced", "mqtt"
-	tlsSub := func(topic string) *subscriber {
-		return subscribe(t, subBin, b.port, "tls-"+topic[:4], topic, "--cafile", ca, "-u", "sliced", "-P", "s3cret")
+	tlsSub := func(topic string) *broker.Subscriber {
+		return broker.Subscribe(t, subBin, b.Port, "tls-"+topic[:4], topic, "--cafile", ca, "-u", "sliced", "-P", "s3cret")
 	}
 	wrong := c
 	wrong.PasswordCredential, wrong.Password = "", "wrong"
@@ -347,8 +196,8 @@ func TestBrokerTLSPasswordWill(t *testing.T) {
 	waitFor(t, "the TLS connection", p.Connected)
 	disc := tlsSub("homeassistant/#")
 	var d map[string]any
-	if !disc.until(5*time.Second, func(l line) bool {
-		return l.topic == "homeassistant/sensor/n1_front_door/config" && json.Unmarshal([]byte(l.payload), &d) == nil
+	if !disc.Until(5*time.Second, func(l broker.Line) bool {
+		return l.Topic == "homeassistant/sensor/n1_front_door/config" && json.Unmarshal([]byte(l.Payload), &d) == nil
 	}) {
 		t.Fatal("no discovery config")
 	}
@@ -356,12 +205,12 @@ func TestBrokerTLSPasswordWill(t *testing.T) {
 		t.Errorf("discovery %v", d)
 	}
 	avail := tlsSub("sliced/n1/availability")
-	if !avail.until(5*time.Second, func(l line) bool { return l.payload == "online" }) {
+	if !avail.Until(5*time.Second, func(l broker.Line) bool { return l.Payload == "online" }) {
 		t.Fatal("not online")
 	}
 	// A clean stop says offline itself (a clean disconnect sends no will).
 	p.Close()
-	if !avail.until(5*time.Second, func(l line) bool { return l.payload == "offline" }) {
+	if !avail.Until(5*time.Second, func(l broker.Line) bool { return l.Payload == "offline" }) {
 		t.Fatal("no offline after Close")
 	}
 }

@@ -55,6 +55,7 @@ type Publisher struct {
 	discover  bool            // discovery to (re)publish
 	tracks    map[string]*track
 	classes   []string // the engine's, for the enrolment difference
+	version   int
 	haveCls   bool
 	dropping  bool // warned of a full queue since the last send
 }

@@ -122,10 +122,11 @@ func (p *Publisher) Engine(classes []string, version int) {
 	}
 	classes = slices.Clone(classes)
 	p.mu.Lock()
-	old, had := p.classes, p.haveCls
-	p.classes, p.haveCls = classes, true
+	old, oldVersion, had := p.classes, p.version, p.haveCls
+	p.classes, p.version, p.haveCls = classes, version, true
 	p.mu.Unlock()
-	if !had {
+	// A reload of the same engine is no enrolment.
+	if !had || (version == oldVersion && slices.Equal(old, classes)) {
 		return
 	}
 	e := Enrolment{Event: "enrolment", Node: p.node, Version: version, Added: []string{}, Removed: []string{}, Classes: classes, Time: time.Now().UTC()}

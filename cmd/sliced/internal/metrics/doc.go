@@ -30,6 +30,9 @@
 //	sliced_engine_reloads_total                 SIGHUP reloads by result
 //	sliced_http_request_duration_seconds        by handler, method, code
 //	sliced_candidates_kept                      frames kept for enrolment (unknown or low score)
+//	sliced_mqtt_events_total                    MQTT events by result: published (acknowledged) or dropped (queue full)
+//	sliced_mqtt_queue_length                    MQTT events waiting for the broker
+//	sliced_mqtt_connected                       1 while the broker connection is up
 //
 // With board I/O configured (Hardware, registered as each feature comes up;
 // device/gpio and device/power supply the readings):

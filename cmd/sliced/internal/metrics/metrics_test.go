@@ -71,7 +71,7 @@ func TestExpositionParses(t *testing.T) {
 		"sliced_pipeline_frame_duration_seconds", "sliced_pipeline_stage_duration_seconds",
 		"sliced_pipeline_frames_total", "sliced_pipeline_dropped_frames_total", "sliced_source_up",
 		"sliced_source_last_frame_age_seconds", "sliced_backend_info", "sliced_compare_agreements_total",
-		"sliced_engine_info", "sliced_candidates_kept", "go_goroutines", "process_resident_memory_bytes",
+		"sliced_engine_info", "sliced_candidates_kept", "sliced_mqtt_queue_length", "go_goroutines", "process_resident_memory_bytes",
 	} {
 		if fams[name] == nil {
 			t.Errorf("%s missing from the exposition", name)
@@ -84,7 +84,8 @@ func TestExpositionParses(t *testing.T) {
 		if strings.HasPrefix(name, "sliced_") && !strings.HasPrefix(name, "sliced_pipeline_") &&
 			!strings.HasPrefix(name, "sliced_source_") && !strings.HasPrefix(name, "sliced_backend_") &&
 			!strings.HasPrefix(name, "sliced_compare_") && !strings.HasPrefix(name, "sliced_engine_") &&
-			!strings.HasPrefix(name, "sliced_http_") && !strings.HasPrefix(name, "sliced_candidates_") {
+			!strings.HasPrefix(name, "sliced_http_") && !strings.HasPrefix(name, "sliced_candidates_") &&
+			!strings.HasPrefix(name, "sliced_mqtt_") {
 			t.Errorf("%s: not in a known subsystem", name)
 		}
 	}

@@ -24,6 +24,7 @@ import (
 	"github.com/sliced-ai/sliced/cmd/sliced/internal/backend"
 	"github.com/sliced-ai/sliced/cmd/sliced/internal/candidates"
 	"github.com/sliced-ai/sliced/cmd/sliced/internal/config"
+	"github.com/sliced-ai/sliced/cmd/sliced/internal/events"
 	"github.com/sliced-ai/sliced/cmd/sliced/internal/liveview"
 	"github.com/sliced-ai/sliced/cmd/sliced/internal/metrics"
 	"github.com/sliced-ai/sliced/cmd/sliced/internal/pipeline"
@@ -53,6 +54,7 @@ type daemon struct {
 	cands   *candidates.Keeper
 	hub     *liveview.Hub
 	notify  *sdnotify.Notifier
+	events  *events.Publisher // nil without mqtt.broker
 
 	mu      sync.Mutex // guards cfg, pipes and backends during a reload
 	cfg     config.Config
@@ -106,6 +108,15 @@ func (d *daemon) run(ctx context.Context, cfg config.Config) error {
 	var err error
 	if d.metrics, err = metrics.New(d.reg); err != nil {
 		return err
+	}
+	// Before the engine loads, so the start-up engine is the baseline of
+	// the enrolment events.
+	if cfg.MQTT.Broker != "" {
+		if d.events, err = events.New(cfg.MQTT, events.Options{Version: Version, Sources: sourceNames(cfg.Sources), Metrics: d.metrics, Log: d.log}); err != nil {
+			return err
+		}
+		d.events.Start()
+		defer d.events.Close()
 	}
 	d.store, err = store.Open(storeSources(cfg))
 	if err != nil {
@@ -222,15 +233,24 @@ func (d *daemon) shutdownPipelines() {
 	d.pipes.stop()
 }
 
+func sourceNames(srcs []config.Source) []string {
+	var names []string
+	for _, s := range srcs {
+		names = append(names, s.Name)
+	}
+	return names
+}
+
 func storeSources(c config.Config) store.Sources {
 	return store.Sources{StateDir: c.StateDir, Configured: c.Engine, Default: models.Default, Load: engine.Load}
 }
 
 func (d *daemon) pipelineBase() pipeline.Config {
-	hw := d.hw
+	hw, ev := d.hw, d.events
 	sink := func(r pipeline.Result) {
 		d.hub.Publish(r)
 		d.cands.Watch(r)
+		ev.Watch(r)
 		if hw != nil {
 			hw.result(r)
 		}
@@ -338,11 +358,16 @@ func (d *daemon) reload(runCtx context.Context) {
 		d.log.Warn("reload: gpio and power changes need a restart; keeping the ones in use")
 		cfg.GPIO, cfg.Power = prev.GPIO, prev.Power
 	}
+	if cfg.MQTT != prev.MQTT {
+		d.log.Warn("reload: mqtt changes need a restart; keeping the broker connection in use")
+		cfg.MQTT = prev.MQTT
+	}
 	bset := loadBackends(cfg, backend.Default, d.store.Engine, d.metrics, d.log)
 	if !reflect.DeepEqual(cfg.Sources, prev.Sources) || cfg.Limits != prev.Limits {
 		// A camera cannot be opened twice: the old pipelines stop first.
 		pipes.stop()
 		pipes = startPipelines(runCtx, cfg.Sources, cfg.Limits.ImagePixels, d.pipelineBase(), d.hw, d.log)
+		d.events.SetSources(sourceNames(cfg.Sources))
 	}
 	d.mu.Lock()
 	old := d.bset
@@ -361,6 +386,7 @@ func (d *daemon) engineChanged(e *engine.Engine, from string, version int) {
 	m.EngineInfo.Reset()
 	m.EngineInfo.WithLabelValues(e.Name, e.Kind(), e.Topology, strconv.Itoa(engine.Version), strconv.Itoa(version)).Set(1)
 	m.EngineClasses.Set(float64(len(e.ClassNames())))
+	d.events.Engine(e.ClassNames(), version)
 	if e.KNN != nil {
 		m.EnginePrototypes.Set(float64(e.KNN.Len()))
 	} else {
