@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -305,14 +306,16 @@ func (p *Publisher) run(ctx context.Context) {
 		if err != nil {
 			p.log.Warn("broker unavailable, reconnecting", "broker", p.c.Broker, "in", wait, "queued", p.Queued(), "err", err)
 		}
+		if err == nil {
+			wait = p.c.ReconnectMin // the connection had been up: start over
+		}
 		select {
 		case <-ctx.Done():
 			return
 		case <-time.After(wait):
 		}
-		wait = min(wait*2, p.c.ReconnectMax)
-		if err == nil {
-			wait = p.c.ReconnectMin // the connection had been up: start over
+		if err != nil {
+			wait = min(wait*2, p.c.ReconnectMax)
 		}
 	}
 }
@@ -330,8 +333,15 @@ func (p *Publisher) session(ctx context.Context) error {
 		}
 	})
 	c := mqtt.NewClient(&opts)
-	if err := wait(c.Connect(), 10*time.Second); err != nil {
-		return err
+	tok := c.Connect()
+	select {
+	case <-tok.Done():
+		if err := tok.Error(); err != nil {
+			return err
+		}
+	case <-ctx.Done(): // a stop does not wait for a broker that does not answer
+		go func() { tok.Wait(); c.Disconnect(0) }()
+		return nil
 	}
 	p.setConnected(true)
 	defer p.setConnected(false)
@@ -355,12 +365,16 @@ func (p *Publisher) session(ctx context.Context) error {
 		})
 	}
 	for {
+		if ctx.Err() != nil {
+			p.flush(c)
+			return nil
+		}
 		if err := p.announce(c); err != nil {
 			c.Disconnect(0)
 			return nil
 		}
 		if m, ok := p.head(); ok {
-			if err := wait(c.Publish(m.topic, byte(p.c.QoS), m.retain, m.payload), 10*time.Second); err != nil {
+			if err := waitOrLost(c.Publish(m.topic, byte(p.c.QoS), m.retain, m.payload), lost); err != nil {
 				p.log.Warn("event not acknowledged; kept for the next connection", "id", m.id, "err", err)
 				c.Disconnect(0)
 				return nil
@@ -399,6 +413,25 @@ func (p *Publisher) flush(c mqtt.Client) {
 	}
 	wait(c.Publish(p.Availability(), 1, true, "offline"), time.Second)
 	c.Disconnect(250)
+}
+
+// waitOrLost waits for the broker's answer, giving up at once when the
+// connection is lost rather than at the timeout.
+func waitOrLost(t mqtt.Token, lost chan error) error {
+	timer := time.NewTimer(10 * time.Second)
+	defer timer.Stop()
+	select {
+	case <-t.Done():
+		return t.Error()
+	case err := <-lost:
+		select {
+		case lost <- err: // for the session loop too
+		default:
+		}
+		return err
+	case <-timer.C:
+		return errors.New("no answer from the broker in 10s")
+	}
 }
 
 func wait(t mqtt.Token, d time.Duration) error {

@@ -144,3 +144,24 @@ func TestDiscovery(t *testing.T) {
 		t.Errorf("topic %s", got)
 	}
 }
+
+// With no broker the publisher keeps retrying, and a stop does not wait
+// for it.
+func TestCloseWithoutBroker(t *testing.T) {
+	p, _ := New(testConfig("tcp://127.0.0.1:1"), Options{})
+	p.Start()
+	p.Watch(result("cam", "1", true, 1))
+	time.Sleep(150 * time.Millisecond)
+	t0 := time.Now()
+	p.Close()
+	if d := time.Since(t0); d > time.Second {
+		t.Errorf("Close took %v", d)
+	}
+	if p.Connected() || p.Queued() != 1 {
+		t.Errorf("connected %v, queued %d", p.Connected(), p.Queued())
+	}
+	var nilp *Publisher
+	nilp.Watch(result("cam", "1", true, 1))
+	nilp.Engine(nil, 1)
+	nilp.Close()
+}

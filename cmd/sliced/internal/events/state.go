@@ -158,7 +158,6 @@ func (p *Publisher) Discovery(source string) []byte {
 	b, _ := json.Marshal(map[string]any{
 		"name":                  source,
 		"unique_id":             id,
-		"object_id":             id,
 		"state_topic":           p.base + "/" + source + "/state",
 		"value_template":        "{{ value_json.state }}",
 		"json_attributes_topic": p.base + "/" + source + "/state",
