@@ -20,7 +20,7 @@ TRITONCLIENT_PINS    := cmd/sliced/internal/api/testdata/tritonclient-requiremen
 APT_TOOLS    := npm:npm python3:python3 pip3:python3-pip git:git
 APT_PACKAGES := build-essential pkg-config ca-certificates \
 	libopencv-dev qemu-user prometheus gcc-aarch64-linux-gnu g++-aarch64-linux-gnu dpkg-dev systemd \
-	mosquitto mosquitto-clients
+	mosquitto mosquitto-clients ffmpeg
 
 # The native runtimes the tests and benchmarks load with dlopen.
 export ONNXRUNTIME_LIB ?= $(TOOLS)/onnxruntime-node/node_modules/onnxruntime-node/bin/napi-v6/linux/x64/libonnxruntime.so.1
@@ -67,7 +67,7 @@ test-bins: deps-go cross-pure
 # What the tests must find and run instead of skipping (cmd/sliced/testbin/needs):
 # `make test` installs all of it; `make test SLICED_REQUIRE=` lets the
 # checks that need it skip.
-SLICED_REQUIRE ?= promtool,onnxruntime,openvino,tritonclient,mosquitto
+SLICED_REQUIRE ?= promtool,onnxruntime,openvino,tritonclient,mosquitto,ffmpeg
 
 test-go: test-bins deps-runtimes
 	SLICED_REQUIRE=$(SLICED_REQUIRE) SLICED_TEST_BIN=$(TEST_BIN) SLICED_TEST_ARM64_BIN=$(TEST_ARM64_BIN) $(GO) test -count=1 -timeout 20m ./...

@@ -104,7 +104,7 @@ type Source struct {
 	Kind     string        `yaml:"kind"`
 	Path     string        `yaml:"path"`
 	Loop     bool          `yaml:"loop"`
-	FPS      float64       `yaml:"fps"`      // pace of dir and video sources; 0: as fast as read
+	FPS      float64       `yaml:"fps"`      // pace of dir, video and rtsp sources; 0: as fast as read
 	Watchdog time.Duration `yaml:"watchdog"` // reopen after this long without a frame
 	Width    int           `yaml:"width"`    // capture size asked of a device
 	Height   int           `yaml:"height"`
@@ -246,7 +246,7 @@ func optionKey(kv string) bool {
 var sourceName = regexp.MustCompile(`^[a-zA-Z0-9_.-]{1,64}$`)
 
 // Kinds are the source kinds the daemon knows.
-var Kinds = []string{"dir", "video", "device", "gstreamer", "upload"}
+var Kinds = []string{"dir", "video", "device", "gstreamer", "rtsp", "upload"}
 
 // Validate checks every key and names the first bad one.
 func (c *Config) Validate() error {

@@ -46,8 +46,10 @@
 // Source kinds (Kinds; package source reads them): dir (an image folder),
 // video (an MJPEG .avi file in every build; other videos with -tags gocv),
 // device (a V4L2 device path or index: pure Go on Linux, or GoCV with -tags
-// gocv), gstreamer (a pipeline string, -tags gocv only) and upload (frames
-// POSTed to /v1/sources/{name}/frames). On the command line
+// gocv), gstreamer (a pipeline string, -tags gocv only), rtsp (an
+// rtsp:// URL of an MJPEG camera in every build, pure Go; for H.264 use
+// kind video with the URL and -tags gocv) and upload (frames POSTed to
+// /v1/sources/{name}/frames). On the command line
 // --source [NAME=]KIND:PATH[,fps=N][,watchdog=D][,loop=BOOL][,width=W,height=H]
 // (repeatable) replaces the file's list, e.g.
 //

@@ -13,7 +13,7 @@ import (
 
 // With OpenCV every config kind is read; video by two readers.
 func TestKindsWithGoCV(t *testing.T) {
-	if got := Kinds(); !slices.Equal(got, []string{"device", "dir", "gstreamer", "upload", "video"}) {
+	if got := Kinds(); !slices.Equal(got, []string{"device", "dir", "gstreamer", "rtsp", "upload", "video"}) {
 		t.Fatalf("kinds %v", got)
 	}
 	for k, want := range map[string]int{"device": 1, "dir": 1, "gstreamer": 1, "upload": 1, "video": 2} {

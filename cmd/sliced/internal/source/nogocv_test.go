@@ -12,10 +12,10 @@ import (
 	"github.com/sliced-ai/sliced/cmd/sliced/internal/config"
 )
 
-// Without OpenCV: dir, upload, video (MJPEG .avi) and on Linux device
-// (V4L2), one reader each.
+// Without OpenCV: dir, rtsp (MJPEG), upload, video (MJPEG .avi) and on
+// Linux device (V4L2), one reader each.
 func TestKindsWithoutGoCV(t *testing.T) {
-	want := []string{"dir", "upload", "video"}
+	want := []string{"dir", "rtsp", "upload", "video"}
 	if runtime.GOOS == "linux" {
 		want = append(want, "device")
 	}

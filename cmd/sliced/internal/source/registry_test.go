@@ -47,7 +47,7 @@ func TestOpenMissingKind(t *testing.T) {
 	if err == nil {
 		t.Fatal("a missing kind opened")
 	}
-	for _, want := range []string{"source g: kind gstreamer needs OpenCV", "built without the gocv tag", "its kinds: ", "dir, upload, video"} {
+	for _, want := range []string{"source g: kind gstreamer needs OpenCV", "built without the gocv tag", "its kinds: ", "dir, rtsp, upload, video"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("%q does not say %q", err, want)
 		}

@@ -3,7 +3,7 @@
 // that tool or library, and then it fails. `make test` requires them all,
 // so a check there cannot pass without running.
 //
-//	SLICED_REQUIRE=promtool,onnxruntime,openvino,tritonclient,mosquitto go test ./...
+//	SLICED_REQUIRE=promtool,onnxruntime,openvino,tritonclient,mosquitto,ffmpeg go test ./...
 package needs
 
 import (
@@ -22,9 +22,11 @@ const Env = "SLICED_REQUIRE"
 // Known are the names Env may list: the promtool command, ONNX Runtime
 // (device/onnxrt, backend onnxruntime), OpenVINO (device/openvino,
 // backend openvino), Triton's Python client (the KServe v2
-// conformance test of cmd/sliced/internal/api) and the mosquitto broker
-// with its clients (the MQTT tests of cmd/sliced/internal/events).
-var Known = []string{"promtool", "onnxruntime", "openvino", "tritonclient", "mosquitto"}
+// conformance test of cmd/sliced/internal/api), the mosquitto broker
+// with its clients (the MQTT tests of cmd/sliced/internal/events) and
+// ffmpeg (the camera publishing to the RTSP tests of
+// cmd/sliced/internal/source).
+var Known = []string{"promtool", "onnxruntime", "openvino", "tritonclient", "mosquitto", "ffmpeg"}
 
 // Listed returns the names in Env.
 func Listed() []string {
