@@ -94,6 +94,14 @@ func TestParseSourceOptions(t *testing.T) {
 	if g.Path != "videotestsrc ! video/x-raw,width=320,height=240 ! appsink" || g.Watchdog != 2*time.Second || g.Name != "gstreamer1" {
 		t.Fatalf("got %+v", g)
 	}
+	// A camera URL keeps its colons, credentials and query.
+	r, err := ParseSource("door=rtsp:rtsp://admin:pw@10.0.0.5:554/Streaming/101?transport=tcp,fps=5", 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Name != "door" || r.Kind != "rtsp" || r.Path != "rtsp://admin:pw@10.0.0.5:554/Streaming/101?transport=tcp" || r.FPS != 5 {
+		t.Fatalf("got %+v", r)
+	}
 	if _, err := ParseSource("dir:/x,fps=fast", 0); err == nil || !strings.Contains(err.Error(), "fps") {
 		t.Fatalf("err = %v", err)
 	}
