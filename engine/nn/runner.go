@@ -31,6 +31,9 @@ type Options struct {
 	// layer by shape; a Winograd choice applies to 3x3 layers only,
 	// the others run direct.
 	Conv ConvAlgo
+	// MinChannels keeps layers with fewer input channels direct under a
+	// Winograd choice; 0 applies it to every 3x3 layer.
+	MinChannels int
 }
 
 // step is one unit of work of Forward: a layer, possibly with the ReLU
@@ -109,7 +112,7 @@ func (r *Runner) plan() error {
 		st.pitch = st.out.W
 		size := st.out.Len()
 		if l.Op == OpConv {
-			st.algo = chooseConv(r.opt.Conv, l, in)
+			st.algo = chooseConv(r.opt, l, in)
 		}
 		if st.algo == ConvWinograd2 || st.algo == ConvWinograd4 {
 			mats := &winoF2
@@ -170,11 +173,11 @@ func (r *Runner) ConvAlgo(i int) ConvAlgo {
 }
 
 // chooseConv settles the algorithm of one conv layer on input in.
-func chooseConv(want ConvAlgo, l Layer, in Shape) ConvAlgo {
-	if l.Size != 3 {
+func chooseConv(opt Options, l Layer, in Shape) ConvAlgo {
+	if l.Size != 3 || in.C < opt.MinChannels {
 		return ConvDirect
 	}
-	switch want {
+	switch want := opt.Conv; want {
 	case ConvDirect, ConvWinograd2, ConvWinograd4:
 		return want
 	}

@@ -2,6 +2,7 @@ package nn
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/sliced-ai/sliced/engine/gemm"
 )
@@ -112,7 +113,8 @@ type winograd struct {
 	th, tw  int   // tiles down and across
 	k       int   // filters
 	u       []*gemm.Packed
-	pool    bool // a 2x2 max-pool after the conv (and ReLU) is fused in
+	kb, ka  *gemm.Packed // kron(B^T, B^T) and kron(A^T, A^T)
+	pool    bool         // a 2x2 max-pool after the conv (and ReLU) is fused in
 	poolOut Shape
 }
 
@@ -122,7 +124,8 @@ func (w *winograd) tiles() int { return w.th * w.tw }
 // scratch is the size of the transformed input plus the products.
 func (w *winograd) scratch() int {
 	aa := w.mats.a * w.mats.a
-	return aa * (w.in.C + w.k) * w.tiles()
+	c, t := w.in.C, w.tiles()
+	return aa*c*t + aa*max(c, w.k)*t + w.mats.m*w.mats.m*w.k*t
 }
 
 // newWinograd transforms l's 3x3 kernels for input shape in.
@@ -175,165 +178,147 @@ func newWinograd(mats *winoMats, l Layer, in Shape, pool bool) (*winograd, error
 		}
 		w.u[xi] = p
 	}
+	var err error
+	if w.kb, err = kron(mats.bt, a, a); err != nil {
+		return nil, err
+	}
+	if w.ka, err = kron(mats.at, m, a); err != nil {
+		return nil, err
+	}
 	return w, nil
 }
 
 // run computes the convolution of in into out with bias, an optional
 // ReLU and, when w.pool, the 2x2 max-pool. scratch has w.scratch() values.
+//
+// Both transforms are products too: the a*a taps of every tile are
+// gathered into rows, and B^T d B for all channels and tiles at once is
+// kron(B^T, B^T) times that matrix; A^T M A likewise with kron(A^T, A^T).
+// That keeps all the arithmetic on the vector micro-kernels.
 func (w *winograd) run(out, in, scratch []float32, bias []float32, relu bool) {
 	m, a := w.mats.m, w.mats.a
-	aa := a * a
+	aa, mm := a*a, m*m
 	c, t := w.in.C, w.tiles()
 	v := scratch[:aa*c*t]
-	prod := scratch[aa*c*t:][:aa*w.k*t]
-	w.inputTransform(v, in)
+	rest := scratch[aa*c*t:]
+	dp := rest[:aa*max(c, w.k)*t] // the gathered taps, then the products
+	y := rest[len(dp):][:mm*w.k*t]
+	d := dp[:aa*c*t]
+	w.gather(d, in)
+	// Shapes were fixed when the Runner was built; an error is a bug.
+	if err := w.kb.MulBias(c*t, d, c*t, nil, false, v, c*t); err != nil {
+		panic(err)
+	}
+	prod := dp[:aa*w.k*t]
 	for xi := 0; xi < aa; xi++ {
-		// Shapes were fixed when the Runner was built; an error is a bug.
 		if err := w.u[xi].MulBias(t, v[xi*c*t:], t, nil, false, prod[xi*w.k*t:], t); err != nil {
 			panic(err)
 		}
 	}
-	_ = m
-	w.outputTransform(out, prod, bias, relu)
+	if err := w.ka.MulBias(w.k*t, prod, w.k*t, nil, false, y, w.k*t); err != nil {
+		panic(err)
+	}
+	w.scatter(out, y, bias, relu)
 }
 
-// inputTransform writes v[xi][c][tile] = (B^T d B)[xi] for every channel
-// and tile, d the a x a input patch (zero past the edge) under the tile.
-func (w *winograd) inputTransform(v, in []float32) {
+// gather writes d[i*a+j][ch][tile] = the input under tap (i, j) of the
+// tile, zero past the edge.
+func (w *winograd) gather(d, in []float32) {
 	m, a := w.mats.m, w.mats.a
-	bt := w.mats.bt
 	c, t := w.in.C, w.tiles()
 	H, W := w.in.H, w.in.W
 	ct := c * t
-	var d, tmp [36]float32
 	for ch := 0; ch < c; ch++ {
 		plane := in[ch*H*W : (ch+1)*H*W]
-		for ty := 0; ty < w.th; ty++ {
-			y0 := ty * m
-			for tx := 0; tx < w.tw; tx++ {
-				x0 := tx * m
-				if y0+a <= H && x0+a <= W {
-					for i := 0; i < a; i++ {
-						copy(d[i*a:i*a+a], plane[(y0+i)*W+x0:])
+		for i := 0; i < a; i++ {
+			for j := 0; j < a; j++ {
+				row := d[(i*a+j)*ct+ch*t:][:t]
+				for ty := 0; ty < w.th; ty++ {
+					dst := row[ty*w.tw : (ty+1)*w.tw]
+					yy := ty*m + i
+					if yy >= H {
+						clear(dst)
+						continue
 					}
-				} else {
-					for i := 0; i < a; i++ {
-						for j := 0; j < a; j++ {
-							if y0+i < H && x0+j < W {
-								d[i*a+j] = plane[(y0+i)*W+x0+j]
-							} else {
-								d[i*a+j] = 0
-							}
-						}
+					src := plane[yy*W : (yy+1)*W]
+					x := j
+					tx := 0
+					// Full tiles first, without the edge test.
+					for ; tx < len(dst) && x < W; tx++ {
+						dst[tx] = src[x]
+						x += m
 					}
-				}
-				// tmp = B^T d
-				for i := 0; i < a; i++ {
-					row := bt[i*a : i*a+a]
-					for j := 0; j < a; j++ {
-						var s float32
-						for p, b := range row {
-							s += b * d[p*a+j]
-						}
-						tmp[i*a+j] = s
-					}
-				}
-				// (B^T d) B: column j of B is row j of B^T.
-				base := ch*t + ty*w.tw + tx
-				for i := 0; i < a; i++ {
-					for j := 0; j < a; j++ {
-						row := bt[j*a : j*a+a]
-						var s float32
-						for p, b := range row {
-							s += tmp[i*a+p] * b
-						}
-						v[(i*a+j)*ct+base] = s
-					}
+					clear(dst[tx:])
 				}
 			}
 		}
 	}
 }
 
-// outputTransform turns the products back into the output: y = A^T M A
-// per tile, plus bias, clamped with relu, pooled 2x2 when w.pool.
-func (w *winograd) outputTransform(out, prod, bias []float32, relu bool) {
-	m, a := w.mats.m, w.mats.a
-	at := w.mats.at
+// scatter stores y[i*m+j][k][tile] as output (ty*m+i, tx*m+j) of filter
+// k, plus bias, clamped with relu, pooled 2x2 when w.pool.
+func (w *winograd) scatter(out, y, bias []float32, relu bool) {
+	m := w.mats.m
 	t := w.tiles()
 	kt := w.k * t
-	var mt [36]float32
-	var tmp [24]float32
-	var y [16]float32
-	ph, pw := w.oh/2, w.ow/2
+	lo := float32(math.Inf(-1))
+	if relu {
+		lo = 0
+	}
+	if w.pool {
+		// m is even and tiles start on even rows and columns, so every
+		// pool window lies in one tile. Bias and ReLU commute with max:
+		// they are applied after it.
+		ph, pw := w.poolOut.H, w.poolOut.W
+		for k := 0; k < w.k; k++ {
+			b := bias[k]
+			dst := out[k*ph*pw : (k+1)*ph*pw]
+			for py := 0; py < ph; py++ {
+				ty, i := (2*py)/m, (2*py)%m
+				for px := 0; px < pw; px++ {
+					tx, j := (2*px)/m, (2*px)%m
+					o := k*t + ty*w.tw + tx
+					v0 := y[(i*m+j)*kt+o]
+					v1 := y[(i*m+j+1)*kt+o]
+					v2 := y[((i+1)*m+j)*kt+o]
+					v3 := y[((i+1)*m+j+1)*kt+o]
+					dst[py*pw+px] = max(max(v0, v1, v2, v3)+b, lo)
+				}
+			}
+		}
+		return
+	}
+	oh, ow := w.oh, w.ow
 	for k := 0; k < w.k; k++ {
 		b := bias[k]
-		for ty := 0; ty < w.th; ty++ {
-			for tx := 0; tx < w.tw; tx++ {
-				ti := ty*w.tw + tx
-				for xi := 0; xi < a*a; xi++ {
-					mt[xi] = prod[xi*kt+k*t+ti]
-				}
-				// tmp = A^T M (m x a)
-				for i := 0; i < m; i++ {
-					row := at[i*a : i*a+a]
-					for j := 0; j < a; j++ {
-						var s float32
-						for p, c := range row {
-							s += c * mt[p*a+j]
-						}
-						tmp[i*a+j] = s
-					}
-				}
-				// y = (A^T M) A (m x m)
-				for i := 0; i < m; i++ {
-					for j := 0; j < m; j++ {
-						row := at[j*a : j*a+a]
-						var s float32
-						for p, c := range row {
-							s += tmp[i*a+p] * c
-						}
-						y[i*m+j] = s
-					}
-				}
-				y0, x0 := ty*m, tx*m
-				if w.pool {
-					// m is even and tiles start on even rows and
-					// columns, so every pool window lies in one tile.
-					// Bias and ReLU commute with max: add after.
-					dst := out[k*ph*pw:]
-					for i := 0; i < m; i += 2 {
-						py := (y0 + i) / 2
-						if py >= ph {
-							break
-						}
-						for j := 0; j < m; j += 2 {
-							px := (x0 + j) / 2
-							if px >= pw {
-								break
-							}
-							v := max(y[i*m+j], y[i*m+j+1], y[(i+1)*m+j], y[(i+1)*m+j+1]) + b
-							if relu {
-								v = max(v, 0)
-							}
-							dst[py*pw+px] = v
-						}
-					}
-					continue
-				}
-				dst := out[k*w.oh*w.ow:]
-				for i := 0; i < m && y0+i < w.oh; i++ {
-					for j := 0; j < m && x0+j < w.ow; j++ {
-						v := y[i*m+j] + b
-						if relu {
-							v = max(v, 0)
-						}
-						dst[(y0+i)*w.ow+x0+j] = v
-					}
+		dst := out[k*oh*ow : (k+1)*oh*ow]
+		for yy := 0; yy < oh; yy++ {
+			ty, i := yy/m, yy%m
+			row := dst[yy*ow : (yy+1)*ow]
+			for j := 0; j < m; j++ {
+				src := y[(i*m+j)*kt+k*t+ty*w.tw:][:w.tw]
+				for tx, x := 0, j; x < ow; tx, x = tx+1, x+m {
+					row[x] = max(src[tx]+b, lo)
 				}
 			}
 		}
 	}
+}
+
+// kron is the (r*r) x (n*n) matrix kron(x, x) of an r x n matrix x, packed:
+// it applies x on both sides of every n x n tile stored one tap a row.
+func kron(x []float32, r, n int) (*gemm.Packed, error) {
+	k := make([]float32, r*r*n*n)
+	for i := 0; i < r; i++ {
+		for j := 0; j < r; j++ {
+			for p := 0; p < n; p++ {
+				for q := 0; q < n; q++ {
+					k[(i*r+j)*n*n+p*n+q] = x[i*n+p] * x[j*n+q]
+				}
+			}
+		}
+	}
+	return gemm.Pack(false, r*r, n*n, k, n*n)
 }
 
 // What ConvAuto picks for a 3x3 layer with at least autoMinChannels

@@ -139,7 +139,8 @@ func BenchmarkConvAlgo(b *testing.B) {
 		x := randSlice(rng, s.In.Len())
 		var direct float64
 		for _, algo := range []ConvAlgo{ConvDirect, ConvWinograd2, ConvWinograd4} {
-			r, err := NewRunnerOptions(s, Options{Conv: algo})
+			// conv1 on one channel stays direct, as auto keeps it.
+			r, err := NewRunnerOptions(s, Options{Conv: algo, MinChannels: 2})
 			if err != nil {
 				b.Fatal(err)
 			}
