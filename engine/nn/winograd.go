@@ -108,11 +108,11 @@ var winoF4 = winoMats{
 // K x C) and the tiling of its output.
 type winograd struct {
 	mats    *winoMats
-	in      Shape // input of the conv
-	oh, ow  int   // conv output grid
-	th, tw  int   // tiles down and across
-	k       int   // filters
-	u       []*gemm.Packed
+	in      Shape        // input of the conv
+	oh, ow  int          // conv output grid
+	th, tw  int          // tiles down and across
+	k       int          // filters
+	ut      []float32    // per tap: the transformed kernels, C x K
 	kb, ka  *gemm.Packed // kron(B^T, B^T) and kron(A^T, A^T)
 	pool    bool         // a 2x2 max-pool after the conv (and ReLU) is fused in
 	poolOut Shape
@@ -170,13 +170,15 @@ func newWinograd(mats *winoMats, l Layer, in Shape, pool bool) (*winograd, error
 			}
 		}
 	}
-	w.u = make([]*gemm.Packed, aa)
-	for xi := range w.u {
-		p, err := gemm.Pack(false, l.Out, c, uAll[xi*l.Out*c:][:l.Out*c], c)
-		if err != nil {
-			return nil, err
+	// Stored C x K per tap: the filters are the columns of each product,
+	// so the micro-kernel's wide side runs over K, not over the few tiles.
+	w.ut = make([]float32, aa*c*l.Out)
+	for xi := 0; xi < aa; xi++ {
+		for k := 0; k < l.Out; k++ {
+			for ch := 0; ch < c; ch++ {
+				w.ut[(xi*c+ch)*l.Out+k] = uAll[(xi*l.Out+k)*c+ch]
+			}
 		}
-		w.u[xi] = p
 	}
 	var err error
 	if w.kb, err = kron(mats.bt, a, a); err != nil {
@@ -211,7 +213,7 @@ func (w *winograd) run(out, in, scratch []float32, bias []float32, relu bool) {
 	}
 	prod := dp[:aa*w.k*t]
 	for xi := 0; xi < aa; xi++ {
-		if err := w.u[xi].MulBias(t, v[xi*c*t:], t, nil, false, prod[xi*w.k*t:], t); err != nil {
+		if err := gemm.MulBias(t, w.k, c, v[xi*c*t:], c, w.ut[xi*c*w.k:], w.k, nil, false, prod[xi*w.k*t:], w.k); err != nil {
 			panic(err)
 		}
 	}
@@ -221,7 +223,7 @@ func (w *winograd) run(out, in, scratch []float32, bias []float32, relu bool) {
 	w.scatter(out, y, bias, relu)
 }
 
-// gather writes d[i*a+j][ch][tile] = the input under tap (i, j) of the
+// gather writes d[i*a+j][tile][ch] = the input under tap (i, j) of the
 // tile, zero past the edge.
 func (w *winograd) gather(d, in []float32) {
 	m, a := w.mats.m, w.mats.a
@@ -232,30 +234,33 @@ func (w *winograd) gather(d, in []float32) {
 		plane := in[ch*H*W : (ch+1)*H*W]
 		for i := 0; i < a; i++ {
 			for j := 0; j < a; j++ {
-				row := d[(i*a+j)*ct+ch*t:][:t]
+				row := d[(i*a+j)*ct:][:ct]
 				for ty := 0; ty < w.th; ty++ {
-					dst := row[ty*w.tw : (ty+1)*w.tw]
+					o := ty*w.tw*c + ch
 					yy := ty*m + i
 					if yy >= H {
-						clear(dst)
+						for tx := 0; tx < w.tw; tx++ {
+							row[o+tx*c] = 0
+						}
 						continue
 					}
 					src := plane[yy*W : (yy+1)*W]
 					x := j
 					tx := 0
-					// Full tiles first, without the edge test.
-					for ; tx < len(dst) && x < W; tx++ {
-						dst[tx] = src[x]
+					for ; tx < w.tw && x < W; tx++ {
+						row[o+tx*c] = src[x]
 						x += m
 					}
-					clear(dst[tx:])
+					for ; tx < w.tw; tx++ {
+						row[o+tx*c] = 0
+					}
 				}
 			}
 		}
 	}
 }
 
-// scatter stores y[i*m+j][k][tile] as output (ty*m+i, tx*m+j) of filter
+// scatter stores y[i*m+j][tile][k] as output (ty*m+i, tx*m+j) of filter
 // k, plus bias, clamped with relu, pooled 2x2 when w.pool.
 func (w *winograd) scatter(out, y, bias []float32, relu bool) {
 	m := w.mats.m
@@ -277,7 +282,7 @@ func (w *winograd) scatter(out, y, bias []float32, relu bool) {
 				ty, i := (2*py)/m, (2*py)%m
 				for px := 0; px < pw; px++ {
 					tx, j := (2*px)/m, (2*px)%m
-					o := k*t + ty*w.tw + tx
+					o := (ty*w.tw+tx)*w.k + k
 					v0 := y[(i*m+j)*kt+o]
 					v1 := y[(i*m+j+1)*kt+o]
 					v2 := y[((i+1)*m+j)*kt+o]
@@ -296,9 +301,9 @@ func (w *winograd) scatter(out, y, bias []float32, relu bool) {
 			ty, i := yy/m, yy%m
 			row := dst[yy*ow : (yy+1)*ow]
 			for j := 0; j < m; j++ {
-				src := y[(i*m+j)*kt+k*t+ty*w.tw:][:w.tw]
+				src := y[(i*m+j)*kt+ty*w.tw*w.k+k:]
 				for tx, x := 0, j; x < ow; tx, x = tx+1, x+m {
-					row[x] = max(src[tx]+b, lo)
+					row[x] = max(src[tx*w.k]+b, lo)
 				}
 			}
 		}
