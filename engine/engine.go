@@ -187,10 +187,15 @@ type Session struct {
 
 // NewSession checks the engine and allocates the buffers to run it.
 func (e *Engine) NewSession() (*Session, error) {
+	return e.NewSessionOptions(nn.Options{})
+}
+
+// NewSessionOptions is NewSession with a choice of convolution algorithms.
+func (e *Engine) NewSessionOptions(opt nn.Options) (*Session, error) {
 	if err := e.Validate(); err != nil {
 		return nil, err
 	}
-	r, err := nn.NewRunner(&e.Stack)
+	r, err := nn.NewRunnerOptions(&e.Stack, opt)
 	if err != nil {
 		return nil, err
 	}
@@ -204,6 +209,10 @@ func (e *Engine) NewSession() (*Session, error) {
 	}
 	return s, nil
 }
+
+// ConvAlgo is the algorithm the session runs layer i of the stack with
+// (nn.ConvAuto for a layer that is not a convolution).
+func (s *Session) ConvAlgo(i int) nn.ConvAlgo { return s.runner.ConvAlgo(i) }
 
 // Engine is the engine this session runs.
 func (s *Session) Engine() *Engine { return s.e }

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/sliced-ai/sliced/engine"
+	"github.com/sliced-ai/sliced/engine/nn"
 )
 
 func init() {
@@ -42,6 +43,9 @@ type layerInfo struct {
 	Op     string `json:"op"`
 	Out    string `json:"out"`
 	Params int    `json:"params"`
+	// Algo is how this machine runs a conv layer: direct (im2col and one
+	// product) or a Winograd variant.
+	Algo string `json:"algo,omitempty"`
 }
 
 func describe(file string, e *engine.Engine) (engineInfo, error) {
@@ -59,12 +63,18 @@ func describe(file string, e *engine.Engine) (engineInfo, error) {
 		Input: e.Stack.In.String(), Params: e.Stack.Params(), WeightType: e.WeightType.String(),
 		FeatureDim: dim, Classes: e.ClassNames(), Bytes: size,
 	}
+	sess, err := e.NewSession()
+	if err != nil {
+		return engineInfo{}, err
+	}
 	for i, l := range e.Stack.Layers {
 		p := len(l.W) + len(l.B)
-		info.Layers = append(info.Layers, layerInfo{Op: l.Op.String(), Out: shapes[i].String(), Params: p})
-		if l.Op.String() == "conv" {
+		li := layerInfo{Op: l.Op.String(), Out: shapes[i].String(), Params: p}
+		if l.Op == nn.OpConv {
 			info.ConvParams += p
+			li.Algo = sess.ConvAlgo(i).String()
 		}
+		info.Layers = append(info.Layers, li)
 	}
 	if e.Proj != nil {
 		info.Projection = fmt.Sprintf("%d -> %d", e.Proj.In, e.Proj.Out)
@@ -109,6 +119,10 @@ func runInspect(_ context.Context, args []string, stdout, stderr io.Writer) erro
 	w("input", info.Input)
 	var ls []string
 	for _, l := range info.Layers {
+		if l.Algo != "" {
+			ls = append(ls, fmt.Sprintf("%s[%s](%s)", l.Op, l.Algo, l.Out))
+			continue
+		}
 		ls = append(ls, fmt.Sprintf("%s(%s)", l.Op, l.Out))
 	}
 	w("layers", strings.Join(ls, " -> "))

@@ -17,11 +17,23 @@ import (
 // Forward.
 type Runner struct {
 	stack  *Stack
+	opt    Options
 	shapes []Shape
 	steps  []step
 	ping   []float32
 	pong   []float32
 	col    []float32
+}
+
+// Options are the choices of NewRunnerOptions.
+type Options struct {
+	// Conv is the algorithm of every 3x3 conv layer. ConvAuto picks per
+	// layer by shape; a Winograd choice applies to 3x3 layers only,
+	// the others run direct.
+	Conv ConvAlgo
+	// MinChannels keeps layers with fewer input channels direct under a
+	// Winograd choice; 0 applies it to every 3x3 layer.
+	MinChannels int
 }
 
 // step is one unit of work of Forward: a layer, possibly with the ReLU
@@ -36,11 +48,21 @@ type step struct {
 	pitch  int   // distance between output rows in the buffer
 	packed *gemm.Packed
 	bias   []float32
+	algo   ConvAlgo  // conv only: ConvDirect or a Winograd variant
+	wino   *winograd // set for a Winograd conv
 }
 
 // NewRunner checks the stack, packs its conv weights and sizes the buffers.
 func NewRunner(s *Stack) (*Runner, error) {
-	r := &Runner{stack: s}
+	return NewRunnerOptions(s, Options{})
+}
+
+// NewRunnerOptions is NewRunner with a choice of algorithms.
+func NewRunnerOptions(s *Stack, opt Options) (*Runner, error) {
+	if opt.Conv > ConvWinograd4 {
+		return nil, fmt.Errorf("nn: %v", opt.Conv)
+	}
+	r := &Runner{stack: s, opt: opt}
 	if err := r.plan(); err != nil {
 		return nil, err
 	}
@@ -50,7 +72,7 @@ func NewRunner(s *Stack) (*Runner, error) {
 // Repack reads the stack's layers and weights again: call it after
 // changing them. On error the Runner is unchanged.
 func (r *Runner) Repack() error {
-	n := &Runner{stack: r.stack}
+	n := &Runner{stack: r.stack, opt: r.opt}
 	if err := n.plan(); err != nil {
 		return err
 	}
@@ -90,6 +112,27 @@ func (r *Runner) plan() error {
 		st.pitch = st.out.W
 		size := st.out.Len()
 		if l.Op == OpConv {
+			st.algo = chooseConv(r.opt, l, in)
+		}
+		if st.algo == ConvWinograd2 || st.algo == ConvWinograd4 {
+			mats := &winoF2
+			if st.algo == ConvWinograd4 {
+				mats = &winoF4
+			}
+			// A 2x2 max-pool right after is taken into the output
+			// transform: the full-size output is never stored.
+			pool := i+1 < len(s.Layers) && s.Layers[i+1].Op == OpMaxPool && s.Layers[i+1].Size == 2
+			if pool {
+				i++
+				st.out = shapes[i]
+			}
+			if st.wino, err = newWinograd(mats, l, in, pool); err != nil {
+				return fmt.Errorf("nn: layer %d: %w", st.layer, err)
+			}
+			st.pitch = st.out.W
+			size = st.out.Len()
+			maxCol = max(maxCol, st.wino.scratch())
+		} else if l.Op == OpConv {
 			rows, cols := l.WeightShape(in)
 			if st.packed, err = gemm.Pack(false, rows, cols, l.W, cols); err != nil {
 				return fmt.Errorf("nn: layer %d: %w", i, err)
@@ -118,6 +161,35 @@ func (r *Runner) plan() error {
 	return nil
 }
 
+// ConvAlgo is the algorithm the Runner uses for layer i: ConvDirect or a
+// Winograd variant for a conv layer, ConvAuto for any other.
+func (r *Runner) ConvAlgo(i int) ConvAlgo {
+	for _, st := range r.steps {
+		if st.layer == i && st.op == OpConv {
+			return st.algo
+		}
+	}
+	return ConvAuto
+}
+
+// chooseConv settles the algorithm of one conv layer on input in.
+func chooseConv(opt Options, l Layer, in Shape) ConvAlgo {
+	if l.Size != 3 || in.C < opt.MinChannels {
+		return ConvDirect
+	}
+	switch want := opt.Conv; want {
+	case ConvDirect, ConvWinograd2, ConvWinograd4:
+		return want
+	}
+	// The transforms cost per input and output channel what the products
+	// save per pair of them: with few channels (conv1 on a grey image)
+	// direct wins.
+	if in.C >= autoMinChannels && autoWinograd != ConvDirect {
+		return autoWinograd
+	}
+	return ConvDirect
+}
+
 // Out is the output shape of the whole stack.
 func (r *Runner) Out() Shape { return r.shapes[len(r.shapes)-1] }
 
@@ -135,6 +207,10 @@ func (r *Runner) Forward(in []float32) ([]float32, error) {
 		l := &r.stack.Layers[st.layer]
 		switch st.op {
 		case OpConv:
+			if st.wino != nil {
+				st.wino.run(out, cur, r.col, st.bias, st.relu)
+				break
+			}
 			r.conv(out, cur, st, l.Size)
 		case OpDense:
 			copy(out, st.bias)

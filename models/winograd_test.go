@@ -1,0 +1,61 @@
+package models
+
+import (
+	"testing"
+
+	"github.com/sliced-ai/sliced/calibration/dataset"
+	"github.com/sliced-ai/sliced/engine"
+	"github.com/sliced-ai/sliced/engine/nn"
+)
+
+// TestWinogradSameLabels runs the 10,000 MNIST test digits through the
+// default engine and the full CNN with every 3x3 conv of 8 or more input
+// channels direct and then Winograd: every label must be the same.
+func TestWinogradSameLabels(t *testing.T) {
+	if testing.Short() {
+		t.Skip("10,000 images")
+	}
+	_, test, err := dataset.LoadMNIST("")
+	if err != nil {
+		t.Skipf("MNIST not available: %v", err)
+	}
+	for _, load := range []struct {
+		name string
+		open func() (*engine.Engine, error)
+	}{{"default", Default}, {"fullcnn-b64", FullCNNEngine}} {
+		e, err := load.open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		labels := func(opt nn.Options) []int {
+			s, err := e.NewSessionOptions(opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out := make([]int, test.Len())
+			for i := range out {
+				p, err := s.Classify(test.Image(i))
+				if err != nil {
+					t.Fatal(err)
+				}
+				out[i] = p.Label
+			}
+			return out
+		}
+		direct := labels(nn.Options{Conv: nn.ConvDirect})
+		for _, algo := range []nn.ConvAlgo{nn.ConvWinograd2, nn.ConvWinograd4} {
+			got := labels(nn.Options{Conv: algo, MinChannels: 8})
+			diff := 0
+			for i := range got {
+				if got[i] != direct[i] {
+					diff++
+				}
+			}
+			if diff != 0 {
+				t.Errorf("%s with %v: %d of %d labels differ from direct", load.name, algo, diff, len(got))
+			} else {
+				t.Logf("%s with %v: all %d labels as direct", load.name, algo, len(got))
+			}
+		}
+	}
+}
