@@ -109,6 +109,11 @@ func Decode(data []byte) (*Engine, error) {
 	} else {
 		e.Classes = classes
 	}
+	if b, ok := secs[tagPrep]; ok {
+		if err := decodePrep(&e.Prep, e.Stack.In.C, &reader{sec: "PREP", b: b}); err != nil {
+			return nil, err
+		}
+	}
 	if err := e.Validate(); err != nil {
 		return nil, &FormatError{Msg: err.Error()}
 	}
@@ -367,4 +372,22 @@ func decodeOpen(r *reader) (*knn.Calibration, error) {
 	c.Other = int(int32(r.u32("other class")))
 	c.Radius = r.f32s(r.count("class count", maxClasses), "radii")
 	return c, r.done()
+}
+
+func decodePrep(p *Preprocess, channels int, r *reader) error {
+	p.Mode, p.Fit = PrepMode(r.u8("mode")), Fit(r.u8("fit"))
+	r.u16("padding")
+	if v := r.f32s(1, "pad"); v != nil {
+		p.Pad = v[0]
+	}
+	// Normalisation has one value or one per channel: the count bounds
+	// the allocation before anything is read.
+	p.Mean = r.f32s(r.count("mean count", max(channels, 1)), "mean")
+	p.Scale = r.f32s(r.count("scale count", max(channels, 1)), "scale")
+	if r.err == nil {
+		if err := p.validate(channels); err != nil {
+			r.fail("%v", err)
+		}
+	}
+	return r.done()
 }

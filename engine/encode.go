@@ -37,6 +37,9 @@ func Encode(w io.Writer, e *Engine) error {
 			}
 		}
 	}
+	if !e.Prep.IsDefault() {
+		secs = append(secs, section{tagPrep, encodePrep(&e.Prep)})
+	}
 	var hdr bytes.Buffer
 	hdr.WriteString(Magic)
 	put(&hdr, uint16(Version), uint16(0), uint32(len(secs)))
@@ -175,5 +178,12 @@ func encodeGauss(c *knn.Calibration, dim int) []byte {
 func encodeOpen(c *knn.Calibration) []byte {
 	var b bytes.Buffer
 	put(&b, c.Quantile, int32(c.Other), uint32(len(c.Radius)), c.Radius)
+	return b.Bytes()
+}
+
+func encodePrep(p *Preprocess) []byte {
+	var b bytes.Buffer
+	put(&b, uint8(p.Mode), uint8(p.Fit), uint16(0), p.Pad)
+	put(&b, uint32(len(p.Mean)), p.Mean, uint32(len(p.Scale)), p.Scale)
 	return b.Bytes()
 }

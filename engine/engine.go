@@ -73,6 +73,9 @@ type Engine struct {
 	Proj     *Projection // optional, sliced engines only
 	KNN      *knn.Set    // nil for a full CNN, which classifies by argmax
 	Classes  []string    // class names of a full CNN (a sliced engine's live in KNN)
+	// Prep says how a frame becomes Stack.In; the zero value is the digit
+	// rule of every file without a PREP section.
+	Prep Preprocess
 
 	WeightType DType // how Encode stores layer weights
 	ProtoType  DType // how Encode stores prototypes
@@ -114,6 +117,9 @@ func (e *Engine) Validate() error {
 	}
 	out, err := e.Stack.Out()
 	if err != nil {
+		return err
+	}
+	if err := e.Prep.validate(e.Stack.In.C); err != nil {
 		return err
 	}
 	if e.KNN == nil {

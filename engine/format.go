@@ -8,7 +8,9 @@ package engine
 //	         weights), CLAS (class names), and for a sliced engine KNN_
 //	         (k, metric, prototypes, labels) and optionally PROJ (projection)
 //	         and OPEN (open-set calibration: quantile f32, "other" class
-//	         i32 or -1, class count u32, one radius f32 per class).
+//	         i32 or -1, class count u32, one radius f32 per class), and
+//	         optionally PREP (how a frame becomes the input; absent means
+//	         the digit rule).
 //
 // Unknown sections are skipped so that later versions can add some; a
 // change to a known section's layout bumps the version.
@@ -43,4 +45,8 @@ var (
 	// calibration; readers that skip it fall back to nearest-prototype
 	// radii, which are then lenient, never stricter.
 	tagGauss = [4]byte{'G', 'A', 'U', 'S'}
+	// tagPrep says how the input is made (mode u8, fit u8, 2 bytes zero,
+	// pad f32, mean count u32 and values, scale count u32 and values). A
+	// file without it is a digit engine, as every file before it was.
+	tagPrep = [4]byte{'P', 'R', 'E', 'P'}
 )
