@@ -27,6 +27,11 @@
 // A frame with no contrast (a blank wall, a covered lens) gives an all-zero
 // tensor and Info.Empty, not an error.
 //
+// Scene engines skip the object search: SceneImage crops a region of the
+// frame (or takes all of it), resizes it to any C x H x W (gray or RGB
+// planes) by letterbox, centre crop or stretch, with the same area
+// averaging, and normalises each channel.
+//
 // A Preprocessor owns its scratch buffers, so a stream of frames of one
 // size allocates nothing after the first; it is not safe for concurrent
 // use: give every goroutine its own. FromGray takes 8-bit luma directly
