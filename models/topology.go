@@ -35,18 +35,22 @@ func ParseTopology(s string) (Topology, error) {
 }
 
 // ConvStack returns the sliced conv stack of t with zero weights.
-func ConvStack(t Topology) nn.Stack {
+func ConvStack(t Topology) nn.Stack { return ConvStackFor(t, MNISTInput) }
+
+// ConvStackFor is ConvStack on another input shape (CHW): the first conv
+// takes in.C channels, the rest of the stack is the same layers.
+func ConvStackFor(t Topology, in nn.Shape) nn.Stack {
 	conv := func(out, in int) nn.Layer {
 		return nn.Layer{Op: nn.OpConv, Out: out, Size: 3, W: make([]float32, out*in*9), B: make([]float32, out)}
 	}
 	relu := nn.Layer{Op: nn.OpReLU}
 	pool := nn.Layer{Op: nn.OpMaxPool, Size: 2}
-	s := nn.Stack{In: MNISTInput}
+	s := nn.Stack{In: in}
 	switch t {
 	case B:
-		s.Layers = []nn.Layer{conv(32, 1), relu, pool, conv(64, 32), relu, pool}
+		s.Layers = []nn.Layer{conv(32, in.C), relu, pool, conv(64, 32), relu, pool}
 	default:
-		s.Layers = []nn.Layer{conv(32, 1), relu, conv(64, 32), relu, pool}
+		s.Layers = []nn.Layer{conv(32, in.C), relu, conv(64, 32), relu, pool}
 	}
 	return s
 }
@@ -55,7 +59,12 @@ func ConvStack(t Topology) nn.Stack {
 // classes and softmax) and zero weights. The paper used hidden = 128 for A
 // and 64, 32, 16 or 8 for B.
 func FullCNN(t Topology, hidden, classes int) nn.Stack {
-	s := ConvStack(t)
+	return FullCNNFor(t, MNISTInput, hidden, classes)
+}
+
+// FullCNNFor is FullCNN on another input shape (CHW).
+func FullCNNFor(t Topology, in nn.Shape, hidden, classes int) nn.Stack {
+	s := ConvStackFor(t, in)
 	flat, _ := s.Out()
 	s.Layers = append(s.Layers,
 		nn.Layer{Op: nn.OpDense, Out: hidden, W: make([]float32, hidden*flat.Len()), B: make([]float32, hidden)},

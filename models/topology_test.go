@@ -1,6 +1,10 @@
 package models
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/sliced-ai/sliced/engine/nn"
+)
 
 func TestTopologySizes(t *testing.T) {
 	cases := []struct {
@@ -34,5 +38,23 @@ func TestTopologySizes(t *testing.T) {
 		if _, err := full.Shapes(); err != nil {
 			t.Errorf("%s/%d: %v", c.top, c.hidden, err)
 		}
+	}
+}
+
+// Other input shapes keep the layers; only the first conv's channels and
+// the flattened size change.
+func TestConvStackFor(t *testing.T) {
+	for _, in := range []nn.Shape{{C: 1, H: 32, W: 32}, {C: 3, H: 32, W: 32}, {C: 3, H: 64, W: 64}} {
+		s := FullCNNFor(B, in, 16, 5)
+		out, err := s.Out()
+		if err != nil || out.Len() != 5 {
+			t.Fatalf("%+v: out %+v, %v", in, out, err)
+		}
+		if got := len(s.Layers[0].W); got != 32*in.C*9 {
+			t.Errorf("%+v: conv1 has %d weights", in, got)
+		}
+	}
+	if len(ConvStack(B).Layers[0].W) != 32*9 {
+		t.Error("ConvStack changed")
 	}
 }

@@ -2,7 +2,7 @@
 //
 //	GET  /v2, /v2/health/live, /v2/health/ready          KServe v2 / Open Inference Protocol
 //	GET  /v2/models/{name}, .../ready, .../config, .../stats  (also under .../versions/{version})
-//	POST /v2/models/{name}/infer                          FP32 or UINT8 [N,28,28] or [N,1,28,28], JSON or binary
+//	POST /v2/models/{name}/infer                          FP32 or UINT8 [N,C,H,W] of the model input ([N,H,W] for gray), JSON or binary
 //	GET  /v2/models/stats                                 every model's statistics (Triton's JSON)
 //	POST /v2/repository/index                             the models served and those of the model folder
 //	POST /v2/repository/models/{name}/load, .../unload    serve a model folder's NAME.slc, or stop

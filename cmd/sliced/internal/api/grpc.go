@@ -135,7 +135,7 @@ func (g *grpcService) ModelMetadata(_ context.Context, r *pb.ModelMetadataReques
 		Name:     r.Name,
 		Versions: []string{g.s.modelVersion(r.Name)},
 		Platform: info.Name + "_" + info.Device,
-		Inputs:   tensorMetas(modelInputs),
+		Inputs:   tensorMetas(modelInputs(b)),
 		Outputs:  tensorMetas(modelOutputs(b)),
 	}, nil
 }
@@ -161,7 +161,7 @@ func (g *grpcService) ModelConfig(_ context.Context, r *pb.ModelConfigRequest) (
 			"classes": {StringValue: strings.Join(b.Classes(), ",")},
 		},
 	}
-	for _, t := range configInputs {
+	for _, t := range configInputs(b) {
 		cfg.Input = append(cfg.Input, &pb.ModelInput{Name: t.Name, DataType: pb.DataType(pb.DataType_value[t.DataType]),
 			Format: pb.ModelInput_Format(pb.ModelInput_Format_value[t.Format]), Dims: int64s(t.Dims)})
 	}
@@ -284,7 +284,7 @@ func (g *grpcService) infer(r *pb.ModelInferRequest, b backend.Backend) (*pb.Mod
 	for i, d := range in.Shape {
 		shape[i] = int(max(min(d, math.MaxInt32), math.MinInt32))
 	}
-	n, err := batchOf(shape)
+	n, err := batchOf(shape, backend.InputOf(b))
 	if err != nil {
 		return nil, st, bad("input %q: %v", in.Name, err)
 	}
@@ -294,9 +294,9 @@ func (g *grpcService) infer(r *pb.ModelInferRequest, b backend.Backend) (*pb.Mod
 		if len(r.RawInputContents) != 1 {
 			return nil, st, bad("%d raw_input_contents for one input", len(r.RawInputContents))
 		}
-		values, err = binaryData(r.RawInputContents[0], in.Datatype, n*backend.InputLen)
+		values, err = binaryData(r.RawInputContents[0], in.Datatype, n*backend.InputOf(b).Len())
 	case in.Contents != nil:
-		values, err = contentsData(in.Contents, in.Datatype, n*backend.InputLen)
+		values, err = contentsData(in.Contents, in.Datatype, n*backend.InputOf(b).Len())
 	default:
 		err = errorf(http.StatusBadRequest, "no data: neither raw_input_contents nor contents")
 	}

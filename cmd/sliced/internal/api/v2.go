@@ -104,8 +104,9 @@ type tensorMeta struct {
 	Shape    []int  `json:"shape"`
 }
 
-// The model's tensors. Every model takes one image tensor, [N,1,28,28]
-// (or [N,28,28]), and answers these four.
+// The model's tensors. Every model takes one image tensor, [N,C,H,W] of
+// its backend's input shape (or [N,H,W] when C is 1), and answers these
+// four.
 const (
 	outLabel  = "label"       // BYTES [N]: the class name, or "unknown"
 	outIndex  = "label_index" // INT64 [N]: its index, -1 for unknown
@@ -121,12 +122,15 @@ func (s *server) modelMeta(w http.ResponseWriter, r *http.Request, name string, 
 		"name":     name,
 		"versions": []string{s.modelVersion(name)},
 		"platform": info.Name + "_" + info.Device,
-		"inputs":   modelInputs,
+		"inputs":   modelInputs(b),
 		"outputs":  modelOutputs(b),
 	})
 }
 
-var modelInputs = []tensorMeta{{"input", "FP32", []int{-1, 1, 28, 28}}}
+func modelInputs(b backend.Backend) []tensorMeta {
+	in := backend.InputOf(b)
+	return []tensorMeta{{"input", "FP32", []int{-1, in.C, in.H, in.W}}}
+}
 
 func modelOutputs(b backend.Backend) []tensorMeta {
 	return []tensorMeta{
@@ -162,7 +166,7 @@ func (s *server) modelConfig(w http.ResponseWriter, r *http.Request, name string
 		"backend":        info.Name,
 		"version_policy": map[string]any{"latest": map[string]int{"num_versions": 1}},
 		"max_batch_size": maxBatch,
-		"input":          configInputs,
+		"input":          configInputs(b),
 		"output":         configOutputs(b),
 		"instance_group": []map[string]any{{"name": name, "kind": kind, "count": 1}},
 		"parameters": map[string]any{
@@ -173,7 +177,10 @@ func (s *server) modelConfig(w http.ResponseWriter, r *http.Request, name string
 	})
 }
 
-var configInputs = []configTensor{{Name: "input", DataType: "TYPE_FP32", Format: "FORMAT_NCHW", Dims: []int{1, 28, 28}}}
+func configInputs(b backend.Backend) []configTensor {
+	in := backend.InputOf(b)
+	return []configTensor{{Name: "input", DataType: "TYPE_FP32", Format: "FORMAT_NCHW", Dims: []int{in.C, in.H, in.W}}}
+}
 
 func configOutputs(b backend.Backend) []configTensor {
 	scalar := map[string]any{"shape": []int{}}

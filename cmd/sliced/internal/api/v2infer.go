@@ -15,6 +15,7 @@ import (
 
 	"github.com/sliced-ai/sliced/cmd/sliced/internal/backend"
 	"github.com/sliced-ai/sliced/cmd/sliced/internal/metrics"
+	"github.com/sliced-ai/sliced/engine/nn"
 )
 
 // inferRequest is the v2 request; only the fields sliced reads.
@@ -109,7 +110,7 @@ func (s *server) inferOnce(w http.ResponseWriter, r *http.Request, name string, 
 		return st
 	}
 	in := req.Inputs[0]
-	n, err := batchOf(in.Shape)
+	n, err := batchOf(in.Shape, backend.InputOf(b))
 	if err != nil {
 		fail(w, http.StatusBadRequest, "input %q: %v", in.Name, err)
 		return st
@@ -124,13 +125,13 @@ func (s *server) inferOnce(w http.ResponseWriter, r *http.Request, name string, 
 			fail(w, http.StatusBadRequest, "input %q: binary_data_size %d, but %d bytes follow the %d-byte header (%s)", in.Name, *size, len(rest), len(head), headerLength)
 			return st
 		}
-		values, err = binaryData(rest, in.Datatype, n*backend.InputLen)
+		values, err = binaryData(rest, in.Datatype, n*backend.InputOf(b).Len())
 	} else {
 		if len(rest) > 0 {
 			fail(w, http.StatusBadRequest, "%d bytes after the header, but no input has binary_data_size", len(rest))
 			return st
 		}
-		values, err = tensorData(in.Data, in.Datatype, n*backend.InputLen)
+		values, err = tensorData(in.Data, in.Datatype, n*backend.InputOf(b).Len())
 	}
 	if err == nil {
 		err = inRange(values)
@@ -363,12 +364,16 @@ func appendBinary(b []byte, data any) []byte {
 	return b
 }
 
-// batchOf accepts [N,28,28] and [N,1,28,28].
-func batchOf(shape []int) (int, error) {
-	ok := (len(shape) == 3 && shape[1] == 28 && shape[2] == 28) ||
-		(len(shape) == 4 && shape[1] == 1 && shape[2] == 28 && shape[3] == 28)
+// batchOf accepts [N,C,H,W] of the input shape, and [N,H,W] for one
+// channel.
+func batchOf(shape []int, in nn.Shape) (int, error) {
+	ok := (len(shape) == 3 && in.C == 1 && shape[1] == in.H && shape[2] == in.W) ||
+		(len(shape) == 4 && shape[1] == in.C && shape[2] == in.H && shape[3] == in.W)
 	if !ok {
-		return 0, fmt.Errorf("shape %v, want [N,28,28] or [N,1,28,28]", shape)
+		if in.C == 1 {
+			return 0, fmt.Errorf("shape %v, want [N,%d,%d] or [N,1,%d,%d]", shape, in.H, in.W, in.H, in.W)
+		}
+		return 0, fmt.Errorf("shape %v, want [N,%d,%d,%d]", shape, in.C, in.H, in.W)
 	}
 	if shape[0] < 1 || shape[0] > maxBatch {
 		return 0, fmt.Errorf("batch of %d, want 1 to %d", shape[0], maxBatch)

@@ -55,7 +55,7 @@ type Backend interface {
 	Info() Info
 	// Classes are the names that Result.Label indexes into.
 	Classes() []string
-	// Classify labels one tensor of 1x28x28 values in [0, 1].
+	// Classify labels one input tensor (CHW, InputOf's shape).
 	Classify(in []float32) (Result, error)
 	Close() error
 }

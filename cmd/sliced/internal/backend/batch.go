@@ -1,9 +1,27 @@
 package backend
 
-import "fmt"
+import (
+	"fmt"
 
-// InputLen is the number of values of one input tensor (1x28x28).
-const InputLen = 28 * 28
+	"github.com/sliced-ai/sliced/engine/nn"
+)
+
+// DigitInput is the input of a backend that does not say otherwise: the
+// digit engines' one 28x28 plane.
+var DigitInput = nn.Shape{C: 1, H: 28, W: 28}
+
+// Shaped is a Backend that says its input shape (CHW).
+type Shaped interface {
+	Input() nn.Shape
+}
+
+// InputOf is b's input shape: Shaped's, else DigitInput.
+func InputOf(b Backend) nn.Shape {
+	if s, ok := b.(Shaped); ok {
+		return s.Input()
+	}
+	return DigitInput
+}
 
 // Batcher is a Backend that classifies several tensors in one call,
 // cheaper than one call each: a runtime whose model has a batch dimension.
@@ -12,7 +30,7 @@ const InputLen = 28 * 28
 // a batch of 8 or 64 (tall image, packed dense weights) measured 10-20 %
 // slower per image, from the copies between layouts.
 type Batcher interface {
-	// ClassifyBatch labels the len(in)/InputLen tensors laid end to end
+	// ClassifyBatch labels the len(in)/InputOf(b).Len() tensors laid end to end
 	// in in. Each Result's Timing is the call's time shared out.
 	ClassifyBatch(in []float32) ([]Result, error)
 }
@@ -20,15 +38,16 @@ type Batcher interface {
 // ClassifyBatch labels the tensors laid end to end in in: in one call
 // where b is a Batcher, else one call each.
 func ClassifyBatch(b Backend, in []float32) ([]Result, error) {
-	if len(in) == 0 || len(in)%InputLen != 0 {
-		return nil, fmt.Errorf("batch of %d values, want a multiple of %d", len(in), InputLen)
+	n := InputOf(b).Len()
+	if len(in) == 0 || len(in)%n != 0 {
+		return nil, fmt.Errorf("batch of %d values, want a multiple of %d", len(in), n)
 	}
 	if bb, ok := b.(Batcher); ok {
 		return bb.ClassifyBatch(in)
 	}
-	out := make([]Result, 0, len(in)/InputLen)
-	for i := 0; i < len(in); i += InputLen {
-		r, err := b.Classify(in[i : i+InputLen])
+	out := make([]Result, 0, len(in)/n)
+	for i := 0; i < len(in); i += n {
+		r, err := b.Classify(in[i : i+n])
 		if err != nil {
 			return nil, err
 		}
@@ -51,6 +70,9 @@ func (r renamed) Info() Info {
 	i.Name = r.name
 	return i
 }
+
+// Input keeps the wrapped backend's shape.
+func (r renamed) Input() nn.Shape { return InputOf(r.Backend) }
 
 // ClassifyBatch keeps the wrapped backend's batching.
 func (r renamed) ClassifyBatch(in []float32) ([]Result, error) { return ClassifyBatch(r.Backend, in) }

@@ -16,7 +16,7 @@ type batcher struct {
 
 func (b *batcher) ClassifyBatch(in []float32) ([]Result, error) {
 	b.calls++
-	return make([]Result, len(in)/InputLen), nil
+	return make([]Result, len(in)/DigitInput.Len()), nil
 }
 
 // A batch is classified image by image, or in one call of a Batcher, also

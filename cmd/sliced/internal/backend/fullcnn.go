@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/sliced-ai/sliced/engine"
+	"github.com/sliced-ai/sliced/engine/nn"
 	"github.com/sliced-ai/sliced/models"
 )
 
@@ -71,6 +72,9 @@ func (f *FullCNN) Info() Info { return Info{Name: "fullcnn", Device: "cpu", Mode
 
 // Classes implements Backend.
 func (f *FullCNN) Classes() []string { return f.e.ClassNames() }
+
+// Input is the engine's input shape.
+func (f *FullCNN) Input() nn.Shape { return f.e.Stack.In }
 
 // Classify implements Backend.
 func (f *FullCNN) Classify(in []float32) (Result, error) {

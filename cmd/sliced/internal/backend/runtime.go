@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sliced-ai/sliced/engine/nn"
 	"github.com/sliced-ai/sliced/models/onnxexport"
 )
 
@@ -25,6 +26,7 @@ type runtimeModel struct {
 	onnx    []byte
 	classes []string
 	name    string
+	input   nn.Shape // the exported engine's; a given .onnx file is taken as 1x28x28
 }
 
 // loadONNX finds the full CNN to run: Model as an .onnx file, or else the
@@ -32,7 +34,7 @@ type runtimeModel struct {
 func loadONNX(o Options) (runtimeModel, error) {
 	if strings.HasSuffix(o.Model, ".onnx") {
 		b, err := os.ReadFile(o.Model)
-		return runtimeModel{onnx: b, name: o.Model}, err
+		return runtimeModel{onnx: b, name: o.Model, input: DigitInput}, err
 	}
 	e, err := fullCNNEngine(o)
 	if err != nil {
@@ -42,7 +44,7 @@ func loadONNX(o Options) (runtimeModel, error) {
 	if err != nil {
 		return runtimeModel{}, err
 	}
-	return runtimeModel{onnx: b, classes: e.ClassNames(), name: e.Name}, nil
+	return runtimeModel{onnx: b, classes: e.ClassNames(), name: e.Name, input: e.Stack.In}, nil
 }
 
 // newRuntime compiles the model with open; errors that are one of
@@ -72,7 +74,7 @@ func newRuntime(o Options, info Info, open func([]byte) (runner, error), unavail
 		}
 	}
 	info.Model = rm.name
-	return &runtimeBackend{info: info, classes: classes, m: m}, nil
+	return &runtimeBackend{info: info, classes: classes, m: m, input: rm.input}, nil
 }
 
 // runtimeBackend classifies by argmax over a native runtime's outputs.
@@ -80,7 +82,10 @@ type runtimeBackend struct {
 	info    Info
 	classes []string
 	m       runner
+	input   nn.Shape
 }
+
+func (r *runtimeBackend) Input() nn.Shape { return r.input }
 
 func (r *runtimeBackend) Info() Info        { return r.info }
 func (r *runtimeBackend) Classes() []string { return r.classes }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/sliced-ai/sliced/engine"
+	"github.com/sliced-ai/sliced/engine/nn"
 )
 
 func init() { Register("sliced", newSliced) }
@@ -76,6 +77,9 @@ func (s *Sliced) Info() Info {
 
 // Classes implements Backend.
 func (s *Sliced) Classes() []string { return s.engine().ClassNames() }
+
+// Input is the current engine's input shape.
+func (s *Sliced) Input() nn.Shape { return s.engine().Stack.In }
 
 // Classify implements Backend.
 func (s *Sliced) Classify(in []float32) (Result, error) {

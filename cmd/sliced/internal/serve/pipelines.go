@@ -8,6 +8,7 @@ import (
 
 	"github.com/sliced-ai/sliced/cmd/sliced/internal/config"
 	"github.com/sliced-ai/sliced/cmd/sliced/internal/pipeline"
+	"github.com/sliced-ai/sliced/cmd/sliced/internal/prep"
 	"github.com/sliced-ai/sliced/cmd/sliced/internal/source"
 )
 
@@ -23,7 +24,9 @@ type pipelines struct {
 
 // startPipelines starts one pipeline per source. A source that cannot be
 // built (a kind this binary lacks) is logged and left out.
-func startPipelines(ctx context.Context, srcs []config.Source, maxPixels int64, base pipeline.Config, hw *hardware, log *slog.Logger) *pipelines {
+// prepFor is the preprocessing of a source with region of interest r (nil
+// for none).
+func startPipelines(ctx context.Context, srcs []config.Source, maxPixels int64, base pipeline.Config, prepFor func(r prep.Region) prep.Func, hw *hardware, log *slog.Logger) *pipelines {
 	ctx, cancel := context.WithCancel(ctx)
 	ps := &pipelines{cfg: srcs, uploads: map[string]*source.Upload{}, cancel: cancel}
 	for _, sc := range srcs {
@@ -40,6 +43,9 @@ func startPipelines(ctx context.Context, srcs []config.Source, maxPixels int64, 
 		pc := base
 		pc.Name, pc.Source, pc.Watchdog = sc.Name, src, sc.Watchdog
 		pc.Gate = hw.gate(sc)
+		if sc.ROI != nil {
+			pc.Prep = prepFor(sc.ROI.In)
+		}
 		pc.Once = sc.Kind == "dir" && !sc.Loop
 		pc.Wait = (sc.Kind == "dir" || sc.Kind == "video") && sc.FPS == 0
 		if sc.Kind == "upload" {

@@ -176,7 +176,7 @@ func (d *daemon) run(ctx context.Context, cfg config.Config) error {
 	defer cancelRun()
 	d.hw = openHardware(cfg, d.reg, d.log)
 	d.hw.start(runCtx)
-	d.pipes = startPipelines(runCtx, cfg.Sources, cfg.Limits.ImagePixels, d.pipelineBase(), d.hw, d.log)
+	d.pipes = startPipelines(runCtx, cfg.Sources, cfg.Limits.ImagePixels, d.pipelineBase(), d.prepFor, d.hw, d.log)
 
 	d.notify.Send("READY=1\nSTATUS=serving")
 	d.log.Info("ready", "listen", ln.Addr().String(), "engine", d.store.From(), "startup", time.Since(start).Round(time.Microsecond))
@@ -255,8 +255,12 @@ func (d *daemon) pipelineBase() pipeline.Config {
 			hw.result(r)
 		}
 	}
-	return pipeline.Config{Prep: prep.Frame, Route: d.route.Load, Metrics: d.metrics, Sink: sink, Log: d.log}
+	return pipeline.Config{Prep: d.prepFor(nil), Route: d.route.Load, Metrics: d.metrics, Sink: sink, Log: d.log}
 }
+
+// prepFor follows the served engine's PREP section; r is a source's
+// region of interest, nil for the whole image.
+func (d *daemon) prepFor(r prep.Region) prep.Func { return prep.For(d.store.Engine, r) }
 
 func (d *daemon) processed() uint64 {
 	d.mu.Lock()
@@ -291,7 +295,7 @@ func (d *daemon) handler() *api.Server {
 			defer d.mu.Unlock()
 			return d.bset.byName
 		},
-		Prep:     prep.Frame,
+		Prep:     d.prepFor(nil),
 		Metrics:  d.metrics,
 		Gatherer: d.reg,
 		Token:    func() string { s, _ := d.token.Load().(string); return s },
@@ -366,7 +370,7 @@ func (d *daemon) reload(runCtx context.Context) {
 	if !reflect.DeepEqual(cfg.Sources, prev.Sources) || cfg.Limits != prev.Limits {
 		// A camera cannot be opened twice: the old pipelines stop first.
 		pipes.stop()
-		pipes = startPipelines(runCtx, cfg.Sources, cfg.Limits.ImagePixels, d.pipelineBase(), d.hw, d.log)
+		pipes = startPipelines(runCtx, cfg.Sources, cfg.Limits.ImagePixels, d.pipelineBase(), d.prepFor, d.hw, d.log)
 		d.events.SetSources(sourceNames(cfg.Sources))
 	}
 	d.mu.Lock()
