@@ -303,6 +303,9 @@ func (g *grpcService) infer(r *pb.ModelInferRequest, b backend.Backend) (*pb.Mod
 	if err == nil {
 		err = inRange(values)
 	}
+	if err == nil {
+		backend.Normalize(b, values)
+	}
 	if err != nil {
 		return nil, st, bad("input %q: %v", in.Name, err)
 	}

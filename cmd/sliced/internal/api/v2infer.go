@@ -136,6 +136,9 @@ func (s *server) inferOnce(w http.ResponseWriter, r *http.Request, name string, 
 	if err == nil {
 		err = inRange(values)
 	}
+	if err == nil {
+		backend.Normalize(b, values)
+	}
 	if err != nil {
 		fail(w, http.StatusBadRequest, "input %q: %v", in.Name, err)
 		return st
@@ -474,6 +477,8 @@ func tensorData(raw json.RawMessage, datatype string, want int) ([]float32, erro
 
 // inRange checks the input: the engine's input is a preprocessed image,
 // values in [0, 1], which also keeps out NaN and what float32 cannot hold.
+// An engine's normalisation is applied after (backend.Normalize), so
+// clients send pixels whatever the engine's mean and scale.
 func inRange(values []float32) error {
 	for i, v := range values {
 		if !(v >= 0 && v <= 1) {

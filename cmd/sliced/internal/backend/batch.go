@@ -3,6 +3,7 @@ package backend
 import (
 	"fmt"
 
+	"github.com/sliced-ai/sliced/engine"
 	"github.com/sliced-ai/sliced/engine/nn"
 )
 
@@ -13,6 +14,31 @@ var DigitInput = nn.Shape{C: 1, H: 28, W: 28}
 // Shaped is a Backend that says its input shape (CHW).
 type Shaped interface {
 	Input() nn.Shape
+}
+
+// Prepped is a Backend whose engine normalises its input (PREP section).
+type Prepped interface {
+	Prep() engine.Preprocess
+}
+
+// Normalize applies b's input normalisation in place to the tensors laid
+// end to end in in, given as pixels in [0, 1]: what the daemon's own
+// preprocessing does, for inputs that clients made.
+func Normalize(b Backend, in []float32) {
+	pb, ok := b.(Prepped)
+	if !ok {
+		return
+	}
+	p := pb.Prep()
+	if len(p.Mean) == 0 && len(p.Scale) == 0 {
+		return
+	}
+	sh := InputOf(b)
+	plane := sh.H * sh.W
+	for i := range in {
+		m, k := p.Norm((i / plane) % sh.C)
+		in[i] = (in[i] - m) * k
+	}
 }
 
 // InputOf is b's input shape: Shaped's, else DigitInput.
@@ -69,6 +95,14 @@ func (r renamed) Info() Info {
 	i := r.Backend.Info()
 	i.Name = r.name
 	return i
+}
+
+// Prep keeps the wrapped backend's normalisation.
+func (r renamed) Prep() engine.Preprocess {
+	if p, ok := r.Backend.(Prepped); ok {
+		return p.Prep()
+	}
+	return engine.Preprocess{}
 }
 
 // Input keeps the wrapped backend's shape.

@@ -54,3 +54,28 @@ func TestClassifyBatch(t *testing.T) {
 		t.Errorf("renamed batcher: %d results, %v, %d calls, %+v", len(res), err, b.calls, r.Info())
 	}
 }
+
+// Normalize applies the engine's per-channel mean and scale; a digit
+// engine's input is left as it is.
+func TestNormalize(t *testing.T) {
+	e := fixture.Scene(1)
+	e.Prep.Mean, e.Prep.Scale = []float32{0.5, 0.25, 0}, []float32{2}
+	b := NewSliced(func() *engine.Engine { return e })
+	in := make([]float32, 2*3*32*32)
+	for i := range in {
+		in[i] = 1
+	}
+	Normalize(b, in)
+	plane := 32 * 32
+	for i, want := range []float32{1, 1.5, 2, 1, 1.5, 2} {
+		if got := in[i*plane]; got != want {
+			t.Fatalf("plane %d: %v, want %v", i, got, want)
+		}
+	}
+	d := NewSliced(func() *engine.Engine { return fixture.Engine(models.B, 1) })
+	one := []float32{0.3}
+	Normalize(d, one)
+	if one[0] != 0.3 {
+		t.Errorf("a digit engine's input changed to %v", one[0])
+	}
+}

@@ -39,7 +39,7 @@ func init() {
 			return nil, fmt.Errorf("cuda: %d outputs for %d classes", m.OutLen(), len(classes))
 		}
 		info := Info{Name: "cuda", Device: "cuda:" + strconv.Itoa(ord), Model: e.Name}
-		return &runtimeBackend{info: info, classes: classes, m: m, input: e.Stack.In}, nil
+		return &runtimeBackend{info: info, classes: classes, m: m, input: e.Stack.In, prep: e.Prep}, nil
 	})
 }
 

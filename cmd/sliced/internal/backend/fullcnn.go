@@ -73,6 +73,9 @@ func (f *FullCNN) Info() Info { return Info{Name: "fullcnn", Device: "cpu", Mode
 // Classes implements Backend.
 func (f *FullCNN) Classes() []string { return f.e.ClassNames() }
 
+// Prep is the engine's preprocessing, its normalisation among it.
+func (f *FullCNN) Prep() engine.Preprocess { return f.e.Prep }
+
 // Input is the engine's input shape.
 func (f *FullCNN) Input() nn.Shape { return f.e.Stack.In }
 

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sliced-ai/sliced/engine"
 	"github.com/sliced-ai/sliced/engine/nn"
 	"github.com/sliced-ai/sliced/models/onnxexport"
 )
@@ -27,6 +28,7 @@ type runtimeModel struct {
 	classes []string
 	name    string
 	input   nn.Shape // the exported engine's; a given .onnx file is taken as 1x28x28
+	prep    engine.Preprocess
 }
 
 // loadONNX finds the full CNN to run: Model as an .onnx file, or else the
@@ -44,7 +46,7 @@ func loadONNX(o Options) (runtimeModel, error) {
 	if err != nil {
 		return runtimeModel{}, err
 	}
-	return runtimeModel{onnx: b, classes: e.ClassNames(), name: e.Name, input: e.Stack.In}, nil
+	return runtimeModel{onnx: b, classes: e.ClassNames(), name: e.Name, input: e.Stack.In, prep: e.Prep}, nil
 }
 
 // newRuntime compiles the model with open; errors that are one of
@@ -74,7 +76,7 @@ func newRuntime(o Options, info Info, open func([]byte) (runner, error), unavail
 		}
 	}
 	info.Model = rm.name
-	return &runtimeBackend{info: info, classes: classes, m: m, input: rm.input}, nil
+	return &runtimeBackend{info: info, classes: classes, m: m, input: rm.input, prep: rm.prep}, nil
 }
 
 // runtimeBackend classifies by argmax over a native runtime's outputs.
@@ -83,7 +85,11 @@ type runtimeBackend struct {
 	classes []string
 	m       runner
 	input   nn.Shape
+	prep    engine.Preprocess
 }
+
+// Prep is the engine's preprocessing, its normalisation among it.
+func (r *runtimeBackend) Prep() engine.Preprocess { return r.prep }
 
 func (r *runtimeBackend) Input() nn.Shape { return r.input }
 

@@ -78,6 +78,9 @@ func (s *Sliced) Info() Info {
 // Classes implements Backend.
 func (s *Sliced) Classes() []string { return s.engine().ClassNames() }
 
+// Prep is the engine's preprocessing, its normalisation among it.
+func (s *Sliced) Prep() engine.Preprocess { return s.engine().Prep }
+
 // Input is the current engine's input shape.
 func (s *Sliced) Input() nn.Shape { return s.engine().Stack.In }
 
