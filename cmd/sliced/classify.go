@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sliced-ai/sliced/cmd/sliced/internal/prep"
 	"github.com/sliced-ai/sliced/cmd/sliced/internal/result"
 	"github.com/sliced-ai/sliced/engine"
 	"github.com/sliced-ai/sliced/engine/imageio"
@@ -143,12 +144,18 @@ func (c *classifier) classify(path string) error {
 		return err
 	}
 	t1 := time.Now()
-	info, err := c.prep.Image(c.tensor[:], img)
-	if err != nil {
+	in := c.tensor[:]
+	var info preprocess.Info
+	if e := c.sess.Engine(); e.Prep.Mode != engine.PrepDigit {
+		// A scene engine classifies the whole image (a crop of its region).
+		if in, _, err = prep.Engine(e, nil, img); err != nil {
+			return err
+		}
+	} else if info, err = c.prep.Image(in, img); err != nil {
 		return err
 	}
 	t2 := time.Now()
-	p, err := c.sess.Classify(c.tensor[:])
+	p, err := c.sess.Classify(in)
 	if err != nil {
 		return err
 	}
@@ -159,6 +166,9 @@ func (c *classifier) classify(path string) error {
 	}
 	line := classifyLine{Path: path, Result: result.FromPrediction(p, c.sess.Engine().ClassNames()),
 		Mode: info.Mode.String(), Empty: info.Empty}
+	if e := c.sess.Engine(); e.Prep.Mode != engine.PrepDigit {
+		line.Mode = e.Prep.Mode.String()
+	}
 	line.LatencyUS = result.US(t3.Sub(t0))
 	line.Timings = &result.Timings{DecodeUS: result.US(t1.Sub(t0)), PreprocessUS: result.US(t2.Sub(t1)),
 		InferenceUS: result.US(t3.Sub(t2)), ConvUS: result.US(p.Timing.Conv), KNNUS: result.US(p.Timing.KNN)}

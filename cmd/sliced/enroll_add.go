@@ -8,9 +8,9 @@ import (
 	"slices"
 
 	"github.com/sliced-ai/sliced/cmd/sliced/internal/enrolfile"
+	"github.com/sliced-ai/sliced/cmd/sliced/internal/prep"
 	"github.com/sliced-ai/sliced/engine"
 	"github.com/sliced-ai/sliced/engine/imageio"
-	"github.com/sliced-ai/sliced/engine/preprocess"
 )
 
 // enrollAdd is sliced enroll add: images decoded and preprocessed as
@@ -66,8 +66,7 @@ func features(e *engine.Engine, files []string, maxPixels int) ([][]float32, err
 	if err != nil {
 		return nil, err
 	}
-	dec, prep := imageio.Decoder{MaxPixels: maxPixels}, preprocess.New()
-	var tensor [preprocess.Size * preprocess.Size]float32
+	dec := imageio.Decoder{MaxPixels: maxPixels}
 	var vecs [][]float32
 	for _, p := range files {
 		data, err := readLimited(p, maxImageBytes)
@@ -78,14 +77,16 @@ func features(e *engine.Engine, files []string, maxPixels int) ([][]float32, err
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", p, err)
 		}
-		info, err := prep.Image(tensor[:], img)
+		// The engine's own preprocessing: the digit rule, or a scene
+		// engine's resize of the whole image.
+		tensor, _, err := prep.Engine(e, nil, img)
+		if errors.Is(err, prep.ErrNoInk) {
+			return nil, fmt.Errorf("%s: no object found in the image", p)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", p, err)
 		}
-		if info.Empty {
-			return nil, fmt.Errorf("%s: no object found in the image", p)
-		}
-		f, err := sess.Features(tensor[:])
+		f, err := sess.Features(tensor)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", p, err)
 		}
