@@ -193,6 +193,9 @@ func FuzzDecode(f *testing.F) {
 	full.Classes = []string{"x", "y"}
 	full.Stack.Layers = append(full.Stack.Layers, nn.Layer{Op: nn.OpDense, Out: 2, W: make([]float32, 16), B: []float32{0, 1}}, nn.Layer{Op: nn.OpSoftmax})
 	f.Add(encode(f, full))
+	scene := rgbEngine()
+	scene.Prep = Preprocess{Mode: PrepROI, Fit: FitCrop, Mean: []float32{0.5, 0.5, 0.5}, Scale: []float32{2}}
+	f.Add(encode(f, scene))
 	f.Add([]byte(Magic))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		e, err := Decode(data)
