@@ -20,8 +20,9 @@ type Result struct {
 	Frame  source.Frame
 	Answer Answer
 	Box    image.Rectangle // where in the frame the object was found
-	// Input is the preprocessed 1x28x28 tensor the answer is for; nil when
-	// preprocessing failed. Sinks may keep it but must not modify it.
+	// Input is the preprocessed tensor (the engine's CxHxW) the answer is
+	// for; nil when preprocessing failed. Sinks may keep it but must not
+	// modify it.
 	Input      []float32
 	Err        error // set when no label came out (no object, backend error)
 	Preprocess time.Duration

@@ -158,7 +158,7 @@ func Features(e *engine.Engine, inputs [][]float32) ([][]float32, error) {
 	return vecs, nil
 }
 
-// Add enrols inputs (1x28x28 tensors) as examples of class, creating it if
+// Add enrols inputs (tensors of the engine's input shape) as examples of class, creating it if
 // new, and returns how many prototypes the class has now.
 func (s *Store) Add(class string, inputs [][]float32) (int, error) {
 	s.mu.Lock()
