@@ -1,7 +1,7 @@
 // Package backend is the daemon's set of classifiers behind one small
 // interface: a Backend labels one input tensor (the engine's CxHxW, see
-// InputOf) and reports its own
-// timing, and describes itself (name, device, model) for metric labels.
+// InputOf) and reports its own timing, and describes itself (name,
+// device, model) for metric labels.
 //
 // Backends are registered by name in a Registry, the way image formats are
 // registered with image.RegisterFormat. The default registry holds
