@@ -140,6 +140,22 @@ func (r Region) In(b image.Rectangle) image.Rectangle {
 	return image.Rect(int(x), int(y), int(x+w), int(y+h)).Add(b.Min)
 }
 
+// parseRegion reads X:Y:W:H.
+func parseRegion(v string) (*Region, error) {
+	f := strings.Split(v, ":")
+	if len(f) != 4 {
+		return nil, fmt.Errorf("%q: want X:Y:W:H", v)
+	}
+	var n [4]float64
+	for i, p := range f {
+		var err error
+		if n[i], err = strconv.ParseFloat(p, 64); err != nil {
+			return nil, fmt.Errorf("%q: want X:Y:W:H: %v", v, err)
+		}
+	}
+	return &Region{X: n[0], Y: n[1], W: n[2], H: n[3]}, nil
+}
+
 // check says what is wrong with r, or "".
 func (r Region) check() string {
 	switch {
@@ -241,7 +257,8 @@ func (s *Source) setDefaults(i int) {
 }
 
 // ParseSource reads a --source value: [NAME=]KIND:PATH[,KEY=VALUE...] with
-// the keys loop, fps, watchdog, width and height. Loop defaults to true.
+// the keys loop, fps, watchdog, width, height and roi (X:Y:W:H, pixels or
+// fractions as in Region). Loop defaults to true.
 func ParseSource(v string, i int) (Source, error) {
 	s := Source{Loop: true}
 	if n, rest, ok := strings.Cut(v, "="); ok && !strings.ContainsAny(n, ":/,") {
@@ -274,6 +291,8 @@ func ParseSource(v string, i int) (Source, error) {
 			s.Width, err = strconv.Atoi(val)
 		case "height":
 			s.Height, err = strconv.Atoi(val)
+		case "roi":
+			s.ROI, err = parseRegion(val)
 		}
 		if err != nil {
 			return s, fmt.Errorf("--source %q: %s: %v", v, key, err)
@@ -286,7 +305,7 @@ func ParseSource(v string, i int) (Source, error) {
 func optionKey(kv string) bool {
 	key, val, ok := strings.Cut(kv, "=")
 	switch key {
-	case "loop", "fps", "watchdog", "width", "height":
+	case "loop", "fps", "watchdog", "width", "height", "roi":
 		return ok && !strings.ContainsAny(val, " !")
 	}
 	return false

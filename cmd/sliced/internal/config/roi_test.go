@@ -39,3 +39,13 @@ sources:
 		}
 	}
 }
+
+func TestParseSourceROI(t *testing.T) {
+	s, err := ParseSource("door=dir:/srv/frames,fps=5,roi=0.25:0:0.5:0.5", 0)
+	if err != nil || s.Path != "/srv/frames" || s.ROI == nil || *s.ROI != (Region{X: 0.25, W: 0.5, H: 0.5}) {
+		t.Fatalf("%+v, %v", s, err)
+	}
+	if _, err := ParseSource("dir:/x,roi=1:2:3", 0); err == nil || !strings.Contains(err.Error(), "roi") {
+		t.Errorf("a three-value roi: %v", err)
+	}
+}
