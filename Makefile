@@ -27,7 +27,7 @@ export ONNXRUNTIME_LIB ?= $(TOOLS)/onnxruntime-node/node_modules/onnxruntime-nod
 export OPENVINO_LIB    ?= $(TOOLS)/openvino-$(OPENVINO_VERSION)/openvino/libs/libopenvino_c.so.2460
 export TRITONCLIENT_PATH ?= $(TOOLS)/tritonclient-$(TRITONCLIENT_VERSION)
 
-.PHONY: all build run test test-bins test-go test-tags test-race test-arm64 fuzz-smoke lint deps deps-apt deps-go deps-runtimes bench engine report cross cross-pure cross-smoke deb clean
+.PHONY: all build run test test-bins test-go test-tags test-race test-arm64 fuzz-smoke lint deps deps-apt deps-go deps-runtimes bench soak engine report cross cross-pure cross-smoke deb clean
 
 all: build
 
@@ -134,6 +134,12 @@ report: build
 ## bench: one table: sliced engine, full CNN in Go and on ONNX Runtime (batch 1, one thread and all cores)
 bench: deps-go deps-runtimes
 	$(GO) run ./cmd/sliced/internal/benchtable/run
+
+SOAK ?= 30m
+
+## soak: the daemon on the looping demo video at 30 frames/s under API load for $(SOAK) (not in `make test`; `SOAK=2m make soak` for a short one); fails on any error, growing memory or goroutines, or drifting p99
+soak: deps-go
+	$(GO) run ./cmd/sliced/internal/soak/run -duration $(SOAK)
 
 ## cross: static linux/arm64 and linux/arm (GOARM=7) binaries, and an arm64 GoCV build
 cross: deps-go
