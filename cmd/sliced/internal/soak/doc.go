@@ -15,8 +15,10 @@
 //
 // Every interval a sample records the daemon's resident memory (VmRSS of
 // /proc/PID/status), go_goroutines, the frames and requests served, the
-// errors so far and the stage histograms (sliced_pipeline_stage_duration_seconds
-// by stage, the whole frame, and /v1/classify as the server timed it).
+// errors so far and the latency histograms: the video's frames by stage
+// (sliced_pipeline_stage_duration_seconds{path="pipeline"}) and whole
+// (sliced_pipeline_frame_duration_seconds), and /v1/classify as the server
+// timed it.
 //
 // An error is any answer that is not 2xx, a failed request or scrape, a
 // WARN or ERROR line in the daemon's log, a pipeline error other than a

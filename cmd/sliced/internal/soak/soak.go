@@ -194,8 +194,12 @@ sources:
 		return nil, err
 	}
 	defer d.cmd.Process.Kill()
-	r := &runner{o: o, d: d, t: t, images: images,
-		client: &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: o.Clients + 8}}}
+	// Idle connections are dropped well before the daemon's idle timeout
+	// (2 minutes): one it closes just as a POST reuses it fails the POST,
+	// which is not retried, and that is the client's doing, not the
+	// daemon's.
+	tr := &http.Transport{MaxIdleConnsPerHost: o.Clients + 8, IdleConnTimeout: 30 * time.Second}
+	r := &runner{o: o, d: d, t: t, images: images, client: &http.Client{Timeout: 30 * time.Second, Transport: tr}}
 	t0 := time.Now()
 	if err := r.waitReady(30 * time.Second); err != nil {
 		return nil, err
@@ -678,8 +682,10 @@ func (r *runner) sample(at time.Duration) (Sample, error) {
 		s.Errors[k] += v
 	}
 	s.Requests, s.Classified = r.t.ok.Load(), r.t.classify.Load()
-	if f := fams["sliced_pipeline_stage_duration_seconds"]; f != nil {
-		for _, m := range f.GetMetric() {
+	// The pipeline's stages; requests are timed by the same histogram
+	// under another path, and as a whole below.
+	for _, m := range fams["sliced_pipeline_stage_duration_seconds"].GetMetric() {
+		if p := label(m, "path"); p == "pipeline" || p == "" {
 			st := label(m, "stage")
 			s.Stages[st] = addHist(s.Stages[st], m.GetHistogram())
 		}
