@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/sliced-ai/sliced/cmd/sliced/internal/benchrun"
 )
 
 // Markdown writes the summary, the verdict and one row per sample.
@@ -39,13 +41,17 @@ func (r *Report) Markdown(w io.Writer) error {
 
 	fmt.Fprintf(&b, "Start and end are medians over the first and the last %d intervals after the warm-up: of the samples (memory, goroutines), "+
 		"of each interval's p99 (stages); worst is the highest p99 of any one interval.\n\n", v.Window)
-	b.WriteString("| measure | start | end | max / worst | end allowed | |\n|---|---:|---:|---:|---:|---|\n")
+	summary := benchrun.Table{Header: []string{"measure", "start", "end", "max / worst", "end allowed", ""}, Align: "lrrrrl"}
 	mib := func(f float64) string { return fmt.Sprintf("%.1f MiB", f/(1<<20)) }
-	fmt.Fprintf(&b, "| RSS | %s | %s | %s | %s | %s |\n", mib(v.RSS.Start), mib(v.RSS.End), mib(v.RSS.Max), mib(v.RSS.Allowed), ok(v.RSS.OK))
+	summary.Rows = append(summary.Rows, []string{"RSS", mib(v.RSS.Start), mib(v.RSS.End), mib(v.RSS.Max), mib(v.RSS.Allowed), ok(v.RSS.OK)})
 	g := v.Goroutines
-	fmt.Fprintf(&b, "| goroutines | %.0f | %.0f | %.0f | %.0f | %s |\n", g.Start, g.End, g.Max, math.Floor(g.Allowed), ok(g.OK))
+	whole := func(f float64) string { return fmt.Sprintf("%.0f", f) }
+	summary.Rows = append(summary.Rows, []string{"goroutines", whole(g.Start), whole(g.End), whole(g.Max), whole(math.Floor(g.Allowed)), ok(g.OK)})
 	for _, st := range v.Stages {
-		fmt.Fprintf(&b, "| p99 %s | %s | %s | %s | %s | %s |\n", st.Stage, Seconds(st.Start), Seconds(st.End), Seconds(st.Worst), Seconds(st.Allowed), ok(st.OK))
+		summary.Rows = append(summary.Rows, []string{"p99 " + st.Stage, Seconds(st.Start), Seconds(st.End), Seconds(st.Worst), Seconds(st.Allowed), ok(st.OK)})
+	}
+	if err := summary.Markdown(&b); err != nil {
+		return err
 	}
 	if v.OK() {
 		b.WriteString("\nPASS\n")
@@ -58,11 +64,8 @@ func (r *Report) Markdown(w io.Writer) error {
 
 	b.WriteString("\nPer sample (p99 over the interval before it):\n\n")
 	stages := stageNames(last)
-	b.WriteString("| t | RSS MiB | goroutines | frames/s | classify/s | errors |")
-	for _, s := range stages {
-		b.WriteString(" " + s + " |")
-	}
-	b.WriteString("\n|---:|---:|---:|---:|---:|---:|" + strings.Repeat("---:|", len(stages)) + "\n")
+	samples := benchrun.Table{Header: append([]string{"t", "RSS MiB", "goroutines", "frames/s", "classify/s", "errors"}, stages...)}
+	samples.Align = strings.Repeat("r", len(samples.Header))
 	for i, s := range r.Samples {
 		fps, cps := "-", "-"
 		if i > 0 {
@@ -72,15 +75,18 @@ func (r *Report) Markdown(w io.Writer) error {
 				cps = fmt.Sprintf("%.1f", float64(s.Classified-p.Classified)/dt)
 			}
 		}
-		fmt.Fprintf(&b, "| %v | %.1f | %d | %s | %s | %d |", s.At.Round(time.Second), float64(s.RSS)/(1<<20), s.Goroutines, fps, cps, s.ErrorCount())
+		row := []string{s.At.Round(time.Second).String(), fmt.Sprintf("%.1f", float64(s.RSS)/(1<<20)), fmt.Sprint(s.Goroutines), fps, cps, fmt.Sprint(s.ErrorCount())}
 		for _, st := range stages {
 			q := math.NaN()
 			if i > 0 {
 				q = s.Stages[st].Sub(r.Samples[i-1].Stages[st]).Quantile(0.99)
 			}
-			b.WriteString(" " + Seconds(q) + " |")
+			row = append(row, Seconds(q))
 		}
-		b.WriteString("\n")
+		samples.Rows = append(samples.Rows, row)
+	}
+	if err := samples.Markdown(&b); err != nil {
+		return err
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
