@@ -9,36 +9,13 @@ CASE.json (written by TestTritonClient): url, token, model, folder_model
 them). Exits non-zero, naming the check, on the first failure.
 """
 
-import json
-import sys
-
 import numpy as np
 import tritonclient.http as httpclient
-from tritonclient.utils import InferenceServerException
 
-case = json.load(open(sys.argv[1]))
+from conformance import batch, case, check, checks, error_of, folder, model, n
+
 client = httpclient.InferenceServerClient(url=case["url"])
 auth = {"Authorization": "Bearer " + case["token"]}
-model, folder = case["model"], case["folder_model"]
-batch = np.array(case["tensors"], dtype=np.float32).reshape(-1, 1, 28, 28)
-n = batch.shape[0]
-checks = []
-
-
-def check(name, ok, detail=""):
-    if not ok:
-        sys.exit("FAIL %s: %s" % (name, detail))
-    checks.append(name)
-    print("ok", name)
-
-
-def error_of(call):
-    """The InferenceServerException call raises, parsed by the client."""
-    try:
-        call()
-    except InferenceServerException as e:
-        return e
-    sys.exit("FAIL: %r raised nothing" % call)
 
 
 check("is_server_live", client.is_server_live())

@@ -7,37 +7,14 @@ CASE.json is TestTritonClient's, with grpc_url the address of the daemon's
 --grpc-listen. Exits non-zero, naming the check, on the first failure.
 """
 
-import json
-import sys
-
 import numpy as np
 import tritonclient.grpc as grpcclient
-from tritonclient.utils import InferenceServerException
 
-case = json.load(open(sys.argv[1]))
+from conformance import batch, case, check, checks, error_of, folder, model, n
+
 client = grpcclient.InferenceServerClient(url=case["grpc_url"])
 # gRPC metadata keys are lower case.
 auth = {"authorization": "Bearer " + case["token"]}
-model, folder = case["model"], case["folder_model"]
-batch = np.array(case["tensors"], dtype=np.float32).reshape(-1, 1, 28, 28)
-n = batch.shape[0]
-checks = []
-
-
-def check(name, ok, detail=""):
-    if not ok:
-        sys.exit("FAIL %s: %s" % (name, detail))
-    checks.append(name)
-    print("ok", name)
-
-
-def error_of(call):
-    """The InferenceServerException call raises, parsed by the client."""
-    try:
-        call()
-    except InferenceServerException as e:
-        return e
-    sys.exit("FAIL: %r raised nothing" % call)
 
 
 check("is_server_live", client.is_server_live())
