@@ -3,6 +3,8 @@ package engine
 import (
 	"fmt"
 	"math"
+
+	"github.com/sliced-ai/sliced/engine/preprocess"
 )
 
 // PrepMode is the rule that turns a camera frame into the engine's input.
@@ -99,14 +101,7 @@ func (p *Preprocess) IsDefault() bool {
 
 // Norm is the mean and scale of channel c.
 func (p *Preprocess) Norm(c int) (mean, scale float32) {
-	mean, scale = 0, 1
-	if n := len(p.Mean); n > 0 {
-		mean = p.Mean[min(c, n-1)]
-	}
-	if n := len(p.Scale); n > 0 {
-		scale = p.Scale[min(c, n-1)]
-	}
-	return mean, scale
+	return preprocess.ChannelNorm(p.Mean, p.Scale, c)
 }
 
 // validate checks p against the input shape it feeds.

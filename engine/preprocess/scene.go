@@ -26,13 +26,16 @@ type Scene struct {
 	Pad         float32 // letterbox fill, in [0, 1] before normalisation
 }
 
-func (s *Scene) norm(c int) (mean, scale float32) {
+// ChannelNorm is the mean and scale of channel c from per-channel lists:
+// empty means 0 and 1, and the last value stands for later channels (a
+// single value applies to every channel).
+func ChannelNorm(means, scales []float32, c int) (mean, scale float32) {
 	mean, scale = 0, 1
-	if n := len(s.Mean); n > 0 {
-		mean = s.Mean[min(c, n-1)]
+	if n := len(means); n > 0 {
+		mean = means[min(c, n-1)]
 	}
-	if n := len(s.Scale); n > 0 {
-		scale = s.Scale[min(c, n-1)]
+	if n := len(scales); n > 0 {
+		scale = scales[min(c, n-1)]
 	}
 	return mean, scale
 }
@@ -73,7 +76,7 @@ func (p *Preprocessor) SceneImage(dst []float32, img image.Image, r image.Rectan
 	plane := s.H * s.W
 	for c := 0; c < s.C; c++ {
 		p.resample(p.patch, fw, fh, p.crop[c*sw*sh:(c+1)*sw*sh], sw, sh)
-		mean, scale := s.norm(c)
+		mean, scale := ChannelNorm(s.Mean, s.Scale, c)
 		out := dst[c*plane : (c+1)*plane]
 		pad := (s.Pad - mean) * scale
 		for i := range out {
