@@ -57,15 +57,9 @@ func For(current func() *engine.Engine, region Region) Func {
 	}
 }
 
-// Engine runs e's preprocessing on m.
-func Engine(e *engine.Engine, region Region, m image.Image) ([]float32, image.Rectangle, error) {
+// SceneOf is the resize and normalisation of a roi or whole-frame engine.
+func SceneOf(e *engine.Engine) preprocess.Scene {
 	in := e.Stack.In
-	if e.Prep.Mode == engine.PrepDigit {
-		if in != DigitInput {
-			return nil, image.Rectangle{}, fmt.Errorf("prep: digit preprocessing gives 1x28x28, engine %q takes %dx%dx%d", e.Name, in.H, in.W, in.C)
-		}
-		return Frame(m)
-	}
 	s := preprocess.Scene{C: in.C, H: in.H, W: in.W, Mean: e.Prep.Mean, Scale: e.Prep.Scale, Pad: e.Prep.Pad}
 	switch e.Prep.Fit {
 	case engine.FitCrop:
@@ -75,6 +69,19 @@ func Engine(e *engine.Engine, region Region, m image.Image) ([]float32, image.Re
 	default:
 		s.Fit = preprocess.Letterbox
 	}
+	return s
+}
+
+// Engine runs e's preprocessing on m.
+func Engine(e *engine.Engine, region Region, m image.Image) ([]float32, image.Rectangle, error) {
+	in := e.Stack.In
+	if e.Prep.Mode == engine.PrepDigit {
+		if in != DigitInput {
+			return nil, image.Rectangle{}, fmt.Errorf("prep: digit preprocessing gives 1x28x28, engine %q takes %dx%dx%d", e.Name, in.H, in.W, in.C)
+		}
+		return Frame(m)
+	}
+	s := SceneOf(e)
 	var r image.Rectangle
 	if e.Prep.Mode == engine.PrepROI && region != nil {
 		r = region(m.Bounds())
