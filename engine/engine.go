@@ -3,6 +3,7 @@ package engine
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/sliced-ai/sliced/engine/gemm"
@@ -79,6 +80,22 @@ type Engine struct {
 
 	WeightType DType // how Encode stores layer weights
 	ProtoType  DType // how Encode stores prototypes
+}
+
+// Clone is a copy of e whose k-NN set (prototypes, labels, classes and
+// open-set calibration) can be changed, by enrolment, without touching e;
+// the layer stack and projection are shared, since nothing changes them.
+func (e *Engine) Clone() *Engine {
+	c := *e
+	if e.KNN != nil {
+		k := *e.KNN
+		k.Vectors = slices.Clone(k.Vectors)
+		k.Labels = slices.Clone(k.Labels)
+		k.Classes = slices.Clone(k.Classes)
+		k.Open = k.Open.Clone()
+		c.KNN = &k
+	}
+	return &c
 }
 
 // Kind is "sliced" for a k-NN engine and "fullcnn" for a whole network.

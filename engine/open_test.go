@@ -87,3 +87,21 @@ func TestGaussSectionRoundTrip(t *testing.T) {
 		t.Error("a truncated GAUS decoded")
 	}
 }
+
+// A clone takes an enrolment, open-set calibration included, and leaves
+// the engine it came from as it was.
+func TestCloneEnrolsApart(t *testing.T) {
+	e := tinyEngine(true, F32, F32)
+	e.KNN.Open = &knn.Calibration{Quantile: 0.99, Radius: []float32{0.8, 1.25}, Other: -1}
+	before := encode(t, e)
+	c := e.Clone()
+	if _, err := c.KNN.Add("new", [][]float32{make([]float32, c.KNN.Dim)}); err != nil {
+		t.Fatal(err)
+	}
+	if len(c.KNN.Classes) != 3 || len(c.KNN.Open.Radius) != 3 {
+		t.Fatalf("clone after Add: classes %v radii %v", c.KNN.Classes, c.KNN.Open.Radius)
+	}
+	if !bytes.Equal(encode(t, e), before) {
+		t.Error("enrolling into the clone changed the original")
+	}
+}

@@ -93,11 +93,7 @@ func Score(e *engine.Engine, frames []Frame) (correct, unknown float64, err erro
 // Enrol returns a copy of e with the frames added as examples of their
 // classes, the way the daemon enrols them.
 func Enrol(e *engine.Engine, frames []Frame) (*engine.Engine, error) {
-	c := *e
-	k := *e.KNN
-	k.Vectors, k.Labels, k.Classes = slices.Clone(k.Vectors), slices.Clone(k.Labels), slices.Clone(k.Classes)
-	k.Open = k.Open.Clone()
-	c.KNN = &k
+	c := e.Clone()
 	s, err := c.NewSession()
 	if err != nil {
 		return nil, err
@@ -119,5 +115,5 @@ func Enrol(e *engine.Engine, frames []Frame) (*engine.Engine, error) {
 			return nil, err
 		}
 	}
-	return &c, nil
+	return c, nil
 }

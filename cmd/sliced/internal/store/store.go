@@ -127,20 +127,6 @@ func (s *Store) Reload(src Sources) error {
 	return nil
 }
 
-// clone copies e deeply enough that its k-NN set can change.
-func clone(e *engine.Engine) *engine.Engine {
-	c := *e
-	if e.KNN != nil {
-		k := *e.KNN
-		k.Vectors = slices.Clone(k.Vectors)
-		k.Labels = slices.Clone(k.Labels)
-		k.Classes = slices.Clone(k.Classes)
-		k.Open = k.Open.Clone()
-		c.KNN = &k
-	}
-	return &c
-}
-
 // Features computes the k-NN vectors of inputs with the served engine.
 func Features(e *engine.Engine, inputs [][]float32) ([][]float32, error) {
 	sess, err := e.NewSession()
@@ -171,7 +157,7 @@ func (s *Store) Add(class string, inputs [][]float32) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	next := clone(cur)
+	next := cur.Clone()
 	idx, err := next.KNN.Add(class, vecs)
 	if err != nil {
 		return 0, err
@@ -197,7 +183,7 @@ func (s *Store) Remove(class string) (bool, error) {
 	if len(cur.KNN.Classes) == 1 {
 		return true, fmt.Errorf("class %q: %w", class, ErrLastClass)
 	}
-	next := clone(cur)
+	next := cur.Clone()
 	next.KNN.Remove(class)
 	return true, s.change(next)
 }

@@ -28,7 +28,7 @@ func (s *Store) Import(f *enrolfile.File) ([]string, error) {
 	if cur.KNN == nil {
 		return nil, ErrNotSliced
 	}
-	next := clone(cur)
+	next := cur.Clone()
 	names, err := enrolfile.Apply(next, f)
 	if err != nil {
 		return nil, err
