@@ -201,7 +201,12 @@ func Distance(m Metric, a, b []float32) float64 {
 // whitened space (Gaussian calibrations only).
 func (c *Calibration) Mahalanobis(feat []float32, idx int) float64 {
 	dim := len(feat)
-	mean := c.Means[idx*dim : (idx+1)*dim]
+	return whitened(c.Whiten, feat, c.Means[idx*dim:(idx+1)*dim])
+}
+
+// whitened is |W (feat - mean)| for the dim x dim whitening w.
+func whitened(w, feat, mean []float32) float64 {
+	dim := len(feat)
 	// The difference is taken once, not once a row; four rows at a time
 	// give four independent sums, each still added up in order, so the
 	// result is the same to the bit as one row at a time.
@@ -215,7 +220,7 @@ func (c *Calibration) Mahalanobis(feat []float32, idx int) float64 {
 	for j, m := range mean {
 		diff[j] = feat[j] - m
 	}
-	w := c.Whiten[:dim*dim]
+	w = w[:dim*dim]
 	var sum float64
 	i := 0
 	for ; i+4 <= dim; i += 4 {
@@ -327,14 +332,13 @@ func (s *Set) calibrateGaussian(idx int, rows []int, prior float32) {
 	if n := len(rows); n > 2 {
 		// Leave one out: each example against the mean of the others.
 		loo := make([]float32, 0, n)
-		other := make([]float32, dim)
-		tmp := &Calibration{Whiten: c.Whiten, Means: other}
+		others := make([]float32, dim)
 		for _, i := range rows {
 			v := s.Vectors[i*dim : (i+1)*dim]
-			for j := range other {
-				other[j] = (mean[j]*float32(n) - v[j]) / float32(n-1)
+			for j := range others {
+				others[j] = (mean[j]*float32(n) - v[j]) / float32(n-1)
 			}
-			loo = append(loo, float32(tmp.Mahalanobis(v, 0)))
+			loo = append(loo, float32(whitened(c.Whiten, v, others)))
 		}
 		r = max(r, float64(Quantile(loo, enrolledQuantile)))
 	}
