@@ -45,16 +45,13 @@ func MergeOther(e *engine.Engine, first, keepEvery int) error {
 	if s == nil || first <= 0 || first >= len(s.Classes) {
 		return fmt.Errorf("merge other: no classes from %d", first)
 	}
-	if keepEvery <= 0 {
-		return dropOther(e, first)
-	}
 	var vecs []float32
 	var labels []int
 	seen := 0
 	for i, l := range s.Labels {
 		if l >= first {
 			seen++
-			if (seen-1)%keepEvery != 0 {
+			if keepEvery <= 0 || (seen-1)%keepEvery != 0 {
 				continue
 			}
 			l = first
@@ -63,25 +60,13 @@ func MergeOther(e *engine.Engine, first, keepEvery int) error {
 		labels = append(labels, l)
 	}
 	s.Vectors, s.Labels = vecs, labels
-	s.Classes = append(s.Classes[:first:first], knn.OtherName)
-	s.Open = &knn.Calibration{Radius: make([]float32, len(s.Classes)), Other: first, Quantile: 1}
-	s.Prepare()
-	return e.Validate()
-}
-
-func dropOther(e *engine.Engine, first int) error {
-	s := e.KNN
-	var vecs []float32
-	var labels []int
-	for i, l := range s.Labels {
-		if l < first {
-			vecs = append(vecs, s.Vectors[i*s.Dim:(i+1)*s.Dim]...)
-			labels = append(labels, l)
-		}
-	}
-	s.Vectors, s.Labels = vecs, labels
 	s.Classes = s.Classes[:first:first]
-	s.Open = &knn.Calibration{Radius: make([]float32, len(s.Classes)), Other: -1, Quantile: 1}
+	other := -1
+	if keepEvery > 0 {
+		other = first
+		s.Classes = append(s.Classes, knn.OtherName)
+	}
+	s.Open = &knn.Calibration{Radius: make([]float32, len(s.Classes)), Other: other, Quantile: 1}
 	s.Prepare()
 	return e.Validate()
 }
