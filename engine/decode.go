@@ -104,6 +104,15 @@ func Decode(data []byte) (*Engine, error) {
 					return nil, err
 				}
 			}
+			if b, ok := secs[tagPrior]; ok {
+				r := &reader{sec: "PRIO", b: b}
+				if v := r.f32s(1, "prior radius"); v != nil {
+					e.KNN.Open.Prior = v[0]
+				}
+				if err := r.done(); err != nil {
+					return nil, err
+				}
+			}
 		}
 		e.KNN.Prepare()
 	} else {

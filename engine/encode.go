@@ -35,6 +35,11 @@ func Encode(w io.Writer, e *Engine) error {
 			if e.KNN.Open.Gaussian() {
 				secs = append(secs, section{tagGauss, encodeGauss(e.KNN.Open, e.KNN.Dim)})
 			}
+			if e.KNN.Open.Prior > 0 {
+				var b bytes.Buffer
+				put(&b, e.KNN.Open.Prior)
+				secs = append(secs, section{tagPrior, b.Bytes()})
+			}
 		}
 	}
 	if !e.Prep.IsDefault() {

@@ -285,7 +285,9 @@ func (s *Session) Classify(in []float32) (Prediction, error) {
 		p.Known, p.Score = s.e.KNN.Known(feat, r, s.UnknownScale)
 	}
 	t2 := time.Now()
-	p.Class = s.e.ClassNames()[p.Label]
+	if p.Label >= 0 {
+		p.Class = s.e.ClassNames()[p.Label]
+	}
 	if !p.Known {
 		p.Class = Unknown
 	}

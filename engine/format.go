@@ -10,7 +10,10 @@ package engine
 //	         and OPEN (open-set calibration: quantile f32, "other" class
 //	         i32 or -1, class count u32, one radius f32 per class), and
 //	         optionally PREP (how a frame becomes the input; absent means
-//	         the digit rule).
+//	         the digit rule), GAUS (the Gaussian open-set rule's whitening
+//	         and class means) and PRIO (the radius enrolled classes start
+//	         from). A sliced engine may have no classes: it answers
+//	         unknown until classes are enrolled.
 //
 // Unknown sections are skipped so that later versions can add some; a
 // change to a known section's layout bumps the version.
@@ -49,4 +52,7 @@ var (
 	// pad f32, mean count u32 and values, scale count u32 and values). A
 	// file without it is a digit engine, as every file before it was.
 	tagPrep = [4]byte{'P', 'R', 'E', 'P'}
+	// tagPrior holds the radius enrolled classes start from (f32), for
+	// engines calibrated on classes they no longer carry.
+	tagPrior = [4]byte{'P', 'R', 'I', 'O'}
 )

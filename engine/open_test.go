@@ -105,3 +105,41 @@ func TestCloneEnrolsApart(t *testing.T) {
 		t.Error("enrolling into the clone changed the original")
 	}
 }
+
+// An engine with no classes and a prior radius (the scene engine before
+// anything is enrolled) round-trips; its sessions answer unknown.
+func TestEmptyEngineRoundTrip(t *testing.T) {
+	e := tinyEngine(true, F32, F32)
+	dim := e.KNN.Dim
+	w := make([]float32, dim*dim)
+	for i := 0; i < dim; i++ {
+		w[i*dim+i] = 1
+	}
+	e.KNN.Open = &knn.Calibration{Quantile: 0.99, Radius: []float32{1, 1}, Other: -1, Whiten: w, Means: make([]float32, 2*dim), Prior: 3.5}
+	for len(e.KNN.Classes) > 0 {
+		e.KNN.Remove(e.KNN.Classes[0])
+	}
+	got, err := Decode(encode(t, e))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o := got.KNN.Open; len(got.KNN.Classes) != 0 || !o.Gaussian() || o.Prior != 3.5 {
+		t.Fatalf("decoded classes %v calibration %+v", got.KNN.Classes, o)
+	}
+	s, err := got.NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := s.Classify(make([]float32, got.Stack.In.Len()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Known || p.Class != Unknown || p.Label != -1 {
+		t.Fatalf("empty engine answered %+v, want unknown with label -1", p)
+	}
+	// Without PRIO the prior is the median radius, as before.
+	e.KNN.Open.Prior = 0
+	if bytes.Contains(encode(t, e), []byte("PRIO")) {
+		t.Error("an engine without a prior wrote PRIO")
+	}
+}

@@ -124,8 +124,6 @@ func (s *Set) Validate() error {
 		return fmt.Errorf("knn: dimension %d", s.Dim)
 	case len(s.Vectors) != len(s.Labels)*s.Dim:
 		return fmt.Errorf("knn: %d values for %d prototypes of %d", len(s.Vectors), len(s.Labels), s.Dim)
-	case len(s.Classes) == 0:
-		return errors.New("knn: no classes")
 	}
 	for i, l := range s.Labels {
 		if l < 0 || l >= len(s.Classes) {
@@ -178,7 +176,7 @@ func (s *Set) Add(name string, vecs [][]float32) (int, error) {
 		s.Classes = append(s.Classes, name)
 		if s.Open != nil {
 			s.Open.Radius = append(s.Open.Radius, 0)
-			if s.Open.Means != nil {
+			if s.Open.Gaussian() {
 				s.Open.Means = append(s.Open.Means, make([]float32, s.Dim)...)
 			}
 		}
@@ -249,7 +247,7 @@ type Neighbor struct {
 
 // Result is a k-NN decision.
 type Result struct {
-	Label     int        // winning class index
+	Label     int        // winning class index; -1 for a set with no prototypes
 	Score     float32    // share of the k votes (or vote weight) the winner got
 	Neighbors []Neighbor // nearest first; owned by the Searcher
 }
@@ -280,7 +278,8 @@ func (r *Searcher) Classify(q []float32) (Result, error) {
 	}
 	n := s.Len()
 	if n == 0 {
-		return Result{}, errors.New("knn: no prototypes")
+		// A set that no class was enrolled into yet: nothing is near.
+		return Result{Label: -1}, nil
 	}
 	if !s.prepared() {
 		return Result{}, errors.New("knn: prototypes changed without Prepare")

@@ -42,6 +42,11 @@ type Calibration struct {
 	// nil: Radius bounds the distance to the nearest prototype instead.
 	Whiten []float32
 	Means  []float32
+	// Prior, if above 0, is the radius an enrolled class starts from,
+	// measured on held-out data of the classes the set was calibrated
+	// on; 0 takes the median radius of the set's classes. An engine that
+	// ships with no classes (enrol first) needs it.
+	Prior float32
 }
 
 // Gaussian says whether radii bound Mahalanobis distances to class means.
@@ -81,6 +86,9 @@ func (s *Set) validateOpen() error {
 		if !(r >= 0) || math.IsInf(float64(r), 0) {
 			return fmt.Errorf("knn: class %d radius %v", i, r)
 		}
+	}
+	if !(c.Prior >= 0) || math.IsInf(float64(c.Prior), 0) {
+		return fmt.Errorf("knn: prior radius %v", c.Prior)
 	}
 	if c.Whiten == nil && c.Means == nil {
 		return nil
@@ -132,6 +140,9 @@ func (c *Calibration) Clone() *Calibration {
 // set without calibration knows every answer.
 func (s *Set) Known(feat []float32, r Result, scale float64) (bool, float32) {
 	c := s.Open
+	if r.Label < 0 {
+		return false, 0
+	}
 	if c == nil || len(r.Neighbors) == 0 {
 		return true, r.Score
 	}
@@ -300,11 +311,15 @@ func (s *Set) Calibrate(idx int, prior float32) {
 }
 
 // Prior is the radius to give a class with too few examples of its own:
-// the median radius of the calibrated classes, 0 when there are none.
+// the calibration's Prior if it has one, else the median radius of the
+// calibrated classes, 0 when there are none.
 func (s *Set) Prior() float32 {
 	c := s.Open
 	if c == nil {
 		return 0
+	}
+	if c.Prior > 0 {
+		return c.Prior
 	}
 	var r []float32
 	for i, v := range c.Radius {

@@ -236,3 +236,51 @@ func TestMahalanobisExact(t *testing.T) {
 		}
 	}
 }
+
+// A set with no classes yet (an engine that ships for enrolment) answers
+// unknown; the first class enrolled starts from the stored prior radius,
+// not from the median of classes there are none of.
+func TestEmptySetAnswersUnknownUntilEnrolled(t *testing.T) {
+	s := &Set{K: 3, Metric: L2, Vote: Kernel, Dim: 2,
+		Open: &Calibration{Quantile: 0.99, Other: -1, Whiten: []float32{1, 0, 0, 1}, Prior: 2}}
+	if err := s.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	r := NewSearcher(s)
+	res, err := r.Classify([]float32{1, 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if known, conf := s.Known([]float32{1, 1}, res, 1); res.Label != -1 || known || conf != 0 {
+		t.Fatalf("empty set: label %d known %v confidence %v, want -1 false 0", res.Label, known, conf)
+	}
+	idx, err := s.Add("a", [][]float32{{0, 0}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := float32(2 * enrolledSlack * math.Sqrt(2))
+	if got := s.Open.Radius[idx]; math.Abs(float64(got-want)) > 1e-5 {
+		t.Errorf("first class's radius %v, want prior x slack x sqrt(1+1/1) = %v", got, want)
+	}
+	r = NewSearcher(s)
+	for _, c := range []struct {
+		q     []float32
+		known bool
+	}{{[]float32{0.5, 0}, true}, {[]float32{9, 9}, false}} {
+		res, err := r.Classify(c.q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if known, _ := s.Known(c.q, res, 1); res.Label != 0 || known != c.known {
+			t.Errorf("%v after enrolling: label %d known %v, want 0 %v", c.q, res.Label, known, c.known)
+		}
+	}
+	s.Remove("a")
+	if err := s.Validate(); err != nil || len(s.Classes) != 0 || len(s.Open.Means) != 0 {
+		t.Fatalf("after removing the only class: %v, classes %v means %v", err, s.Classes, s.Open.Means)
+	}
+	s.Open.Prior = float32(math.NaN())
+	if err := s.Validate(); err == nil {
+		t.Error("a NaN prior validated")
+	}
+}
