@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/sliced-ai/sliced/engine/nn"
 	"github.com/sliced-ai/sliced/engine/preprocess"
 )
 
@@ -136,4 +137,19 @@ func (p *Preprocess) validate(channels int) error {
 		}
 	}
 	return nil
+}
+
+// Scene is the resize and normalisation of a roi or whole-frame engine
+// whose input is in, as engine/preprocess takes them.
+func (p Preprocess) Scene(in nn.Shape) preprocess.Scene {
+	s := preprocess.Scene{C: in.C, H: in.H, W: in.W, Mean: p.Mean, Scale: p.Scale, Pad: p.Pad}
+	switch p.Fit {
+	case FitCrop:
+		s.Fit = preprocess.CenterCrop
+	case FitStretch:
+		s.Fit = preprocess.Stretch
+	default:
+		s.Fit = preprocess.Letterbox
+	}
+	return s
 }

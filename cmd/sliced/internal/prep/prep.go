@@ -58,19 +58,7 @@ func For(current func() *engine.Engine, region Region) Func {
 }
 
 // SceneOf is the resize and normalisation of a roi or whole-frame engine.
-func SceneOf(e *engine.Engine) preprocess.Scene {
-	in := e.Stack.In
-	s := preprocess.Scene{C: in.C, H: in.H, W: in.W, Mean: e.Prep.Mean, Scale: e.Prep.Scale, Pad: e.Prep.Pad}
-	switch e.Prep.Fit {
-	case engine.FitCrop:
-		s.Fit = preprocess.CenterCrop
-	case engine.FitStretch:
-		s.Fit = preprocess.Stretch
-	default:
-		s.Fit = preprocess.Letterbox
-	}
-	return s
-}
+func SceneOf(e *engine.Engine) preprocess.Scene { return e.Prep.Scene(e.Stack.In) }
 
 // Engine runs e's preprocessing on m.
 func Engine(e *engine.Engine, region Region, m image.Image) ([]float32, image.Rectangle, error) {
