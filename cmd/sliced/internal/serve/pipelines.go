@@ -34,7 +34,7 @@ func startPipelines(ctx context.Context, srcs []config.Source, maxPixels int64, 
 		if err != nil {
 			log.Error("source not started", "source", sc.Name, "err", err)
 			ps.missing = append(ps.missing, sc.Name)
-			base.Metrics.Errors.WithLabelValues(sc.Name, "source_unsupported").Inc()
+			base.Metrics.Errors.WithLabelValues(sc.Name, "", "source_unsupported").Inc()
 			continue
 		}
 		if u, ok := src.(*source.Upload); ok {
