@@ -23,6 +23,7 @@ import (
 
 	"github.com/sliced-ai/sliced/cmd/sliced/internal/fixture"
 	"github.com/sliced-ai/sliced/cmd/sliced/internal/liveview"
+	"github.com/sliced-ai/sliced/cmd/sliced/testbin/broker"
 	"github.com/sliced-ai/sliced/engine"
 	"github.com/sliced-ai/sliced/models"
 )
@@ -55,15 +56,12 @@ func pngOf(t *testing.T, m image.Image) []byte {
 	return b.Bytes()
 }
 
-// The real daemon on a folder of frames with two regions in its YAML:
-// states enrolled over the API (on the scene engine, into the state
-// directory), one result stream per region, the door's flicker smoothed
-// away while the metrics count every frame's own answer, the roi label
-// on the metrics, each region's box in /v1/latest and drawn on the
-// stream, and a region outside the frame counted, logged once and
-// survived.
-func TestRegionsThroughTheDaemon(t *testing.T) {
-	bin := binary(t, "")
+// regionScene enrols the led's states on and off over the API into a
+// state directory (the scene engine), writes a folder of frames whose
+// door is red, flickers blue once, then turns green, and whose led is on,
+// then off, and returns a configuration of the folder with the regions
+// door and led (smooth 3 and 1) and far, outside the frame.
+func regionScene(t *testing.T, bin string) (cfg string, door image.Rectangle, doors []int) {
 	dir := t.TempDir()
 	eng, state, token := filepath.Join(dir, "scene.slc"), filepath.Join(dir, "state"), filepath.Join(dir, "token")
 	if err := engine.Save(eng, fixture.Scene(3)); err != nil {
@@ -72,7 +70,7 @@ func TestRegionsThroughTheDaemon(t *testing.T) {
 	os.WriteFile(token, []byte("regions-token\n"), 0o600)
 	rng := rand.New(rand.NewPCG(13, 13))
 
-	// The led's states, on and off, enrolled from crops of the region.
+	// The led's states, enrolled from crops of the region.
 	on, off := color.RGBA{230, 200, 30, 255}, color.RGBA{25, 25, 25, 255}
 	p := start(t, bin, nil, "--engine", eng, "--state-dir", state, "--token-file", token)
 	for name, c := range map[string]color.RGBA{"on": on, "off": off} {
@@ -87,10 +85,8 @@ func TestRegionsThroughTheDaemon(t *testing.T) {
 	}
 	p.stop()
 
-	// The door: red, a one-frame blue flicker, then green for good; the
-	// led: on, then off. smooth 3 for the source, 1 for the led.
 	door, led := image.Rect(20, 20, 100, 100), image.Rect(200, 60, 280, 120)
-	doors := []int{0, 0, 0, 2, 0, 0, 1, 1, 1, 1}
+	doors = []int{0, 0, 0, 2, 0, 0, 1, 1, 1, 1}
 	frames := filepath.Join(dir, "frames")
 	os.Mkdir(frames, 0o755)
 	for i, d := range doors {
@@ -101,7 +97,7 @@ func TestRegionsThroughTheDaemon(t *testing.T) {
 		m := paint(320, 240, map[image.Rectangle]color.RGBA{door: fixture.SceneColors[d].RGB, led: l}, rng)
 		os.WriteFile(filepath.Join(frames, fmt.Sprintf("%03d.png", i)), pngOf(t, m), 0o644)
 	}
-	cfg := filepath.Join(dir, "sliced.yaml")
+	cfg = filepath.Join(dir, "sliced.yaml")
 	os.WriteFile(cfg, []byte(fmt.Sprintf(`engine: %s
 state_dir: %s
 token_file: %s
@@ -115,17 +111,33 @@ sources:
       - {name: led, roi: "0.625:0.25:0.25:0.25", smooth: 1}
       - {name: far, roi: "300:200:100:100"}
 `, eng, state, token, frames)), 0o644)
-	p = start(t, bin, nil, "--config", cfg)
+	return cfg, door, doors
+}
+
+// The real daemon on a folder of frames with two regions in its YAML:
+// states enrolled over the API (on the scene engine, into the state
+// directory), one result stream per region, the door's flicker smoothed
+// away while the metrics count every frame's own answer, the roi label
+// on the metrics, each region's box in /v1/latest and drawn on the
+// stream, and a region outside the frame counted, logged once and
+// survived.
+func TestRegionsThroughTheDaemon(t *testing.T) {
+	bin := binary(t, "")
+	cfg, door, doors := regionScene(t, bin)
+	p := start(t, bin, nil, "--config", cfg)
 	n := float64(len(doors))
 	p.waitMetric("door frames", "sliced_pipeline_frames_total", map[string]string{"source": "cam", "roi": "door"}, func(v float64) bool { return v >= n })
 	p.waitMetric("led frames", "sliced_pipeline_frames_total", map[string]string{"source": "cam", "roi": "led"}, func(v float64) bool { return v >= n })
 	p.waitMetric("far errors", "sliced_pipeline_errors_total", map[string]string{"source": "cam", "roi": "far", "kind": "region_outside"}, func(v float64) bool { return v >= n })
 
-	// Each region's results, oldest first.
-	_, body := p.request("GET", "/v1/recent", "", nil)
+	// Each region's results, oldest first: the last is published just
+	// after its error is counted.
 	var rows []liveview.Row
-	if err := json.Unmarshal([]byte(body), &rows); err != nil {
-		t.Fatal(err)
+	for deadline := time.Now().Add(10 * time.Second); len(rows) < 3*len(doors) && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		_, body := p.request("GET", "/v1/recent", "", nil)
+		if err := json.Unmarshal([]byte(body), &rows); err != nil {
+			t.Fatal(err)
+		}
 	}
 	slices.Reverse(rows)
 	got := map[string][]string{}
@@ -184,7 +196,7 @@ sources:
 	}
 
 	// The live view: each region's state and box, and the boxes drawn.
-	_, body = p.request("GET", "/v1/latest", "", nil)
+	_, body := p.request("GET", "/v1/latest", "", nil)
 	var latest []liveview.Row
 	if err := json.Unmarshal([]byte(body), &latest); err != nil {
 		t.Fatal(err)
@@ -271,6 +283,49 @@ func TestRegionConfigErrors(t *testing.T) {
 				cmd.Process.Kill()
 				t.Errorf("%v with %s: still running, want an error naming %s", args[1:2], tc.source, tc.key)
 			}
+		}
+	}
+}
+
+// Each region's state changes are MQTT events on its own topic, after
+// smoothing: the door's one-frame flicker is no event.
+func TestRegionEventsOverMQTT(t *testing.T) {
+	mosq, subBin, _ := broker.Commands(t)
+	b := broker.Start(t, mosq, "allow_anonymous true\n")
+	sub := broker.Subscribe(t, subBin, b.Port, "regions-sub", "sliced/r/#", "-t", "homeassistant/#")
+	time.Sleep(100 * time.Millisecond)
+	bin := binary(t, "")
+	cfg, _, _ := regionScene(t, bin)
+	start(t, bin, nil, "--config", cfg, "--mqtt-broker", fmt.Sprintf("tcp://127.0.0.1:%d", b.Port), "--mqtt-node", "r")
+	states := map[string][]string{}
+	sensors := map[string]bool{}
+	sub.Until(15*time.Second, func(l broker.Line) bool {
+		if strings.HasPrefix(l.Topic, "homeassistant/sensor/") {
+			sensors[l.Topic] = true
+		}
+		if strings.HasSuffix(l.Topic, "/state") {
+			var e struct{ Source, Region, State string }
+			json.Unmarshal([]byte(l.Payload), &e)
+			if e.Source != "cam" || "sliced/r/cam/"+e.Region+"/state" != l.Topic {
+				t.Errorf("%s: %s", l.Topic, l.Payload)
+			}
+			states[e.Region] = append(states[e.Region], e.State)
+		}
+		return len(states["door"]) >= 2 && len(states["led"]) >= 2 && len(sensors) >= 3
+	})
+	// Let any event that should not be there arrive.
+	sub.Until(500*time.Millisecond, func(l broker.Line) bool {
+		if strings.HasSuffix(l.Topic, "/state") {
+			t.Errorf("one more state event: %s %s", l.Topic, l.Payload)
+		}
+		return false
+	})
+	if d, l := strings.Join(states["door"], " "), strings.Join(states["led"], " "); d != "red green" || l != "on off" {
+		t.Errorf("state events: door %q, led %q; want \"red green\" and \"on off\"", d, l)
+	}
+	for _, s := range []string{"door", "led", "far"} {
+		if !sensors["homeassistant/sensor/r_cam_"+s+"/config"] {
+			t.Errorf("no Home Assistant sensor for region %s: %v", s, sensors)
 		}
 	}
 }
