@@ -38,7 +38,7 @@ type Deps struct {
 	Limits   func() (bodyBytes, imagePixels int64)
 	Ready    func() (bool, string)
 	Uploads  func(name string) *source.Upload
-	Live     http.Handler // the live view: /, /stream.mjpg, /v1/recent
+	Live     http.Handler // the live view: /, /stream.mjpg, /v1/recent, /v1/latest
 	// Candidates keeps unsure answers for enrolment; nil: none are kept.
 	Candidates *candidates.Keeper
 	// ModelDir is the model folder of the v2 repository extension: engine
@@ -65,6 +65,7 @@ func buildServer(d Deps) *server {
 		s.handle("GET /{$}", "liveview", d.Live.ServeHTTP)
 		s.handle("GET /stream.mjpg", "stream", d.Live.ServeHTTP)
 		s.handle("GET /v1/recent", "recent", d.Live.ServeHTTP)
+		s.handle("GET /v1/latest", "latest", d.Live.ServeHTTP)
 	}
 	return s
 }

@@ -4,9 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"image"
 	"io"
-	"math"
 	"net"
 	"os"
 	"regexp"
@@ -111,68 +109,13 @@ type Source struct {
 	Width    int           `yaml:"width"`    // capture size asked of a device
 	Height   int           `yaml:"height"`
 	// ROI is the rectangle of the frame that an engine in roi mode
-	// classifies; engines in other modes ignore it.
-	ROI *Region `yaml:"roi"`
-}
-
-// Region is a rectangle of a frame: its left, top, width and height, in
-// pixels, or in fractions of the frame's width and height when all four
-// are at most 1 (x: 0.25, y: 0, w: 0.5, h: 0.5 is the top middle quarter).
-type Region struct {
-	X float64 `yaml:"x"`
-	Y float64 `yaml:"y"`
-	W float64 `yaml:"w"`
-	H float64 `yaml:"h"`
-}
-
-// Fractions reports whether r is given in fractions of the frame.
-func (r Region) Fractions() bool { return r.X <= 1 && r.Y <= 1 && r.W <= 1 && r.H <= 1 }
-
-// In is r in a frame of bounds b. A region that reaches past the frame
-// is not clipped: preprocessing refuses it, so a wrong size is seen.
-func (r Region) In(b image.Rectangle) image.Rectangle {
-	x, y, w, h := r.X, r.Y, r.W, r.H
-	if r.Fractions() {
-		fw, fh := float64(b.Dx()), float64(b.Dy())
-		x0, y0 := math.Round(x*fw), math.Round(y*fh)
-		return image.Rect(int(x0), int(y0), int(math.Round((x+w)*fw)), int(math.Round((y+h)*fh))).Add(b.Min)
-	}
-	return image.Rect(int(x), int(y), int(x+w), int(y+h)).Add(b.Min)
-}
-
-// parseRegion reads X:Y:W:H.
-func parseRegion(v string) (*Region, error) {
-	f := strings.Split(v, ":")
-	if len(f) != 4 {
-		return nil, fmt.Errorf("%q: want X:Y:W:H", v)
-	}
-	var n [4]float64
-	for i, p := range f {
-		var err error
-		if n[i], err = strconv.ParseFloat(p, 64); err != nil {
-			return nil, fmt.Errorf("%q: want X:Y:W:H: %v", v, err)
-		}
-	}
-	return &Region{X: n[0], Y: n[1], W: n[2], H: n[3]}, nil
-}
-
-// check says what is wrong with r, or "".
-func (r Region) check() string {
-	switch {
-	case r.W <= 0 || r.H <= 0:
-		return fmt.Sprintf("w %v and h %v, want both > 0", r.W, r.H)
-	case r.X < 0 || r.Y < 0:
-		return fmt.Sprintf("x %v and y %v, want both >= 0", r.X, r.Y)
-	case r.Fractions():
-		if r.X+r.W > 1+1e-9 || r.Y+r.H > 1+1e-9 {
-			return fmt.Sprintf("%v,%v+%vx%v in fractions reaches past the frame", r.X, r.Y, r.W, r.H)
-		}
-	case r.X != math.Trunc(r.X) || r.Y != math.Trunc(r.Y) || r.W != math.Trunc(r.W) || r.H != math.Trunc(r.H):
-		return "pixels must be whole numbers (or give all four as fractions of at most 1)"
-	case r.X+r.W > 1<<20 || r.Y+r.H > 1<<20:
-		return "larger than any frame"
-	}
-	return ""
+	// classifies; engines in other modes ignore it. It is the source's one
+	// unnamed region; Regions names several instead.
+	ROI     *Region       `yaml:"roi"`
+	Regions []NamedRegion `yaml:"regions"`
+	// Smooth is how many equal answers in a row a region needs before its
+	// reported state changes; 0 or 1 reports every answer.
+	Smooth int `yaml:"smooth"`
 }
 
 // Limits bound what a client can make the daemon do.
@@ -257,8 +200,9 @@ func (s *Source) setDefaults(i int) {
 }
 
 // ParseSource reads a --source value: [NAME=]KIND:PATH[,KEY=VALUE...] with
-// the keys loop, fps, watchdog, width, height and roi (X:Y:W:H, pixels or
-// fractions as in Region). Loop defaults to true.
+// the keys loop, fps, watchdog, width, height, roi (X:Y:W:H, pixels or
+// fractions as in Region) and smooth. Loop defaults to true. Named regions
+// are YAML only.
 func ParseSource(v string, i int) (Source, error) {
 	s := Source{Loop: true}
 	if n, rest, ok := strings.Cut(v, "="); ok && !strings.ContainsAny(n, ":/,") {
@@ -293,6 +237,8 @@ func ParseSource(v string, i int) (Source, error) {
 			s.Height, err = strconv.Atoi(val)
 		case "roi":
 			s.ROI, err = parseRegion(val)
+		case "smooth":
+			s.Smooth, err = strconv.Atoi(val)
 		}
 		if err != nil {
 			return s, fmt.Errorf("--source %q: %s: %v", v, key, err)
@@ -305,7 +251,7 @@ func ParseSource(v string, i int) (Source, error) {
 func optionKey(kv string) bool {
 	key, val, ok := strings.Cut(kv, "=")
 	switch key {
-	case "loop", "fps", "watchdog", "width", "height", "roi":
+	case "loop", "fps", "watchdog", "width", "height", "roi", "smooth":
 		return ok && !strings.ContainsAny(val, " !")
 	}
 	return false
@@ -383,11 +329,7 @@ func (c *Config) Validate() error {
 		if s.Watchdog < 0 {
 			bad(key+".watchdog", "%v is negative", s.Watchdog)
 		}
-		if s.ROI != nil {
-			if msg := s.ROI.check(); msg != "" {
-				bad(key+".roi", "%s", msg)
-			}
-		}
+		s.validateRegions(key, bad)
 	}
 	if c.Limits.BodyBytes <= 0 {
 		bad("limits.body_bytes", "%d, want > 0", c.Limits.BodyBytes)

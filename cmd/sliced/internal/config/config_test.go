@@ -4,6 +4,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -70,7 +71,7 @@ func TestFlagsOverrideFile(t *testing.T) {
 	if c.Log.Level != "debug" {
 		t.Errorf("log.level = %q, the file's value should stay", c.Log.Level)
 	}
-	if len(c.Sources) != 1 || c.Sources[0] != (Source{Name: "cam", Kind: "device", Path: "/dev/video1", Loop: true, Watchdog: 10 * time.Second}) {
+	if len(c.Sources) != 1 || !reflect.DeepEqual(c.Sources[0], Source{Name: "cam", Kind: "device", Path: "/dev/video1", Loop: true, Watchdog: 10 * time.Second}) {
 		t.Errorf("sources = %+v", c.Sources)
 	}
 	if len(c.Backends) != 2 || c.Backends[0].Model != "/m.slc" || c.Backends[1].Device != "MYRIAD" {
@@ -84,7 +85,7 @@ func TestParseSourceOptions(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := Source{Name: "cam", Kind: "device", Path: "/dev/video0", FPS: 15, Watchdog: 3 * time.Second, Width: 640, Height: 480}
-	if s != want {
+	if !reflect.DeepEqual(s, want) {
 		t.Fatalf("got %+v", s)
 	}
 	g, err := ParseSource("gstreamer:videotestsrc ! video/x-raw,width=320,height=240 ! appsink,watchdog=2s", 1)

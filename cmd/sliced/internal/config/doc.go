@@ -18,6 +18,13 @@
 //	sources:
 //	  - {name: cam0, kind: device, path: /dev/video0, watchdog: 5s}
 //	  - {name: demo, kind: dir, path: /usr/share/sliced/demo, loop: true, fps: 30}
+//	  - name: shed                        # named regions for an engine in roi mode
+//	    kind: dir
+//	    path: /srv/shed
+//	    smooth: 3                         # equal answers in a row before a state changes
+//	    regions:
+//	      - {name: door, roi: "0.1:0.2:0.3:0.4"}
+//	      - {name: led, roi: {x: 500, y: 20, w: 40, h: 40}, smooth: 1}
 //	limits: {body_bytes: 4194304, image_pixels: 16777216}
 //	timeouts: {read: 30s, write: 30s, idle: 120s, shutdown: 10s}
 //	candidates: {keep: 50, below: 0.5}    # unsure frames kept for enrolment; keep 0: none
@@ -50,8 +57,8 @@
 // rtsp:// URL of an MJPEG camera in every build, pure Go; for H.264 use
 // kind video with the URL and -tags gocv) and upload (frames POSTed to
 // /v1/sources/{name}/frames). On the command line
-// --source [NAME=]KIND:PATH[,fps=N][,watchdog=D][,loop=BOOL][,width=W,height=H]
-// (repeatable) replaces the file's list, e.g.
+// --source [NAME=]KIND:PATH[,fps=N][,watchdog=D][,loop=BOOL][,width=W,height=H][,roi=X:Y:W:H][,smooth=N]
+// (repeatable; named regions are YAML only) replaces the file's list, e.g.
 //
 //	sliced serve --source cam=device:/dev/video0,fps=30 --source demo=dir:/usr/share/sliced/demo
 package config

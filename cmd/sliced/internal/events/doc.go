@@ -10,9 +10,10 @@
 //	PREFIX/NODE/enrolment         the engine's classes changed (enrolment, removal, import, rollback)
 //	DISCOVERY/sensor/NODE_SOURCE/config   Home Assistant discovery, retained
 //
-// A region of a source will be one topic level more
-// (PREFIX/NODE/SOURCE/REGION/state), so subscriptions to
-// PREFIX/NODE/SOURCE/# keep working.
+// A named region of a source is one topic level more
+// (PREFIX/NODE/SOURCE/REGION/state, with "region" in the payload), so
+// subscriptions to PREFIX/NODE/SOURCE/# see every region; each region is
+// its own Home Assistant sensor (Options.Sources names it SOURCE/REGION).
 //
 // Events go through a bounded queue: while the broker is away they wait
 // there, the oldest dropped once it is full, and they are sent in order

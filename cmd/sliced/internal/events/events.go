@@ -25,7 +25,7 @@ import (
 // Options are what New needs besides the configuration.
 type Options struct {
 	Version string           // software version in the discovery device
-	Sources []string         // the source names to announce
+	Sources []string         // the sensors to announce: Topic(source, region) of every region
 	Metrics *metrics.Metrics // may be nil
 	Log     *slog.Logger
 	// Credentials is the systemd credentials directory; default

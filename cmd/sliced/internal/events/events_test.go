@@ -165,3 +165,31 @@ func TestCloseWithoutBroker(t *testing.T) {
 	nilp.Engine(nil, 1)
 	nilp.Close()
 }
+
+// Each named region has its own state, topic and sensor.
+func TestRegionStates(t *testing.T) {
+	p, err := New(testConfig("tcp://127.0.0.1:1"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, rc := range [][2]string{{"door", "open"}, {"led", "red"}, {"door", "open"}, {"door", "shut"}, {"led", "red"}} {
+		r := result("cam", rc[1], true, uint64(i))
+		r.Region = rc[0]
+		p.Watch(r)
+	}
+	topics, evs := queued(t, p)
+	want := []string{"sliced/n1/cam/door/state door open ", "sliced/n1/cam/led/state led red ", "sliced/n1/cam/door/state door shut open"}
+	if len(evs) != len(want) {
+		t.Fatalf("events %+v, want %v", evs, want)
+	}
+	for i, e := range evs {
+		if got := topics[i] + " " + e.Region + " " + e.State + " " + e.Previous; got != want[i] {
+			t.Errorf("event %d: %q, want %q", i, got, want[i])
+		}
+	}
+	var d map[string]any
+	json.Unmarshal(p.Discovery(Topic("cam", "door")), &d)
+	if d["state_topic"] != "sliced/n1/cam/door/state" || d["unique_id"] != "sliced_n1_cam_door" {
+		t.Errorf("discovery of a region: %v", d)
+	}
+}

@@ -2,7 +2,6 @@ package events
 
 import (
 	"encoding/json"
-	"errors"
 	"regexp"
 	"slices"
 	"time"
@@ -10,13 +9,13 @@ import (
 	mqtt "github.com/eclipse/paho.mqtt.golang"
 
 	"github.com/sliced-ai/sliced/cmd/sliced/internal/pipeline"
-	"github.com/sliced-ai/sliced/cmd/sliced/internal/prep"
+	"github.com/sliced-ai/sliced/engine"
 )
 
 // Labels besides the engine's classes.
 const (
-	Unknown = "unknown" // like none of the classes
-	None    = "none"    // nothing in view
+	Unknown = engine.Unknown     // like none of the classes
+	None    = pipeline.StateNone // nothing in view
 )
 
 // State is the payload of a state change.
@@ -25,6 +24,7 @@ type State struct {
 	Event    string    `json:"event"`
 	Node     string    `json:"node"`
 	Source   string    `json:"source"`
+	Region   string    `json:"region,omitempty"` // the source's region; absent for its one unnamed region
 	State    string    `json:"state"`
 	Previous string    `json:"previous,omitempty"`
 	Known    bool      `json:"known"`
@@ -55,36 +55,32 @@ type track struct {
 	state string
 }
 
-// label is what a result says is in view; false when it says nothing (a
-// failed inference keeps the state).
-func label(r pipeline.Result) (string, bool) {
-	switch {
-	case errors.Is(r.Err, prep.ErrNoInk):
-		return None, true
-	case r.Err != nil:
-		return "", false
-	case !r.Answer.Known:
-		return Unknown, true
+// Topic is the topic level of a source's region: SOURCE, or SOURCE/REGION
+// for a named one. It also names the region's Home Assistant sensor.
+func Topic(source, region string) string {
+	if region == "" {
+		return source
 	}
-	return r.Answer.Class, true
+	return source + "/" + region
 }
 
-// Watch sees one pipeline result: a pipeline sink. When the source's
-// label has held for the debounce count and differs from its state, a
+// Watch sees one pipeline result: a pipeline sink. When the region's
+// state (pipeline.Result.State, after the pipeline's smoothing) has held for the debounce count and differs from its state, a
 // state event is queued, and an unknown event when it became unknown.
 func (p *Publisher) Watch(r pipeline.Result) {
 	if p == nil {
 		return
 	}
-	l, ok := label(r)
+	l, ok := r.State()
 	if !ok {
 		return
 	}
+	at := Topic(r.Source, r.Region)
 	p.mu.Lock()
-	t := p.tracks[r.Source]
+	t := p.tracks[at]
 	if t == nil {
 		t = &track{}
-		p.tracks[r.Source] = t
+		p.tracks[at] = t
 	}
 	if l == t.label {
 		t.run++
@@ -100,7 +96,7 @@ func (p *Publisher) Watch(r pipeline.Result) {
 	if !change {
 		return
 	}
-	st := State{Event: "state", Node: p.node, Source: r.Source, State: l, Previous: prev, Known: l != Unknown && l != None,
+	st := State{Event: "state", Node: p.node, Source: r.Source, Region: r.Region, State: l, Previous: prev, Known: l != Unknown && l != None,
 		Score: r.Answer.Score, Backend: r.Answer.Backend.Name, Frame: r.Frame.Seq, Time: r.Frame.Time.UTC()}
 	if l == Unknown {
 		st.Nearest = r.Answer.Nearest
@@ -108,9 +104,9 @@ func (p *Publisher) Watch(r pipeline.Result) {
 	if l == None {
 		st.Score = 0
 	}
-	p.enqueue(p.base+"/"+r.Source+"/state", true, func(id uint64) any { s := st; s.ID = id; return s })
+	p.enqueue(p.base+"/"+at+"/state", true, func(id uint64) any { s := st; s.ID = id; return s })
 	if l == Unknown {
-		p.enqueue(p.base+"/"+r.Source+"/unknown", false, func(id uint64) any { s := st; s.ID, s.Event = id, "unknown"; return s })
+		p.enqueue(p.base+"/"+at+"/unknown", false, func(id uint64) any { s := st; s.ID, s.Event = id, "unknown"; return s })
 	}
 }
 

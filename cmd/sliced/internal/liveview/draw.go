@@ -2,6 +2,7 @@ package liveview
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"image"
 	"image/color"
@@ -19,9 +20,21 @@ import (
 // maxWidth keeps streamed frames small: the page is for a glance.
 const maxWidth = 640
 
-// Annotate draws r's frame, scaled to at most 640 pixels wide, with a
-// banner of label, score and latency, and encodes it as JPEG.
-func Annotate(r pipeline.Result) ([]byte, error) {
+// Annotate draws the frame of a source's latest results, one per region,
+// scaled to at most 640 pixels wide, and encodes it as JPEG. One unnamed
+// region gets a banner of label, score and latency and the object's box;
+// named regions are each a box labelled with its name and answer, in the
+// colour of the answer. The newest frame among rs is drawn.
+func Annotate(rs ...pipeline.Result) ([]byte, error) {
+	var r pipeline.Result
+	for _, x := range rs {
+		if x.Frame.Image != nil && (r.Frame.Image == nil || x.Frame.Seq > r.Frame.Seq) {
+			r = x
+		}
+	}
+	if r.Frame.Image == nil {
+		return nil, errors.New("liveview: no frame to draw")
+	}
 	src := r.Frame.Image
 	b := src.Bounds()
 	w, h := b.Dx(), b.Dy()
@@ -31,14 +44,33 @@ func Annotate(r pipeline.Result) ([]byte, error) {
 	const banner = 20
 	m := image.NewRGBA(image.Rect(0, 0, w, h+banner))
 	draw.ApproxBiLinear.Scale(m, image.Rect(0, banner, w, h+banner), src, b, draw.Src, nil)
-	if !r.Box.Empty() && r.Err == nil {
-		// The object the label belongs to, in the scaled frame.
+	// A box of the frame in the scaled frame.
+	scaled := func(box image.Rectangle) image.Rectangle {
 		sx := func(x int) int { return (x - b.Min.X) * w / b.Dx() }
 		sy := func(y int) int { return (y-b.Min.Y)*h/b.Dy() + banner }
-		outline(m, image.Rect(sx(r.Box.Min.X), sy(r.Box.Min.Y), sx(r.Box.Max.X), sy(r.Box.Max.Y)), color.RGBA{0, 200, 0, 255})
+		return image.Rect(sx(box.Min.X), sy(box.Min.Y), sx(box.Max.X), sy(box.Max.Y))
+	}
+	named := len(rs) > 1 || rs[0].Region != ""
+	if !named && !r.Box.Empty() && r.Err == nil {
+		// The object the label belongs to.
+		outline(m, scaled(r.Box), color.RGBA{0, 200, 0, 255})
+	}
+	if named {
+		for _, x := range rs {
+			if x.Box.Empty() {
+				continue // a region outside the frame: the banner says so
+			}
+			text, ink := regionLabel(x)
+			box := scaled(x.Box)
+			outline(m, box, ink)
+			tag(m, box, banner, text, ink)
+		}
 	}
 	draw.Draw(m, image.Rect(0, 0, w, banner), image.NewUniform(color.RGBA{20, 20, 20, 255}), image.Point{}, draw.Src)
 	text, ink := Banner(r)
+	if named {
+		text, ink = regionsBanner(r, rs)
+	}
 	d := font.Drawer{Dst: m, Src: image.NewUniform(ink), Face: basicfont.Face7x13, Dot: fixed.P(4, 15)}
 	d.DrawString(text)
 	var buf bytes.Buffer

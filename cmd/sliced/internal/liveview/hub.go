@@ -18,38 +18,61 @@ import (
 type Row struct {
 	Time   time.Time `json:"time"`
 	Source string    `json:"source"`
+	Region string    `json:"region,omitempty"` // the source's region; absent for its one unnamed region
 	Seq    uint64    `json:"seq"`
 	File   string    `json:"file,omitempty"`
+	Box    *Box      `json:"box,omitempty"` // the part of the frame the answer is for
+	// Held says smoothing kept the region's state: the answer is the one
+	// that set it, not this frame's own.
+	Held bool `json:"held,omitempty"`
 	result.Result
 	Error string `json:"error,omitempty"`
 }
 
-// Hub keeps the latest result of every source and the recent rows. Safe
-// for concurrent use.
+// Box is a rectangle of the frame in pixels: left, top, width, height.
+type Box struct {
+	X int `json:"x"`
+	Y int `json:"y"`
+	W int `json:"w"`
+	H int `json:"h"`
+}
+
+// Hub keeps the latest result of every source's regions and the recent
+// rows. Safe for concurrent use.
 type Hub struct {
 	MaxFPS float64 // stream rate cap per source; 0 means 10
 	Keep   int     // recent rows kept; 0 means 50
 
 	mu     sync.Mutex
-	latest map[string]pipeline.Result
-	rows   []Row // ring, oldest first once full
+	latest map[string]*view // by source
+	rows   []Row            // ring, oldest first once full
 	next   int
 	cache  map[string]rendered
 }
 
+// view is a source's latest result of each region.
+type view struct {
+	regions map[string]pipeline.Result
+	order   []string // region names in the order they first came
+	gen     uint64   // one more per result: the stream's frame number
+}
+
 type rendered struct {
-	seq  uint64
+	gen  uint64
 	jpeg []byte
 }
 
 // New makes an empty hub.
 func New() *Hub {
-	return &Hub{latest: map[string]pipeline.Result{}, cache: map[string]rendered{}}
+	return &Hub{latest: map[string]*view{}, cache: map[string]rendered{}}
 }
 
-// Publish records a result; it is the pipelines' sink and does no drawing.
-func (h *Hub) Publish(r pipeline.Result) {
-	row := Row{Time: r.Frame.Time, Source: r.Source, Seq: r.Frame.Seq, File: r.Frame.Name}
+// toRow is r as a line of the recent results.
+func toRow(r pipeline.Result) Row {
+	row := Row{Time: r.Frame.Time, Source: r.Source, Region: r.Region, Seq: r.Frame.Seq, File: r.Frame.Name, Held: r.Held}
+	if !r.Box.Empty() {
+		row.Box = &Box{X: r.Box.Min.X, Y: r.Box.Min.Y, W: r.Box.Dx(), H: r.Box.Dy()}
+	}
 	if r.Err != nil {
 		row.Error = r.Err.Error()
 		row.Result = result.Result{Index: -1, Backend: r.Answer.Backend.Name, Device: r.Answer.Backend.Device}
@@ -60,13 +83,28 @@ func (h *Hub) Publish(r pipeline.Result) {
 	}
 	// Capture to result: a pipeline's frame comes decoded.
 	row.LatencyUS = result.US(r.Total)
+	return row
+}
+
+// Publish records a result; it is the pipelines' sink and does no drawing.
+func (h *Hub) Publish(r pipeline.Result) {
+	row := toRow(r)
 	keep := h.Keep
 	if keep <= 0 {
 		keep = 50
 	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	h.latest[r.Source] = r
+	v := h.latest[r.Source]
+	if v == nil {
+		v = &view{regions: map[string]pipeline.Result{}}
+		h.latest[r.Source] = v
+	}
+	if _, ok := v.regions[r.Region]; !ok {
+		v.order = append(v.order, r.Region)
+	}
+	v.regions[r.Region] = r
+	v.gen++
 	if len(h.rows) < keep {
 		h.rows = append(h.rows, row)
 	} else {
@@ -88,6 +126,10 @@ func (h *Hub) Recent() []Row {
 func (h *Hub) Sources() []string {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	return h.sourcesLocked()
+}
+
+func (h *Hub) sourcesLocked() []string {
 	var s []string
 	for k := range h.latest {
 		s = append(s, k)
@@ -96,29 +138,61 @@ func (h *Hub) Sources() []string {
 	return s
 }
 
-// frame returns the JPEG of source's latest result, drawing it if new.
-func (h *Hub) frame(source string) ([]byte, uint64, bool) {
+// Latest is the latest row of every source's regions: the state each
+// region reports and its box, as the stream draws them. Sorted by source,
+// a source's regions in the order they first came.
+func (h *Hub) Latest() []Row {
 	h.mu.Lock()
-	r, ok := h.latest[source]
+	defer h.mu.Unlock()
+	out := []Row{}
+	for _, s := range h.sourcesLocked() {
+		v := h.latest[s]
+		for _, name := range v.order {
+			out = append(out, toRow(v.regions[name]))
+		}
+	}
+	return out
+}
+
+// results are source's latest results, one per region, and their
+// generation.
+func (h *Hub) results(source string) ([]pipeline.Result, uint64) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	v := h.latest[source]
+	if v == nil {
+		return nil, 0
+	}
+	rs := make([]pipeline.Result, 0, len(v.order))
+	for _, name := range v.order {
+		rs = append(rs, v.regions[name])
+	}
+	return rs, v.gen
+}
+
+// frame returns the JPEG of source's latest results, drawing it if new.
+func (h *Hub) frame(source string) ([]byte, uint64, bool) {
+	rs, gen := h.results(source)
+	h.mu.Lock()
 	c := h.cache[source]
 	h.mu.Unlock()
-	if !ok || r.Frame.Image == nil {
+	if len(rs) == 0 {
 		return nil, 0, false
 	}
-	if c.jpeg != nil && c.seq == r.Frame.Seq {
-		return c.jpeg, c.seq, true
+	if c.jpeg != nil && c.gen == gen {
+		return c.jpeg, gen, true
 	}
-	b, err := Annotate(r)
+	b, err := Annotate(rs...)
 	if err != nil {
 		return nil, 0, false
 	}
 	h.mu.Lock()
-	h.cache[source] = rendered{r.Frame.Seq, b}
+	h.cache[source] = rendered{gen, b}
 	h.mu.Unlock()
-	return b, r.Frame.Seq, true
+	return b, gen, true
 }
 
-// ServeHTTP serves "/", "/stream.mjpg" and "/v1/recent".
+// ServeHTTP serves "/", "/stream.mjpg", "/v1/recent" and "/v1/latest".
 func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch r.URL.Path {
 	case "/":
@@ -127,6 +201,9 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.stream(w, r)
 	case "/v1/recent":
 		h.recent(w, r)
+	case "/v1/latest":
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(h.Latest())
 	default:
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusNotFound)

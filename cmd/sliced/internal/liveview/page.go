@@ -34,7 +34,7 @@ async function poll(){
     const tb=document.getElementById('rows');tb.textContent='';
     for(const r of rows){
       const tr=tb.insertRow();
-      const cells=[new Date(r.time).toLocaleTimeString(),r.source,r.seq+(r.file?' '+r.file:''),r.error?r.error:label(r),r.score.toFixed(2),r.backend||'',(r.latency_us/1000).toFixed(2)+' ms'];
+      const cells=[new Date(r.time).toLocaleTimeString(),r.source+(r.region?'/'+r.region:''),r.seq+(r.file?' '+r.file:''),r.error?r.error:label(r),r.score.toFixed(2),r.backend||'',(r.latency_us/1000).toFixed(2)+' ms'];
       for(const c of cells){tr.insertCell().textContent=c}
       if(r.error)tr.className='err';else if(!r.known)tr.className='unk';
     }

@@ -14,7 +14,8 @@
 //	sliced_pipeline_frame_duration_seconds      end to end, capture to result
 //	sliced_pipeline_stage_duration_seconds      one stage (labels stage, path)
 //	sliced_pipeline_frames_total                frames classified
-//	sliced_pipeline_classifications_total       by label
+//	sliced_pipeline_classifications_total       by label, every frame's own answer
+//	sliced_pipeline_smoothed_total              answers not reported: smoothing kept the state
 //	sliced_pipeline_dropped_frames_total        overwritten before inference
 //	sliced_pipeline_errors_total                by kind
 //	sliced_source_up                            1 while a source delivers
@@ -49,8 +50,14 @@
 //
 // plus the standard go_* and process_* collectors.
 //
+// The per-result families (frame_duration, frames, classifications,
+// unknown, smoothed, errors) have a roi label, the name of the source's
+// region the result is for: empty for a source with one unnamed region and
+// for errors of the whole source (capture, source_*).
+//
 // Error kinds: no_object (nothing found in the frame), preprocess,
-// inference (primary and fallback failed), compare, frame (an undecodable
+// inference (primary and fallback failed), compare, region_outside (a
+// region's rectangle is not inside the frame; logged once), frame (an undecodable
 // or corrupt frame, skipped without reopening the source), source_open, source_error, source_end, source_silent
 // (the source was reopened for that reason) and source_unsupported (a
 // source kind this build lacks).
@@ -60,4 +67,5 @@
 //	histogram_quantile(0.99, sum by (le, source) (rate(sliced_pipeline_frame_duration_seconds_bucket[5m])))
 //	rate(sliced_pipeline_dropped_frames_total[5m]) / rate(sliced_pipeline_frames_total[5m])
 //	rate(sliced_compare_agreements_total[1h]) / rate(sliced_compare_frames_total[1h])
+//	sum by (roi, label) (rate(sliced_pipeline_classifications_total{source="cam"}[5m]))
 package metrics

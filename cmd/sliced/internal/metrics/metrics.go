@@ -31,13 +31,16 @@ var buckets = prometheus.ExponentialBuckets(50e-6, 2.5, 13)
 
 // Metrics holds the daemon's collectors. Safe for concurrent use.
 type Metrics struct {
-	FrameSeconds    *prometheus.HistogramVec // source, backend, device
+	// roi is a source's region; "" for a source's one unnamed region and
+	// for what concerns the whole source (capture, drops, source errors).
+	FrameSeconds    *prometheus.HistogramVec // source, roi, backend, device
 	StageSeconds    *prometheus.HistogramVec // stage, path, source, backend, device
-	Frames          *prometheus.CounterVec   // source
-	Classifications *prometheus.CounterVec   // source, backend, label
-	Unknowns        *prometheus.CounterVec   // source, backend
+	Frames          *prometheus.CounterVec   // source, roi
+	Classifications *prometheus.CounterVec   // source, roi, backend, label
+	Unknowns        *prometheus.CounterVec   // source, roi, backend
+	Smoothed        *prometheus.CounterVec   // source, roi
 	Drops           *prometheus.CounterVec   // source
-	Errors          *prometheus.CounterVec   // source, kind
+	Errors          *prometheus.CounterVec   // source, roi, kind
 
 	SourceUp   *prometheus.GaugeVec   // source
 	Reconnects *prometheus.CounterVec // source
@@ -82,13 +85,14 @@ func New(reg prometheus.Registerer) (*Metrics, error) {
 		return prometheus.NewGauge(prometheus.GaugeOpts{Namespace: "sliced", Subsystem: sub, Name: name, Help: help})
 	}
 	m := &Metrics{
-		FrameSeconds:    hist("pipeline", "frame_duration_seconds", "End-to-end latency of a frame, from capture to result.", "source", "backend", "device"),
+		FrameSeconds:    hist("pipeline", "frame_duration_seconds", "End-to-end latency of a frame, from capture to result, by region of the frame.", "source", "roi", "backend", "device"),
 		StageSeconds:    hist("pipeline", "stage_duration_seconds", "Time a frame or request spent in one stage, by the path it came by (source is empty for requests).", "stage", "path", "source", "backend", "device"),
-		Frames:          counter("pipeline", "frames_total", "Frames classified.", "source"),
-		Classifications: counter("pipeline", "classifications_total", "Classifications by label.", "source", "backend", "label"),
-		Unknowns:        counter("pipeline", "unknown_total", "Frames answered unknown: like none of the engine's classes.", "source", "backend"),
+		Frames:          counter("pipeline", "frames_total", "Frames classified, by region of the frame (a frame of two regions counts once in each).", "source", "roi"),
+		Classifications: counter("pipeline", "classifications_total", "Classifications by label: every frame's own answer, before smoothing.", "source", "roi", "backend", "label"),
+		Unknowns:        counter("pipeline", "unknown_total", "Frames answered unknown: like none of the engine's classes.", "source", "roi", "backend"),
+		Smoothed:        counter("pipeline", "smoothed_total", "Answers not reported because smoothing kept the region's state: fewer equal answers in a row than the region's smooth.", "source", "roi"),
 		Drops:           counter("pipeline", "dropped_frames_total", "Frames replaced by a newer one before inference took them.", "source"),
-		Errors:          counter("pipeline", "errors_total", "Errors by kind.", "source", "kind"),
+		Errors:          counter("pipeline", "errors_total", "Errors by kind.", "source", "roi", "kind"),
 
 		SourceUp:   gauge("source", "up", "1 while the source is open and delivering frames.", "source"),
 		Reconnects: counter("source", "reconnects_total", "Times a source was reopened after an error, an end or a silence.", "source"),
@@ -116,7 +120,7 @@ func New(reg prometheus.Registerer) (*Metrics, error) {
 	}
 	m.ages.desc = prometheus.NewDesc("sliced_source_last_frame_age_seconds", "Seconds since the source's last frame.", []string{"source"}, nil)
 	cs := []prometheus.Collector{
-		m.FrameSeconds, m.StageSeconds, m.Frames, m.Classifications, m.Unknowns, m.Drops, m.Errors,
+		m.FrameSeconds, m.StageSeconds, m.Frames, m.Classifications, m.Unknowns, m.Smoothed, m.Drops, m.Errors,
 		m.SourceUp, m.Reconnects, m.BackendInfo, m.Fallbacks,
 		m.CompareSeconds, m.CompareFrames, m.CompareAgreements,
 		m.EngineInfo, m.EngineClasses, m.EnginePrototypes, m.EngineBytes, m.EngineReloads,

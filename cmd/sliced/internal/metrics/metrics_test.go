@@ -21,14 +21,19 @@ func filled(t *testing.T) *prometheus.Registry {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m.FrameSeconds.WithLabelValues("cam0", "sliced", "cpu").Observe(0.002)
+	m.FrameSeconds.WithLabelValues("cam0", "", "sliced", "cpu").Observe(0.002)
 	for _, st := range []string{StageCapture, StagePreprocess, StageInference, StageConv, StageKNN} {
 		m.StageSeconds.WithLabelValues(st, PathPipeline, "cam0", "sliced", "cpu").Observe(0.001)
 	}
-	m.Frames.WithLabelValues("cam0").Inc()
-	m.Classifications.WithLabelValues("cam0", "sliced", "7").Inc()
+	m.Frames.WithLabelValues("cam0", "").Inc()
+	m.Frames.WithLabelValues("cam0", "door").Inc()
+	m.Classifications.WithLabelValues("cam0", "", "sliced", "7").Inc()
+	m.Classifications.WithLabelValues("cam0", "door", "sliced", "open").Inc()
+	m.Unknowns.WithLabelValues("cam0", "door", "sliced").Inc()
+	m.Smoothed.WithLabelValues("cam0", "door").Inc()
 	m.Drops.WithLabelValues("cam0").Inc()
-	m.Errors.WithLabelValues("cam0", "no_object").Inc()
+	m.Errors.WithLabelValues("cam0", "", "no_object").Inc()
+	m.Errors.WithLabelValues("cam0", "door", "region_outside").Inc()
 	m.SourceUp.WithLabelValues("cam0").Set(1)
 	m.Reconnects.WithLabelValues("cam0").Inc()
 	m.BackendInfo.WithLabelValues("sliced", "cpu", "mnist", "loaded").Set(1)
@@ -69,7 +74,7 @@ func TestExpositionParses(t *testing.T) {
 	}
 	for _, name := range []string{
 		"sliced_pipeline_frame_duration_seconds", "sliced_pipeline_stage_duration_seconds",
-		"sliced_pipeline_frames_total", "sliced_pipeline_dropped_frames_total", "sliced_source_up",
+		"sliced_pipeline_frames_total", "sliced_pipeline_smoothed_total", "sliced_pipeline_dropped_frames_total", "sliced_source_up",
 		"sliced_source_last_frame_age_seconds", "sliced_backend_info", "sliced_compare_agreements_total",
 		"sliced_engine_info", "sliced_candidates_kept", "sliced_mqtt_queue_length", "go_goroutines", "process_resident_memory_bytes",
 	} {

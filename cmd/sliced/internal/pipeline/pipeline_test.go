@@ -87,7 +87,7 @@ func TestPipelineClassifiesFolderOnce(t *testing.T) {
 	if right < len(got)*8/10 {
 		t.Errorf("%d of %d right", right, len(got))
 	}
-	if n := testutil.ToFloat64(m.Frames.WithLabelValues("dir")); int(n) != len(got) {
+	if n := testutil.ToFloat64(m.Frames.WithLabelValues("dir", "")); int(n) != len(got) {
 		t.Errorf("frames_total %v, sink saw %d", n, len(got))
 	}
 	if c := testutil.CollectAndCount(m.StageSeconds); c < 4 {
@@ -182,7 +182,7 @@ func TestSlowBackendDropsFrames(t *testing.T) {
 	}
 	close(h.release)
 	// The held frame and the one that waited are classified.
-	classified := func() float64 { return testutil.ToFloat64(m.Frames.WithLabelValues("up")) }
+	classified := func() float64 { return testutil.ToFloat64(m.Frames.WithLabelValues("up", "")) }
 	for deadline := time.Now().Add(15 * time.Second); classified() < 2; time.Sleep(time.Millisecond) {
 		if time.Now().After(deadline) {
 			t.Fatalf("%v frames classified after the backend was released", classified())
@@ -209,7 +209,7 @@ func TestWaitModeKeepsEveryFrame(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	p.Run(ctx)
-	if d, n := testutil.ToFloat64(m.Drops.WithLabelValues("files")), testutil.ToFloat64(m.Frames.WithLabelValues("files")); d != 0 || n != 8 {
+	if d, n := testutil.ToFloat64(m.Drops.WithLabelValues("files")), testutil.ToFloat64(m.Frames.WithLabelValues("files", "")); d != 0 || n != 8 {
 		t.Fatalf("%v frames, %v drops; want 8 and 0", n, d)
 	}
 }

@@ -19,6 +19,10 @@ type Func func(image.Image) ([]float32, image.Rectangle, error)
 // ErrNoInk means the frame holds no object to classify.
 var ErrNoInk = errors.New("prep: no object in the frame")
 
+// ErrOutside means a source's region is not inside the frame: its
+// configuration does not fit the camera's frame size.
+var ErrOutside = errors.New("prep: the region is not inside the frame")
+
 // DigitInput is the one shape the digit rule makes.
 var DigitInput = nn.Shape{C: 1, H: 28, W: 28}
 
@@ -72,9 +76,9 @@ func Engine(e *engine.Engine, region Region, m image.Image) ([]float32, image.Re
 	s := SceneOf(e)
 	var r image.Rectangle
 	if e.Prep.Mode == engine.PrepROI && region != nil {
-		r = region(m.Bounds())
-		if r.Empty() {
-			return nil, image.Rectangle{}, fmt.Errorf("prep: the region of interest is empty in a %v frame", m.Bounds())
+		b := m.Bounds()
+		if r = region(b); r.Empty() || !r.In(b) {
+			return nil, image.Rectangle{}, fmt.Errorf("%w: %v in a %dx%d frame", ErrOutside, r.Sub(b.Min), b.Dx(), b.Dy())
 		}
 	}
 	p := pool.Get().(*preprocess.Preprocessor)

@@ -130,3 +130,15 @@ func TestEngineWholeAndDigit(t *testing.T) {
 		t.Fatalf("digit engine through For differs from Frame: %v", err)
 	}
 }
+
+// A region that is not inside the frame is ErrOutside, empty or past it.
+func TestEngineRegionOutside(t *testing.T) {
+	e := fixture.Scene(1)
+	m := image.NewRGBA(image.Rect(0, 0, 100, 80))
+	for _, r := range []image.Rectangle{image.Rect(90, 0, 120, 30), {}, image.Rect(10, 10, 10, 40)} {
+		region := func(image.Rectangle) image.Rectangle { return r }
+		if _, _, err := prep.Engine(e, region, m); !errors.Is(err, prep.ErrOutside) {
+			t.Errorf("region %v: err = %v, want ErrOutside", r, err)
+		}
+	}
+}

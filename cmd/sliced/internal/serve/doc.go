@@ -36,6 +36,13 @@
 // (package source says which kinds a build reads), and reports not ready. The OpenCV build costs memory: its libraries bring
 // the resident size from about 30 MB to 95-130 MB.
 //
+// A source's regions (config.Source.Regions, or its one roi) are its
+// pipeline's regions: each frame is decoded once and each region cut from
+// it, classified and smoothed on its own. Whether the sources can feed the
+// engine (regions need an engine in roi mode; an RGB engine needs a source
+// that keeps colour) is checked with the engine at start, by --check and
+// on reload.
+//
 // Configuration is one YAML file (--config, see package config); every key
 // has a flag, and `sliced serve --check` validates file, flags and engine
 // without starting. The HTTP routes are listed in package api, the metrics

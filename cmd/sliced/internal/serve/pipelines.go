@@ -22,10 +22,9 @@ type pipelines struct {
 	wg      sync.WaitGroup
 }
 
-// startPipelines starts one pipeline per source. A source that cannot be
-// built (a kind this binary lacks) is logged and left out.
-// prepFor is the preprocessing of a source with region of interest r (nil
-// for none).
+// startPipelines starts one pipeline per source, classifying each of its
+// regions. A source that cannot be built (a kind this binary lacks) is
+// logged and left out. prepFor is the preprocessing of region r.
 func startPipelines(ctx context.Context, srcs []config.Source, maxPixels int64, base pipeline.Config, prepFor func(r prep.Region) prep.Func, hw *hardware, log *slog.Logger) *pipelines {
 	ctx, cancel := context.WithCancel(ctx)
 	ps := &pipelines{cfg: srcs, uploads: map[string]*source.Upload{}, cancel: cancel}
@@ -34,7 +33,7 @@ func startPipelines(ctx context.Context, srcs []config.Source, maxPixels int64, 
 		if err != nil {
 			log.Error("source not started", "source", sc.Name, "err", err)
 			ps.missing = append(ps.missing, sc.Name)
-			base.Metrics.Errors.WithLabelValues(sc.Name, "source_unsupported").Inc()
+			base.Metrics.Errors.WithLabelValues(sc.Name, "", "source_unsupported").Inc()
 			continue
 		}
 		if u, ok := src.(*source.Upload); ok {
@@ -43,8 +42,12 @@ func startPipelines(ctx context.Context, srcs []config.Source, maxPixels int64, 
 		pc := base
 		pc.Name, pc.Source, pc.Watchdog = sc.Name, src, sc.Watchdog
 		pc.Gate = hw.gate(sc)
-		if sc.ROI != nil {
-			pc.Prep = prepFor(sc.ROI.In)
+		for _, r := range sc.RegionList() {
+			pr := pipeline.Region{Name: r.Name, Smooth: r.Smooth}
+			if r.ROI != nil {
+				pr.Prep = prepFor(r.ROI.In)
+			}
+			pc.Regions = append(pc.Regions, pr)
 		}
 		pc.Once = sc.Kind == "dir" && !sc.Loop
 		pc.Wait = (sc.Kind == "dir" || sc.Kind == "video") && sc.FPS == 0
@@ -58,7 +61,7 @@ func startPipelines(ctx context.Context, srcs []config.Source, maxPixels int64, 
 			defer ps.wg.Done()
 			p.Run(ctx)
 		}()
-		log.Info("source started", "source", sc.Name, "kind", sc.Kind, "path", sc.Path, "triggered", pc.Gate != nil)
+		log.Info("source started", "source", sc.Name, "kind", sc.Kind, "path", sc.Path, "triggered", pc.Gate != nil, "regions", len(pc.Regions))
 	}
 	return ps
 }

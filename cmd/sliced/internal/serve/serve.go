@@ -88,6 +88,9 @@ func Serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
+		if err := checkSources(cfg.Sources, st.Engine()); err != nil {
+			return err
+		}
 		fmt.Fprintf(stdout, "configuration OK; engine %q (%s, %d classes, version %d) from %s\n", st.Engine().Name, st.Engine().Kind(), len(st.Engine().ClassNames()), st.Version(), st.From())
 		return nil
 	}
@@ -120,6 +123,9 @@ func (d *daemon) run(ctx context.Context, cfg config.Config) error {
 	}
 	d.store, err = store.Open(storeSources(cfg))
 	if err != nil {
+		return err
+	}
+	if err := checkSources(cfg.Sources, d.store.Engine()); err != nil {
 		return err
 	}
 	d.store.Sweep()
@@ -233,10 +239,13 @@ func (d *daemon) shutdownPipelines() {
 	d.pipes.stop()
 }
 
+// sourceNames are the Home Assistant sensors: one per region.
 func sourceNames(srcs []config.Source) []string {
 	var names []string
 	for _, s := range srcs {
-		names = append(names, s.Name)
+		for _, r := range s.RegionList() {
+			names = append(names, events.Topic(s.Name, r.Name))
+		}
 	}
 	return names
 }
@@ -365,6 +374,10 @@ func (d *daemon) reload(runCtx context.Context) {
 	if cfg.MQTT != prev.MQTT {
 		d.log.Warn("reload: mqtt changes need a restart; keeping the broker connection in use")
 		cfg.MQTT = prev.MQTT
+	}
+	if err := checkSources(cfg.Sources, d.store.Engine()); err != nil {
+		d.log.Error("reload: the sources do not fit the engine; keeping the sources in use", "err", err)
+		cfg.Sources = prev.Sources
 	}
 	bset := loadBackends(cfg, backend.Default, d.store.Engine, d.metrics, d.log)
 	if !reflect.DeepEqual(cfg.Sources, prev.Sources) || cfg.Limits != prev.Limits {
