@@ -26,9 +26,9 @@ type kernels struct {
 	// for i < rows (a multiple of 4) and returns kd, the largest multiple
 	// of its block not above k; 0 means it did nothing.
 	dotRows func(rows, k int, a []float32, lda int, x, y []float32) int
-	// im2col, when set, is Im2Col after its checks; false means it did
-	// nothing (rows too short for it).
-	im2col func(dst, src []float32, chans, k, rows, cols, pitch, plane int) bool
+	// im2col, when set, is Im2ColStride after its checks; false means it
+	// did nothing (rows too short for it).
+	im2col func(dst []float32, ldd int, src []float32, chans, k, rows, cols, pitch, plane int) bool
 	// max2x2, when set, is MaxPool2x2 after its checks; false means it
 	// did nothing (rows too narrow for it).
 	max2x2 func(dst, src []float32, chans, rows, cols, pitch, plane int) bool

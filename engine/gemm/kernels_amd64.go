@@ -93,13 +93,13 @@ func max2x2x86(dst, src []float32, chans, rows, cols, pitch, plane int) bool {
 	return true
 }
 
-func im2colX86(dst, src []float32, chans, k, rows, cols, pitch, plane int) bool {
+func im2colX86(dst []float32, ldd int, src []float32, chans, k, rows, cols, pitch, plane int) bool {
 	if cols < 8 {
 		return false
 	}
-	_ = dst[chans*k*k*rows*cols-1]
+	_ = dst[(chans*k*k-1)*ldd+rows*cols-1]
 	_ = src[(chans-1)*plane+(k-1+rows-1)*pitch+k-1+cols-1]
-	im2colAVX2(chans, k, rows, cols, &src[0], pitch, plane, &dst[0])
+	im2colAVX2(chans, k, rows, cols, &src[0], pitch, plane, &dst[0], ldd-rows*cols)
 	return true
 }
 
@@ -182,7 +182,7 @@ func dotsAVX2(groups, blocks int, a *float32, lda int, x *float32, y *float32)
 func dotsAVX512(groups, blocks int, a *float32, lda int, x *float32, y *float32)
 
 //go:noescape
-func im2colAVX2(chans, k, rows, cols int, src *float32, pitch, plane int, dst *float32)
+func im2colAVX2(chans, k, rows, cols int, src *float32, pitch, plane int, dst *float32, skip int)
 
 //go:noescape
 func max2x2AVX2(chans, rows, cols int, src *float32, pitch, plane int, dst *float32)

@@ -1754,8 +1754,8 @@ max2x2AVX_chandone:
 max2x2AVX_done:
 	RET
 
-// func im2colAVX2(chans, k, rows, cols int, src *float32, pitch, plane int, dst *float32)
-TEXT ·im2colAVX2(SB), NOSPLIT, $0-64
+// func im2colAVX2(chans, k, rows, cols int, src *float32, pitch, plane int, dst *float32, skip int)
+TEXT ·im2colAVX2(SB), NOSPLIT, $0-72
 	MOVQ chans+0(FP), R10
 	TESTQ R10, R10
 	JEQ im2colAVX2_done
@@ -1791,6 +1791,8 @@ im2colAVX2_last:
 	LEAQ 32(DI)(R9*1), DI
 	DECQ R8
 	JNZ im2colAVX2_row
+	MOVQ skip+64(FP), CX
+	LEAQ (DI)(CX*4), DI
 	ADDQ $4, R13
 	DECQ R12
 	JNZ im2colAVX2_kx

@@ -387,17 +387,19 @@ func x86Max2x2(w *asm, reg string, lanes int) {
 	w.line("RET")
 }
 
-// x86Im2Col writes im2colAVX2(chans, k, rows, cols int, src *float32, pitch, plane int, dst *float32):
+// x86Im2Col writes im2colAVX2(chans, k, rows, cols int, src *float32, pitch, plane int, dst *float32, skip int):
 // for every channel c, kernel row ky and column kx in turn, the rows x
 // cols window of src that starts at c*plane + ky*pitch + kx (rows pitch
-// apart) goes to dst back to back: the patch matrix of a valid, stride-1
-// convolution, one row of it per (c, ky, kx). Eight values a move; a row
-// whose length (cols >= 8) is not a multiple of eight ends with a move
-// that overlaps the one before.
+// apart) goes to dst back to back, then skip values of dst are passed
+// over: the patch matrix of a valid, stride-1 convolution, one row of it
+// per (c, ky, kx), rows rows*cols+skip apart (skip > 0 leaves room for the
+// other images of a batch). Eight values a move; a row whose length
+// (cols >= 8) is not a multiple of eight ends with a move that overlaps
+// the one before.
 func x86Im2Col(w *asm) {
 	name := "im2colAVX2"
-	w.comment(fmt.Sprintf("func %s(chans, k, rows, cols int, src *float32, pitch, plane int, dst *float32)", name))
-	w.text(name, 64)
+	w.comment(fmt.Sprintf("func %s(chans, k, rows, cols int, src *float32, pitch, plane int, dst *float32, skip int)", name))
+	w.text(name, 72)
 	w.line("MOVQ chans+0(FP), R10")
 	w.line("TESTQ R10, R10")
 	w.line("JEQ %s_done", name)
@@ -433,6 +435,8 @@ func x86Im2Col(w *asm) {
 	w.line("LEAQ 32(DI)(R9*1), DI")
 	w.line("DECQ R8")
 	w.line("JNZ %s_row", name)
+	w.line("MOVQ skip+64(FP), CX")
+	w.line("LEAQ (DI)(CX*4), DI")
 	w.line("ADDQ $4, R13")
 	w.line("DECQ R12")
 	w.line("JNZ %s_kx", name)
