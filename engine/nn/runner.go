@@ -23,6 +23,8 @@ type Runner struct {
 	ping   []float32
 	pong   []float32
 	col    []float32
+	// ForwardBatch's buffers, sized on first use.
+	bping, bpong, bcol, bmid, bout []float32
 }
 
 // Options are the choices of NewRunnerOptions.
@@ -199,9 +201,14 @@ func (r *Runner) Forward(in []float32) ([]float32, error) {
 	if len(in) != r.stack.In.Len() {
 		return nil, fmt.Errorf("nn: input has %d values, the stack takes %v = %d", len(in), r.stack.In, r.stack.In.Len())
 	}
-	cur, pitch := in, r.stack.In.W
+	return r.forwardFrom(0, in, r.stack.In.W), nil
+}
+
+// forwardFrom runs steps first, first+1, ... on cur, the input of step
+// first as one image with rows pitch apart.
+func (r *Runner) forwardFrom(first int, cur []float32, pitch int) []float32 {
 	bufs := [2][]float32{r.ping, r.pong}
-	for i := range r.steps {
+	for i := first; i < len(r.steps); i++ {
 		st := &r.steps[i]
 		out := bufs[i%2][:st.out.C*st.out.H*st.pitch]
 		l := &r.stack.Layers[st.layer]
@@ -227,7 +234,7 @@ func (r *Runner) Forward(in []float32) ([]float32, error) {
 		}
 		cur, pitch = out, st.pitch
 	}
-	return cur, nil
+	return cur
 }
 
 // conv is Conv on the packed weights, with the bias and a folded ReLU
