@@ -206,6 +206,8 @@ type Session struct {
 	proj     []float32
 	scratch  []float32
 	features []float32
+	// ClassifyBatch's: the projection transposed and padded, and buffers.
+	projT, centred, wide, projOut []float32
 }
 
 // NewSession checks the engine and allocates the buffers to run it.
