@@ -1,6 +1,7 @@
 package backend
 
 import (
+	"math"
 	"slices"
 	"testing"
 
@@ -45,6 +46,22 @@ func TestClassifyBatch(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("batch %v, one by one %v", got, want)
 	}
+	for _, b := range []Backend{sl, fullCNN(t)} {
+		if _, ok := b.(Batcher); !ok {
+			t.Errorf("%s is not a Batcher", b.Info().Name)
+		}
+		res, err := ClassifyBatch(b, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, r := range res {
+			one, _ := b.Classify(in[i*784 : (i+1)*784])
+			if r.Class != one.Class || math.Abs(float64(r.Score-one.Score)) > 1e-4 || len(r.Scores) != len(one.Scores) ||
+				len(r.Neighbors) != len(one.Neighbors) || r.Timing.Inference <= 0 {
+				t.Errorf("%s image %d: batched %+v, alone %+v", b.Info().Name, i, r, one)
+			}
+		}
+	}
 	if _, err := ClassifyBatch(sl, in[:100]); err == nil {
 		t.Error("a batch of 100 values was taken")
 	}
@@ -78,4 +95,12 @@ func TestNormalize(t *testing.T) {
 	if one[0] != 0.3 {
 		t.Errorf("a digit engine's input changed to %v", one[0])
 	}
+}
+
+func fullCNN(t *testing.T) Backend {
+	f, err := NewFullCNN(fixture.FullCNN(models.B, 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
 }

@@ -95,6 +95,51 @@ func (f *FullCNN) Classify(in []float32) (Result, error) {
 	return r, err
 }
 
+// ClassifyBatch implements Batcher: the batch's conv layers run over
+// several images at once (engine.Session.FeaturesBatch), the dense head
+// image by image.
+func (f *FullCNN) ClassifyBatch(in []float32) ([]Result, error) {
+	t0 := time.Now()
+	sess, _ := f.pool.Get().(*engine.Session)
+	if sess == nil {
+		var err error
+		if sess, err = f.e.NewSession(); err != nil {
+			return nil, err
+		}
+	}
+	defer f.pool.Put(sess)
+	return argmaxBatch(sess, in, t0)
+}
+
+// argmaxBatch is argmax over a batch; each Result's timings are the
+// batch's, from t0, shared out.
+func argmaxBatch(sess *engine.Session, in []float32, t0 time.Time) ([]Result, error) {
+	probs, err := sess.FeaturesBatch(in)
+	if err != nil {
+		return nil, err
+	}
+	n := len(in) / sess.Engine().Stack.In.Len()
+	dim := len(probs) / n
+	conv := time.Since(t0)
+	names := sess.Engine().ClassNames()
+	out := make([]Result, n)
+	for i := range out {
+		p := probs[i*dim : (i+1)*dim]
+		best := 0
+		for j, v := range p {
+			if v > p[best] {
+				best = j
+			}
+		}
+		out[i] = Result{Label: best, Class: names[best], Known: true, Score: p[best], Scores: append([]float32(nil), p...)}
+	}
+	share := Timing{Conv: conv / time.Duration(n), Inference: time.Since(t0) / time.Duration(n)}
+	for i := range out {
+		out[i].Timing = share
+	}
+	return out, nil
+}
+
 // argmax classifies with a full CNN, whose stack ends in softmax: its
 // output is the class probabilities.
 func argmax(sess *engine.Session, in []float32) (Result, error) {

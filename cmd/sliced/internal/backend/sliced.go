@@ -103,7 +103,45 @@ func (s *Sliced) Classify(in []float32) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
+	r := fromPrediction(pred, p.e.ClassNames())
+	r.Timing.Inference = time.Since(t0)
+	return r, nil
+}
+
+// ClassifyBatch implements Batcher: one engine.Session.ClassifyBatch, the
+// batch's conv layers, projection and k-NN products each run once over
+// all its images.
+func (s *Sliced) ClassifyBatch(in []float32) ([]Result, error) {
+	t0 := time.Now()
+	p := s.pool()
+	sess, err := p.get()
+	if err != nil {
+		return nil, err
+	}
+	defer p.pool.Put(sess)
+	if p.e.KNN == nil {
+		return argmaxBatch(sess, in, t0)
+	}
+	sess.UnknownScale = math.Float64frombits(s.unknown.Load())
+	preds, err := sess.ClassifyBatch(in)
+	if err != nil {
+		return nil, err
+	}
 	classes := p.e.ClassNames()
+	out := make([]Result, len(preds))
+	for i, pred := range preds {
+		out[i] = fromPrediction(pred, classes)
+	}
+	share := time.Since(t0) / time.Duration(len(out))
+	for i := range out {
+		out[i].Timing.Inference = share
+	}
+	return out, nil
+}
+
+// fromPrediction is a sliced engine's prediction as a Result, its Scores
+// the neighbours' vote shares.
+func fromPrediction(pred engine.Prediction, classes []string) Result {
 	r := Result{
 		Label:     pred.Label,
 		Class:     pred.Class,
@@ -117,8 +155,7 @@ func (s *Sliced) Classify(in []float32) (Result, error) {
 		r.Neighbors[i] = Neighbor{Class: classes[nb.Label], Dist: nb.Dist}
 		r.Scores[nb.Label] += 1 / float32(len(pred.Neighbors))
 	}
-	r.Timing.Inference = time.Since(t0)
-	return r, nil
+	return r
 }
 
 // Close implements Backend.
