@@ -7,9 +7,10 @@
 // only for backends that can tell them apart). The stage histogram also
 // has a path label: pipeline (a source's frames), classify (POST
 // /v1/classify), v2 (KServe inference over HTTP, one observation per image
-// of a batch, each the batch's time shared out) or grpc (KServe ModelInfer,
-// likewise), so every inference is in it whichever way it came; requests
-// have an empty source.
+// of a batch, each the batch's time shared out), grpc (KServe ModelInfer,
+// likewise) or bench (`sliced bench`, which runs in a process of its own
+// and writes them to a file: WriteText), so every inference is in it
+// whichever way it came; requests and bench frames have an empty source.
 //
 //	sliced_pipeline_frame_duration_seconds      end to end, capture to result
 //	sliced_pipeline_stage_duration_seconds      one stage (labels stage, path)

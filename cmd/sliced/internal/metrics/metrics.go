@@ -23,6 +23,7 @@ const (
 	PathClassify = "classify" // POST /v1/classify
 	PathV2       = "v2"       // POST /v2/models/{name}/infer
 	PathGRPC     = "grpc"     // the gRPC ModelInfer call
+	PathBench    = "bench"    // sliced bench, a process of its own
 )
 
 // Latency buckets from 50 µs to ~3 s: the sliced engine answers in about a
@@ -86,7 +87,7 @@ func New(reg prometheus.Registerer) (*Metrics, error) {
 	}
 	m := &Metrics{
 		FrameSeconds:    hist("pipeline", "frame_duration_seconds", "End-to-end latency of a frame, from capture to result, by region of the frame.", "source", "roi", "backend", "device"),
-		StageSeconds:    hist("pipeline", "stage_duration_seconds", "Time a frame or request spent in one stage, by the path it came by (source is empty for requests).", "stage", "path", "source", "backend", "device"),
+		StageSeconds:    hist("pipeline", "stage_duration_seconds", "Time a frame, request or bench call spent in one stage, by the path it came by (source is empty but for frames).", "stage", "path", "source", "backend", "device"),
 		Frames:          counter("pipeline", "frames_total", "Frames classified, by region of the frame (a frame of two regions counts once in each).", "source", "roi"),
 		Classifications: counter("pipeline", "classifications_total", "Classifications by label: every frame's own answer, before smoothing.", "source", "roi", "backend", "label"),
 		Unknowns:        counter("pipeline", "unknown_total", "Frames answered unknown: like none of the engine's classes.", "source", "roi", "backend"),
