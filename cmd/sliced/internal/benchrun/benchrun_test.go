@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/sliced-ai/sliced/cmd/sliced/internal/backend"
+	"github.com/sliced-ai/sliced/cmd/sliced/internal/metrics"
 	"github.com/sliced-ai/sliced/device/cuda"
 	"github.com/sliced-ai/sliced/models"
 )
@@ -54,8 +55,8 @@ func (f *flaky) Classify(in []float32) (backend.Result, error) {
 }
 
 // testRun runs the real sliced and fullcnn backends and three broken ones
-// over random frames labelled by the Go full CNN.
-func testRun(t *testing.T, threads int) *Report {
+// over random frames labelled by the Go full CNN, observed in m (if set).
+func testRun(t *testing.T, threads int, m *metrics.Metrics) *Report {
 	t.Helper()
 	reg := &backend.Registry{}
 	for _, name := range []string{"sliced", "fullcnn"} {
@@ -92,7 +93,7 @@ func testRun(t *testing.T, threads int) *Report {
 		fr.Tensors, fr.Labels = append(fr.Tensors, im), append(fr.Labels, argmax(p))
 	}
 	specs, _ := ParseBackends("sliced,fullcnn,missing,absent,flaky,nosuch:GPU")
-	rep, err := Run(context.Background(), Config{Backends: specs, Warmup: 2, Threads: threads, Round: 7, Engine: e, Registry: reg}, fr)
+	rep, err := Run(context.Background(), Config{Backends: specs, Warmup: 2, Threads: threads, Round: 7, Engine: e, Registry: reg, Metrics: m}, fr)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,7 +112,7 @@ func argmax(p []float32) int {
 
 func TestRunRows(t *testing.T) {
 	for _, threads := range []int{1, 3} {
-		rep := testRun(t, threads)
+		rep := testRun(t, threads, nil)
 		var buf bytes.Buffer
 		rep.Text(&buf)
 		t.Logf("threads %d:\n%s", threads, buf.String())
@@ -150,7 +151,7 @@ func TestRunRows(t *testing.T) {
 }
 
 func TestMarkdownAndPNG(t *testing.T) {
-	rep := testRun(t, 1)
+	rep := testRun(t, 1, nil)
 	var md bytes.Buffer
 	if err := rep.Markdown(&md); err != nil {
 		t.Fatal(err)

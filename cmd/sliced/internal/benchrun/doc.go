@@ -23,6 +23,13 @@
 // (library or device missing: backend.ErrUnavailable) is a "skipped" row
 // that says why; any other error is a "failed" row. Neither stops the run.
 //
+// With Config.Metrics set, every call of a measured backend that answers,
+// warm-up included, is observed in the daemon's per-backend histograms
+// (metrics.Metrics.Inference) under path "bench", so that a benchmark run
+// as a batch job can leave them for a Prometheus collector (`sliced bench
+// --metrics-file`). The reference labels computed beforehand are not
+// observed: they are the run's answer key, not part of what it measures.
+//
 // Report writes the table as text (Text), markdown (Markdown), JSON (its
 // fields) and a PNG bar chart of p50 and p90 (PNG).
 //

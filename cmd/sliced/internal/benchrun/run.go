@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/sliced-ai/sliced/cmd/sliced/internal/backend"
+	"github.com/sliced-ai/sliced/cmd/sliced/internal/metrics"
 	"github.com/sliced-ai/sliced/engine"
 	"github.com/sliced-ai/sliced/models"
 )
@@ -29,6 +30,11 @@ type Config struct {
 	FullCNN string
 	// Registry holds the backends; nil: backend.Default.
 	Registry *backend.Registry
+	// Metrics, when set, observes every call of a measured backend, the
+	// warm-up's included, in the per-backend histograms under path
+	// "bench", with the backend's own timings as the daemon observes
+	// them. The reference labels computed beforehand are not observed.
+	Metrics *metrics.Metrics
 }
 
 // loadEngine is the backends' LoadEngine: an engine file, or the embedded
@@ -87,6 +93,16 @@ type lane struct {
 	probs  bool
 	busy   time.Duration
 	err    error
+	m      *metrics.Metrics // nil: not observed
+}
+
+// observe records one call's timings under path bench.
+func (l *lane) observe(r backend.Result) {
+	if l.m == nil {
+		return
+	}
+	info := l.b.Info()
+	l.m.Inference(metrics.PathBench, "", info.Name, info.Device, r.Timing.Inference, r.Timing.Conv, r.Timing.KNN)
 }
 
 // Run measures every backend of cfg on the same frames. A backend that
@@ -129,7 +145,7 @@ func Run(ctx context.Context, cfg Config, fr *Frames) (*Report, error) {
 		if s.Name == "sliced" {
 			o.Model = ""
 		}
-		l := &lane{row: Row{Backend: s.String(), Device: s.Device}}
+		l := &lane{row: Row{Backend: s.String(), Device: s.Device}, m: cfg.Metrics}
 		lanes = append(lanes, l)
 		b, err := reg.New(o)
 		if err != nil {
@@ -142,10 +158,12 @@ func Run(ctx context.Context, cfg Config, fr *Frames) (*Report, error) {
 		l.lat, l.labels = make([]time.Duration, n), make([]int, n)
 		l.probs = s.Name != "sliced" && len(b.Classes()) == len(ref.probs[0])
 		for i := range cfg.Warmup {
-			if _, err := b.Classify(fr.Tensors[i%n]); err != nil {
+			r, err := b.Classify(fr.Tensors[i%n])
+			if err != nil {
 				l.err = fmt.Errorf("warm-up: %w", err)
 				break
 			}
+			l.observe(r)
 		}
 	}
 	var live []*lane
@@ -199,6 +217,7 @@ func (l *lane) round(fr *Frames, ref *reference, start, end, threads int) {
 					return
 				}
 				l.labels[i] = r.Label
+				l.observe(r)
 				if l.probs && len(r.Scores) == len(ref.probs[i]) {
 					var d float64
 					for j, p := range r.Scores {
