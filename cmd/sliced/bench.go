@@ -9,7 +9,10 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/sliced-ai/sliced/cmd/sliced/internal/benchrun"
+	"github.com/sliced-ai/sliced/cmd/sliced/internal/metrics"
 	"github.com/sliced-ai/sliced/engine"
 )
 
@@ -30,8 +33,9 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	camera := fset.Bool("camera", false, "camera-like frames of the digits (rendered, decoded, preprocessed) instead of the digits")
 	mnist := fset.String("mnist", "", "folder of the MNIST idx files (default: the Go module cache)")
 	seed := fset.Uint64("seed", 1, "seed of the camera frames")
+	metricsFile := fset.String("metrics-file", "", "write the inference latency histograms (path=\"bench\") to this file in the Prometheus text format, atomically (for node_exporter's textfile collector: a .prom file in its folder)")
 	fset.Usage = func() {
-		fmt.Fprintln(stderr, "usage: sliced bench [--backends LIST] [--frames N] [--warmup W] [--threads T] [--json] [--out DIR] [--camera]")
+		fmt.Fprintln(stderr, "usage: sliced bench [--backends LIST] [--frames N] [--warmup W] [--threads T] [--json] [--out DIR] [--camera] [--metrics-file FILE]")
 		fset.PrintDefaults()
 	}
 	if err := parse(fset, args); err != nil {
@@ -61,10 +65,21 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	rep, err := benchrun.Run(ctx, benchrun.Config{Backends: specs, Warmup: *warmup, Threads: *threads,
-		Engine: e, FullCNN: *fullcnn}, fr)
+	cfg := benchrun.Config{Backends: specs, Warmup: *warmup, Threads: *threads, Engine: e, FullCNN: *fullcnn}
+	reg := prometheus.NewRegistry()
+	if *metricsFile != "" {
+		if cfg.Metrics, err = metrics.New(reg); err != nil {
+			return err
+		}
+	}
+	rep, err := benchrun.Run(ctx, cfg, fr)
 	if err != nil {
 		return err
+	}
+	if *metricsFile != "" {
+		if err := writeMetrics(*metricsFile, reg); err != nil {
+			return err
+		}
 	}
 	if *out != "" {
 		if err := writeBench(*out, rep); err != nil {
@@ -77,6 +92,16 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return enc.Encode(rep)
 	}
 	return rep.Text(stdout)
+}
+
+// writeMetrics writes the bench's latency histograms to path atomically,
+// so that a collector reading the folder never sees half a file.
+func writeMetrics(path string, g prometheus.Gatherer) error {
+	var b bytes.Buffer
+	if err := metrics.WriteText(&b, g, metrics.StageFamily); err != nil {
+		return err
+	}
+	return engine.WriteFileAtomic(path, b.Bytes(), 0o644)
 }
 
 // writeBench writes bench.md and, when a backend ran, bench.png into dir.

@@ -6,12 +6,18 @@ import (
 	"encoding/json"
 	"image/png"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
+
 	"github.com/sliced-ai/sliced/calibration/dataset"
 	"github.com/sliced-ai/sliced/cmd/sliced/internal/benchrun"
+	"github.com/sliced-ai/sliced/cmd/sliced/internal/metrics"
+	"github.com/sliced-ai/sliced/cmd/sliced/testbin/needs"
 )
 
 func needMNIST(t *testing.T) {
@@ -92,4 +98,62 @@ func TestBenchBadFlags(t *testing.T) {
 			t.Errorf("%v: exit %d and no message", args, code)
 		}
 	}
+}
+
+// --metrics-file leaves the latency histograms of every backend's calls
+// (warm-up and timed frames) under path bench, parsed by Prometheus' own
+// parser, and nothing node_exporter's textfile collector would refuse.
+func TestBenchMetricsFile(t *testing.T) {
+	needMNIST(t)
+	path := filepath.Join(t.TempDir(), "sliced_bench.prom")
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), []string{"bench", "--backends", "sliced,fullcnn,nosuch", "--frames", "30",
+		"--warmup", "4", "--threads", "2", "--metrics-file", path}, &stdout, &stderr)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	parser := expfmt.NewTextParser(model.UTF8Validation)
+	fams, err := parser.TextToMetricFamilies(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fams) != 1 || fams[metrics.StageFamily] == nil {
+		t.Fatalf("families %v, want only %s", fams, metrics.StageFamily)
+	}
+	count := map[string]uint64{}
+	for _, m := range fams[metrics.StageFamily].GetMetric() {
+		l := map[string]string{}
+		for _, p := range m.GetLabel() {
+			l[p.GetName()] = p.GetValue()
+		}
+		if l["path"] != "bench" {
+			t.Errorf("labels %v, want path bench", l)
+		}
+		count[l["stage"]+"/"+l["backend"]] = m.GetHistogram().GetSampleCount()
+	}
+	for _, k := range []string{"inference/sliced", "conv/sliced", "knn/sliced", "inference/fullcnn", "conv/fullcnn"} {
+		if count[k] != 34 {
+			t.Errorf("%s: %d observations, want 34 (30 frames, 4 warm-up calls); all %v", k, count[k], count)
+		}
+	}
+	if len(count) != 5 {
+		t.Errorf("observed %v", count)
+	}
+	t.Run("promtool", func(t *testing.T) {
+		promtool := needs.Tool(t, "promtool", "apt-get install prometheus")
+		text, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cmd := exec.Command(promtool, "check", "metrics")
+		cmd.Stdin = bytes.NewReader(text)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("promtool check metrics: %v\n%s", err, out)
+		}
+	})
 }
