@@ -21,6 +21,16 @@
 // and pooling have no branch per value; NaN propagates through both, as
 // through Go's max.
 //
+// # Batches
+//
+// ForwardBatch runs several images: the leading conv, ReLU and max-pool
+// layers over chunks of BatchChunk images at once, each conv layer one
+// product whose columns are every image's pixels (gemm.Im2ColStride lays
+// each image's patches side by side), the activations channel-major with
+// the images inside so that the product writes them in place; what
+// follows (a dense head) runs image by image. The outputs are Forward's up
+// to the rounding of sums in another order.
+//
 // The packed weights are a copy: after changing a stack's weights or
 // layers, call Runner.Repack or build a new Runner. ReferenceForward is the
 // plain definition of every layer (float64 sums, no packing, no folding):
