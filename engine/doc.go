@@ -5,6 +5,5 @@
 // An Engine is plain data and safe for concurrent reads. A Session runs it
 // and is not safe for concurrent use: give every goroutine its own.
 // Session.Classify labels one input; Session.ClassifyBatch labels several
-// with the same answers, its conv layers, projection and k-NN distances
-// each one product over the batch.
+// with the same answers, each conv layer one product over a chunk of them.
 package engine

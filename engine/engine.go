@@ -206,8 +206,7 @@ type Session struct {
 	proj     []float32
 	scratch  []float32
 	features []float32
-	// ClassifyBatch's: the projection transposed and padded, and buffers.
-	projT, centred, wide, projOut []float32
+	projOut  []float32 // ClassifyBatch's projected features
 }
 
 // NewSession checks the engine and allocates the buffers to run it.

@@ -256,7 +256,6 @@ type Result struct {
 type Searcher struct {
 	set   *Set
 	dots  []float32
-	batch []float32 // ClassifyBatch's dot products, a row per query
 	near  []Neighbor
 	votes []int
 	sums  []float32
@@ -289,42 +288,8 @@ func (r *Searcher) Classify(q []float32) (Result, error) {
 	// padding past n is computed and ignored.
 	r.dots = grow(r.dots, s.stride)
 	gemm.Sgemm(true, false, s.stride, 1, s.Dim, 1, s.cols, s.stride, q, 1, 0, r.dots, 1)
-	return r.decide(q, r.dots), nil
-}
-
-// ClassifyBatch is Classify on the n queries laid end to end in q. Their
-// dot products with every prototype are one matrix product, the
-// transposed prototypes read once for the batch instead of once a query.
-// Each Result owns its Neighbors.
-func (r *Searcher) ClassifyBatch(q []float32, n int) ([]Result, error) {
-	s := r.set
-	if n < 1 || len(q) != n*s.Dim {
-		return nil, fmt.Errorf("knn: batch of %d values for %d queries of %d", len(q), n, s.Dim)
-	}
-	if s.Len() == 0 {
-		return nil, errors.New("knn: no prototypes")
-	}
-	if !s.prepared() {
-		return nil, errors.New("knn: prototypes changed without Prepare")
-	}
-	r.batch = grow(r.batch, n*s.stride)
-	gemm.Sgemm(false, false, n, s.stride, s.Dim, 1, q, s.Dim, s.cols, s.stride, 0, r.batch, s.stride)
-	out := make([]Result, n)
-	for i := range out {
-		res := r.decide(q[i*s.Dim:(i+1)*s.Dim], r.batch[i*s.stride:(i+1)*s.stride])
-		res.Neighbors = slices.Clone(res.Neighbors)
-		out[i] = res
-	}
-	return out, nil
-}
-
-// decide turns the dot products of q with every prototype into distances
-// (in place), finds the k nearest and takes their vote.
-func (r *Searcher) decide(q, dots []float32) Result {
-	s := r.set
-	n := s.Len()
 	qn := sumSquares(q)
-	dist := dots[:n]
+	dist := r.dots[:n]
 	norms := s.norms[:len(dist)]
 	if s.Metric == Cosine {
 		qn = float32(math.Sqrt(float64(qn)))
@@ -356,7 +321,7 @@ func (r *Searcher) decide(q, dots []float32) Result {
 	clear(r.votes)
 	clear(r.sums)
 	if s.Vote == Kernel {
-		return r.weighted(near)
+		return r.weighted(near), nil
 	}
 	for _, nb := range near {
 		r.votes[nb.Label]++
@@ -368,7 +333,7 @@ func (r *Searcher) decide(q, dots []float32) Result {
 			best = c
 		}
 	}
-	return Result{Label: best, Score: float32(r.votes[best]) / float32(len(near)), Neighbors: near}
+	return Result{Label: best, Score: float32(r.votes[best]) / float32(len(near)), Neighbors: near}, nil
 }
 
 // nearest appends to near, nearest first, the k smallest of dist, and

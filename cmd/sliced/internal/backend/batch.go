@@ -53,11 +53,10 @@ func InputOf(b Backend) nn.Shape {
 // cheaper than one call each: a runtime whose model has a batch dimension,
 // and the Go engine's backends, whose conv layers run over chunks of 8
 // images as one product each (the packed weights read once a chunk, the
-// product's ragged edge paid once a chunk) and whose projection and k-NN
-// distances are one matrix product for the batch. On a 2-core shared
-// Xeon (AVX-512) that measured 4-9 % less time per image than a loop
-// for batches of 8 and 64, and the same for 1, which takes the
-// single-image path (go test ./engine -run X -bench Batch; README).
+// product's ragged edge paid once a chunk). On a 2-core shared Xeon
+// (AVX-512) that measured 6-12 % less time per image than a loop for
+// batches of 8 and 64, and the same for 1, which takes the single-image
+// path (go test ./engine -run X -bench Batch; README).
 type Batcher interface {
 	// ClassifyBatch labels the len(in)/InputOf(b).Len() tensors laid end to end
 	// in in. Each Result's Timing is the call's time shared out.
