@@ -71,7 +71,9 @@ func (s *Session) ClassifyBatch(in []float32) ([]Prediction, error) {
 	share := Timing{Conv: t1.Sub(t0) / time.Duration(n), KNN: t2.Sub(t1) / time.Duration(n)}
 	for i := range preds {
 		p := &preds[i]
-		p.Class = names[p.Label]
+		if p.Label >= 0 {
+			p.Class = names[p.Label]
+		}
 		if !p.Known {
 			p.Class = Unknown
 		}

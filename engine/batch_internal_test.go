@@ -47,3 +47,26 @@ func TestClassifyBatchProjectionMean(t *testing.T) {
 		}
 	}
 }
+
+// An engine no class was enrolled into answers unknown, label -1, for
+// every image of a batch, as Classify does.
+func TestClassifyBatchEmptyEngine(t *testing.T) {
+	e := testEngine(4, 9, false)
+	for len(e.KNN.Classes) > 0 {
+		e.KNN.Remove(e.KNN.Classes[0])
+	}
+	s, err := e.NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := append(testInput(1), testInput(2)...)
+	preds, err := s.ClassifyBatch(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, p := range preds {
+		if p.Known || p.Class != Unknown || p.Label != -1 {
+			t.Errorf("image %d: %+v, want unknown with label -1", i, p)
+		}
+	}
+}

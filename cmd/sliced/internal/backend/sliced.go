@@ -108,9 +108,8 @@ func (s *Sliced) Classify(in []float32) (Result, error) {
 	return r, nil
 }
 
-// ClassifyBatch implements Batcher: one engine.Session.ClassifyBatch, the
-// batch's conv layers, projection and k-NN products each run once over
-// all its images.
+// ClassifyBatch implements Batcher: one engine.Session.ClassifyBatch,
+// each conv layer one product over a chunk of the batch's images.
 func (s *Sliced) ClassifyBatch(in []float32) ([]Result, error) {
 	t0 := time.Now()
 	p := s.pool()
