@@ -26,8 +26,12 @@ APT_PACKAGES := build-essential pkg-config ca-certificates \
 export ONNXRUNTIME_LIB ?= $(TOOLS)/onnxruntime-node/node_modules/onnxruntime-node/bin/napi-v6/linux/x64/libonnxruntime.so.1
 export OPENVINO_LIB    ?= $(TOOLS)/openvino-$(OPENVINO_VERSION)/openvino/libs/libopenvino_c.so.2460
 export TRITONCLIENT_PATH ?= $(TOOLS)/tritonclient-$(TRITONCLIENT_VERSION)
+# Real photographs for the scene engine and its tests: the sample images
+# that scikit-image's wheel carries (skimage/data), taken out of the wheel.
+SKIMAGE_VERSION := 0.24.0
+export SLICED_PHOTOS ?= $(TOOLS)/photos-skimage-$(SKIMAGE_VERSION)
 
-.PHONY: all build run test test-bins test-go test-tags test-race test-arm64 fuzz-smoke lint deps deps-apt deps-go deps-runtimes bench soak engine report cross cross-pure cross-smoke deb clean
+.PHONY: all build run test test-bins test-go test-tags test-race test-arm64 fuzz-smoke lint deps deps-apt deps-go deps-runtimes deps-photos bench soak engine engine-scene report cross cross-pure cross-smoke deb clean
 
 all: build
 
@@ -67,7 +71,7 @@ test-bins: deps-go cross-pure
 # What the tests must find and run instead of skipping (cmd/sliced/testbin/needs):
 # `make test` installs all of it; `make test SLICED_REQUIRE=` lets the
 # checks that need it skip.
-SLICED_REQUIRE ?= promtool,onnxruntime,openvino,tritonclient,mosquitto,ffmpeg
+SLICED_REQUIRE ?= promtool,onnxruntime,openvino,tritonclient,mosquitto,ffmpeg,photos
 
 test-go: test-bins deps-runtimes
 	SLICED_REQUIRE=$(SLICED_REQUIRE) SLICED_TEST_BIN=$(TEST_BIN) SLICED_TEST_ARM64_BIN=$(TEST_ARM64_BIN) $(GO) test -count=1 -timeout 20m ./...
@@ -112,12 +116,21 @@ deps-go:
 		$(SUDO) ln -sf /usr/lib/go-1.23/bin/go /usr/local/bin/go; fi
 	$(GO) mod download
 
-## deps-runtimes: ONNX Runtime (npm package), OpenVINO and Triton's client (PyPI wheels) into .tools/
-deps-runtimes:
+## deps-runtimes: ONNX Runtime (npm package), OpenVINO and Triton's client (PyPI wheels), scikit-image's sample photographs into .tools/
+deps-runtimes: deps-photos
 	@[ -f "$(ONNXRUNTIME_LIB)" ] || npm install --ignore-scripts --silent --no-audit --no-fund --prefix $(TOOLS)/onnxruntime-node onnxruntime-node@$(ORT_VERSION)
 	@[ -f "$(OPENVINO_LIB)" ] || python3 -m pip install -q --no-deps --break-system-packages --target $(TOOLS)/openvino-$(OPENVINO_VERSION) openvino==$(OPENVINO_VERSION)
 	@[ -d "$(TRITONCLIENT_PATH)/tritonclient" ] && [ -d "$(TRITONCLIENT_PATH)/grpc" ] || python3 -m pip install -q --no-deps --break-system-packages --target $(TRITONCLIENT_PATH) \
 		tritonclient[http,grpc]==$(TRITONCLIENT_VERSION) -r $(TRITONCLIENT_PINS)
+
+deps-photos:
+	@[ -f "$(SLICED_PHOTOS)/chelsea.png" ] || { rm -rf $(TOOLS)/skimage-wheel && \
+		python3 -m pip download -q --no-deps --only-binary :all: --platform manylinux2014_x86_64 --python-version 3.11 \
+			-d $(TOOLS)/skimage-wheel scikit-image==$(SKIMAGE_VERSION) && \
+		python3 -c 'import sys, zipfile, os; z = zipfile.ZipFile(sys.argv[1]); os.makedirs(sys.argv[2], exist_ok=True); \
+			[open(os.path.join(sys.argv[2], os.path.basename(n)), "wb").write(z.read(n)) for n in z.namelist() \
+			 if n.startswith("skimage/data/") and n.endswith((".png", ".jpg"))]' $(TOOLS)/skimage-wheel/*.whl $(SLICED_PHOTOS) && \
+		rm -rf $(TOOLS)/skimage-wheel; }
 
 ## engine: rebuild the default engine from scratch (about 20 minutes on 2 cores)
 engine: build
@@ -126,6 +139,10 @@ engine: build
 	$(BIN)/slicecal prototypes --from .cache/engine/b64.slc --out models/mnist.slc --budget 74KiB \
 		--dims 24 --per-class 30 --k 9 --learn-epochs 15 --augment 1 --compact 1 --other 300 --other-keep 0 --calibrate 0.99
 	$(BIN)/slicecal convert --in .cache/engine/b64.slc --out models/fullcnn-b64.slc --weights int8
+
+## engine-scene: rebuild the scene engine models/scene.slc from the photographs (about 5 minutes on 2 cores)
+engine-scene: build deps-photos
+	$(BIN)/slicecal scene --out models/scene.slc --threads 2 --quiet
 
 ## report: the paper's tables remeasured (calibration/report/results; about 100 minutes on 2 cores; cached rows are reused, --rerun remeasures)
 report: build

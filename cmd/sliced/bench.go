@@ -28,7 +28,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	threads := fset.Int("threads", 1, "callers classifying at once per backend")
 	asJSON := fset.Bool("json", false, "print the report as JSON")
 	out := fset.String("out", "", "folder to write bench.md (table) and bench.png (chart) into")
-	enginePath := fset.String("engine", "", "sliced engine file (default: the embedded MNIST engine)")
+	enginePath := fset.String("engine", "", "sliced engine file, or an embedded engine: mnist (the default) or scene")
 	fullcnn := fset.String("fullcnn", "", "full-CNN engine file (or .onnx for the runtimes) (default: the embedded full CNN)")
 	camera := fset.Bool("camera", false, "camera-like frames of the digits (rendered, decoded, preprocessed) instead of the digits")
 	mnist := fset.String("mnist", "", "folder of the MNIST idx files (default: the Go module cache)")

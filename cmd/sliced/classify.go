@@ -37,7 +37,7 @@ type classifyLine struct {
 
 func runClassify(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fset := newFlags("classify", stderr)
-	path := fset.String("engine", "", "engine file (default: the embedded MNIST engine)")
+	path := fset.String("engine", "", "engine file, or an embedded engine: mnist (the default) or scene")
 	asJSON := fset.Bool("json", false, "one JSON object per line")
 	maxPixels := fset.Int("max-pixels", imageio.DefaultMaxPixels, "refuse images with more pixels than this")
 	unknownScale := fset.Float64("unknown-scale", engine.DefaultUnknownScale, "open-set strictness: multiplies every class radius (larger is more lenient, 0 never answers unknown)")

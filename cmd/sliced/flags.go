@@ -25,10 +25,6 @@ func parse(fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
-// loadEngine reads the engine at path, or the embedded default for "".
-func loadEngine(path string) (*engine.Engine, error) {
-	if path == "" {
-		return models.Default()
-	}
-	return engine.Load(path)
-}
+// loadEngine reads the engine at path, or an embedded one by name
+// ("mnist", the default for "", or "scene").
+func loadEngine(path string) (*engine.Engine, error) { return models.Load(path) }

@@ -23,6 +23,8 @@ type engineInfo struct {
 	Name          string      `json:"name"`
 	Topology      string      `json:"topology"`
 	Input         string      `json:"input"`
+	Preprocess    string      `json:"preprocess"`
+	OpenSet       string      `json:"open_set,omitempty"`
 	Layers        []layerInfo `json:"layers"`
 	Params        int         `json:"params"`
 	ConvParams    int         `json:"conv_params"`
@@ -76,19 +78,32 @@ func describe(file string, e *engine.Engine) (engineInfo, error) {
 		}
 		info.Layers = append(info.Layers, li)
 	}
+	info.Preprocess = e.Prep.Mode.String()
+	if e.Prep.Mode != engine.PrepDigit {
+		info.Preprocess += ", " + e.Prep.Fit.String()
+	}
 	if e.Proj != nil {
 		info.Projection = fmt.Sprintf("%d -> %d", e.Proj.In, e.Proj.Out)
 	}
 	if s := e.KNN; s != nil {
 		info.K, info.Metric, info.Vote, info.Prototypes, info.ProtoType = s.K, s.Metric.String(), s.Vote.String(), s.Len(), e.ProtoType.String()
 		info.PerClass = s.Counts()
+		switch o := s.Open; {
+		case o.Gaussian():
+			info.OpenSet = fmt.Sprintf("Gaussian (Mahalanobis distance to the class mean), quantile %g", o.Quantile)
+		case o != nil:
+			info.OpenSet = fmt.Sprintf("distance to the nearest prototype, quantile %g", o.Quantile)
+		}
+		if o := s.Open; o != nil && o.Prior > 0 {
+			info.OpenSet += fmt.Sprintf(", enrolled classes start from radius %.2f", o.Prior)
+		}
 	}
 	return info, nil
 }
 
 func runInspect(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("inspect", stderr)
-	path := fs.String("engine", "", "engine file (default: the embedded MNIST engine)")
+	path := fs.String("engine", "", "engine file, or an embedded engine: mnist (the default) or scene")
 	asJSON := fs.Bool("json", false, "print JSON")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -117,6 +132,7 @@ func runInspect(_ context.Context, args []string, stdout, stderr io.Writer) erro
 	w("name", info.Name)
 	w("topology", info.Topology)
 	w("input", info.Input)
+	w("preprocess", info.Preprocess)
 	var ls []string
 	for _, l := range info.Layers {
 		if l.Algo != "" {
@@ -132,6 +148,13 @@ func runInspect(_ context.Context, args []string, stdout, stderr io.Writer) erro
 			w("projection", info.Projection)
 		}
 		w("k-NN", fmt.Sprintf("k=%d, %s distance, %s vote, %d prototypes of %d values as %s", info.K, info.Metric, info.Vote, info.Prototypes, info.FeatureDim, info.ProtoType))
+		if info.OpenSet != "" {
+			w("unknown", info.OpenSet)
+		}
+	}
+	if len(info.Classes) == 0 {
+		w("classes", "none yet: every answer is unknown until classes are enrolled")
+		return nil
 	}
 	w("classes", fmt.Sprintf("%d: %s", len(info.Classes), strings.Join(info.Classes, " ")))
 	return nil

@@ -132,7 +132,7 @@ func (d *daemon) run(ctx context.Context, cfg config.Config) error {
 	d.engineChanged(d.store.Engine(), d.store.From(), d.store.Version())
 	d.store.OnChange = d.engineChanged
 	d.cands, err = candidates.Open(cfg.StateDir, candidates.Options{Keep: cfg.Candidates.Keep, Below: cfg.Candidates.Below,
-		Log: d.log, Kept: func(n int) { d.metrics.CandidatesKept.Set(float64(n)) }})
+		Log: d.log, Kept: func(n int) { d.metrics.CandidatesKept.Set(float64(n)) }, Engine: d.store.Engine})
 	if err != nil {
 		return err
 	}
@@ -251,7 +251,7 @@ func sourceNames(srcs []config.Source) []string {
 }
 
 func storeSources(c config.Config) store.Sources {
-	return store.Sources{StateDir: c.StateDir, Configured: c.Engine, Default: models.Default, Load: engine.Load}
+	return store.Sources{StateDir: c.StateDir, Configured: c.Engine, Default: models.Default, Load: models.Load}
 }
 
 func (d *daemon) pipelineBase() pipeline.Config {

@@ -3,7 +3,7 @@
 // that tool or library, and then it fails. `make test` requires them all,
 // so a check there cannot pass without running.
 //
-//	SLICED_REQUIRE=promtool,onnxruntime,openvino,tritonclient,mosquitto,ffmpeg go test ./...
+//	SLICED_REQUIRE=promtool,onnxruntime,openvino,tritonclient,mosquitto,ffmpeg,photos go test ./...
 package needs
 
 import (
@@ -25,8 +25,9 @@ const Env = "SLICED_REQUIRE"
 // conformance test of cmd/sliced/internal/api), the mosquitto broker
 // with its clients (the MQTT tests of cmd/sliced/internal/events) and
 // ffmpeg (the camera publishing to the RTSP tests of
-// cmd/sliced/internal/source).
-var Known = []string{"promtool", "onnxruntime", "openvino", "tritonclient", "mosquitto", "ffmpeg"}
+// cmd/sliced/internal/source) and the photographs of the scene engine's
+// tests (calibration/scenes, SLICED_PHOTOS).
+var Known = []string{"promtool", "onnxruntime", "openvino", "tritonclient", "mosquitto", "ffmpeg", "photos"}
 
 // Listed returns the names in Env.
 func Listed() []string {
