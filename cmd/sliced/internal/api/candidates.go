@@ -104,6 +104,11 @@ func (s *server) enrolCandidate(w http.ResponseWriter, r *http.Request) {
 		fail(w, http.StatusConflict, "candidate %q: %v", id, err)
 		return
 	}
+	if in := s.d.Store.Engine().Stack.In; c.InputShape() != in {
+		done(false)
+		fail(w, http.StatusConflict, "candidate %s was kept for an engine whose input is %v; the served engine takes %v", id, c.InputShape(), in)
+		return
+	}
 	n, err := s.d.Store.Add(name, [][]float32{c.Input})
 	if err != nil {
 		done(false)

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/sliced-ai/sliced/engine"
+	"github.com/sliced-ai/sliced/engine/nn"
 )
 
 // Defaults of Options.
@@ -42,7 +43,7 @@ type Frame struct {
 	Time   time.Time
 	Source string
 	Answer Answer
-	Input  []float32 // the preprocessed 1x28x28 tensor
+	Input  []float32 // the preprocessed tensor, of the engine's input shape
 }
 
 // Candidate is one kept frame. Its slices must not be modified.
@@ -52,8 +53,19 @@ type Candidate struct {
 	Time   time.Time `json:"time"`
 	Source string    `json:"source"`
 	Answer
-	Input     []float32 `json:"input"`
-	Thumbnail []byte    `json:"thumbnail_png"`
+	Input []float32 `json:"input"`
+	// Shape is the input's C, H and W; absent (files of digit engines
+	// written before it) means 1x28x28.
+	Shape     []int  `json:"shape,omitempty"`
+	Thumbnail []byte `json:"thumbnail_png"`
+}
+
+// InputShape is the shape of the candidate's input.
+func (c *Candidate) InputShape() nn.Shape {
+	if len(c.Shape) != 3 {
+		return DigitShape
+	}
+	return nn.Shape{C: c.Shape[0], H: c.Shape[1], W: c.Shape[2]}
 }
 
 // Options configure a Keeper.
@@ -70,6 +82,10 @@ type Options struct {
 	// Write replaces a file atomically; engine.WriteFileAtomic when nil.
 	Write func(path string, data []byte) error
 	Now   func() time.Time // time.Now when nil
+	// Engine is the served engine: offered inputs have its input shape,
+	// and its normalisation is undone for the thumbnails. Nil: digit
+	// inputs (1x28x28, values in [0, 1]).
+	Engine func() *engine.Engine
 }
 
 // Keeper keeps the candidates of one state directory. Safe for
@@ -81,6 +97,7 @@ type Keeper struct {
 	writeFile func(string, []byte) error
 	now       func() time.Time
 	gap       time.Duration
+	engine    func() *engine.Engine
 
 	mu      sync.Mutex
 	keep    int
@@ -94,7 +111,7 @@ type Keeper struct {
 // Open loads the candidates kept in stateDir/candidates and drops the
 // oldest beyond o.Keep.
 func Open(stateDir string, o Options) (*Keeper, error) {
-	k := &Keeper{dir: filepath.Join(stateDir, Folder), log: o.Log, kept: o.Kept, writeFile: o.Write, now: o.Now, gap: o.Gap,
+	k := &Keeper{dir: filepath.Join(stateDir, Folder), log: o.Log, kept: o.Kept, writeFile: o.Write, now: o.Now, gap: o.Gap, engine: o.Engine,
 		keep: o.Keep, below: o.Below, claimed: map[string]bool{}, last: map[string]time.Time{}}
 	if k.log == nil {
 		k.log = slog.Default()
@@ -169,8 +186,14 @@ func (k *Keeper) wants(a Answer) bool {
 // Offer keeps f as a candidate if its answer calls for one and returns
 // its id; "" when it was not wanted.
 func (k *Keeper) Offer(f Frame) (string, error) {
-	if len(f.Input) != Size {
-		return "", fmt.Errorf("candidates: input of %d values, want %d", len(f.Input), Size)
+	shape, prep := DigitShape, engine.Preprocess{}
+	if k.engine != nil {
+		if e := k.engine(); e != nil {
+			shape, prep = e.Stack.In, e.Prep
+		}
+	}
+	if len(f.Input) != shape.Len() {
+		return "", fmt.Errorf("candidates: input of %d values, want %d (%v, the engine's input)", len(f.Input), shape.Len(), shape)
 	}
 	k.mu.Lock()
 	if !k.wants(f.Answer) {
@@ -182,11 +205,14 @@ func (k *Keeper) Offer(f Frame) (string, error) {
 	k.mu.Unlock()
 
 	c := &Candidate{ID: newID(), Seq: seq, Time: f.Time, Source: f.Source, Answer: f.Answer, Input: slices.Clone(f.Input)}
+	if shape != DigitShape {
+		c.Shape = []int{shape.C, shape.H, shape.W}
+	}
 	if c.Time.IsZero() {
 		c.Time = k.now()
 	}
 	var err error
-	if c.Thumbnail, err = Thumbnail(c.Input); err != nil {
+	if c.Thumbnail, err = Thumbnail(c.Input, shape, prep); err != nil {
 		return "", err
 	}
 	if err := c.check(); err != nil {

@@ -16,9 +16,12 @@ import (
 	"strings"
 )
 
-// maxFile bounds what is read of one candidate file: a real one is about
-// 10 KB.
-const maxFile = 1 << 20
+// maxFile bounds what is read of one candidate file: a digit one is
+// about 10 KB, a 64x64 RGB one about 150 KB.
+const maxFile = 4 << 20
+
+// maxSide bounds a candidate input's height and width.
+const maxSide = 256
 
 var idRule = regexp.MustCompile(`^[0-9a-f]{16}$`)
 
@@ -39,8 +42,13 @@ func (c *Candidate) check() error {
 	if c.Seq == 0 || c.Time.IsZero() {
 		return errors.New("no sequence number or time")
 	}
-	if len(c.Input) != Size {
-		return fmt.Errorf("input of %d values, want %d", len(c.Input), Size)
+	if len(c.Shape) != 0 {
+		if len(c.Shape) != 3 || (c.Shape[0] != 1 && c.Shape[0] != 3) || c.Shape[1] < 1 || c.Shape[1] > maxSide || c.Shape[2] < 1 || c.Shape[2] > maxSide {
+			return fmt.Errorf("input shape %v, want [C H W] with C 1 or 3 and sides 1 to %d", c.Shape, maxSide)
+		}
+	}
+	if n := c.InputShape().Len(); len(c.Input) != n {
+		return fmt.Errorf("input of %d values, want %d", len(c.Input), n)
 	}
 	for _, v := range c.Input {
 		if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
