@@ -11,9 +11,10 @@ import (
 // sceneEngine is the scene engine that `make engine-scene` rebuilds with
 // `slicecal scene`: topology B's conv stack on 32x32 RGB regions of
 // interest, trained to tell 300 patches of photographs apart under
-// lighting, shift, noise and JPEG changes, sliced, with a 24-value
-// projection and a Gaussian open-set calibration from those patches. It
-// has no classes: a user enrols the states of a region.
+// lighting, shift, noise and JPEG changes, sliced, with the patches'
+// 24 principal components as projection and a Gaussian open-set
+// calibration from them. It has no classes: a user enrols the states of
+// a region.
 //
 //go:embed scene.slc
 var sceneEngine []byte

@@ -107,9 +107,10 @@ func runScene(args []string) error {
 	b.Name, b.Topology = "scene-sliced", string(models.B)
 	// The projection is the patches' principal components: nothing is
 	// fitted to the classes the engine will carry, which are enrolled
-	// later. (The prototype learning of the digit engine, tried here,
-	// collapsed 300 patch classes onto each other.) One prototype per
-	// patch is enough for scoring them; they are dropped before saving.
+	// later. (The prototype learning of the digit engine, tried here for
+	// 10 epochs, told 0.3 % of held-out patch views apart, PCA 85.9 %.)
+	// One prototype per patch is enough for scoring them; they are
+	// dropped before saving.
 	e, err := b.Build(prototypes.Options{Dim: *dims, PerClass: 1, K: knn.DefaultK, Metric: knn.L2, Vote: knn.Kernel,
 		ProtoType: engine.I8, ProjType: engine.I8, Seed: *seed})
 	if err != nil {
