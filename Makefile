@@ -20,18 +20,25 @@ TRITONCLIENT_PINS    := cmd/sliced/internal/api/testdata/tritonclient-requiremen
 APT_TOOLS    := npm:npm python3:python3 pip3:python3-pip git:git
 APT_PACKAGES := build-essential pkg-config ca-certificates \
 	libopencv-dev qemu-user prometheus gcc-aarch64-linux-gnu g++-aarch64-linux-gnu dpkg-dev systemd \
-	mosquitto mosquitto-clients ffmpeg
+	mosquitto mosquitto-clients ffmpeg libb64-0d
 
 # The native runtimes the tests and benchmarks load with dlopen.
 export ONNXRUNTIME_LIB ?= $(TOOLS)/onnxruntime-node/node_modules/onnxruntime-node/bin/napi-v6/linux/x64/libonnxruntime.so.1
 export OPENVINO_LIB    ?= $(TOOLS)/openvino-$(OPENVINO_VERSION)/openvino/libs/libopenvino_c.so.2460
 export TRITONCLIENT_PATH ?= $(TOOLS)/tritonclient-$(TRITONCLIENT_VERSION)
+# Triton's perf_analyzer: the binary that tritonclient's wheels carried up
+# to 2.4x (the perf-analyzer package's own wheels need glibc 2.38, newer
+# than Debian 12's), with the CUDA runtime library it links from PyPI
+# (no GPU is needed for HTTP and gRPC) and libb64 from Debian.
+PERF_ANALYZER_FROM := 2.41.0
+CUDART_VERSION     := 12.3.101
+export PERF_ANALYZER_PATH ?= $(TOOLS)/perf_analyzer-$(PERF_ANALYZER_FROM)
 # Real photographs for the scene engine and its tests: the sample images
 # that scikit-image's wheel carries (skimage/data), taken out of the wheel.
 SKIMAGE_VERSION := 0.24.0
 export SLICED_PHOTOS ?= $(TOOLS)/photos-skimage-$(SKIMAGE_VERSION)
 
-.PHONY: all build run test test-bins test-go test-tags test-race test-arm64 fuzz-smoke lint deps deps-apt deps-go deps-runtimes deps-photos bench soak engine engine-scene report cross cross-pure cross-smoke deb clean
+.PHONY: all build run test test-bins test-go test-tags test-race test-arm64 fuzz-smoke lint deps deps-apt deps-go deps-runtimes deps-photos deps-perf-analyzer bench soak engine engine-scene report cross cross-pure cross-smoke deb clean
 
 all: build
 
@@ -71,7 +78,7 @@ test-bins: deps-go cross-pure
 # What the tests must find and run instead of skipping (cmd/sliced/testbin/needs):
 # `make test` installs all of it; `make test SLICED_REQUIRE=` lets the
 # checks that need it skip.
-SLICED_REQUIRE ?= promtool,onnxruntime,openvino,tritonclient,mosquitto,ffmpeg,photos
+SLICED_REQUIRE ?= promtool,onnxruntime,openvino,tritonclient,mosquitto,ffmpeg,photos,perf_analyzer
 
 test-go: test-bins deps-runtimes
 	SLICED_REQUIRE=$(SLICED_REQUIRE) SLICED_TEST_BIN=$(TEST_BIN) SLICED_TEST_ARM64_BIN=$(TEST_ARM64_BIN) $(GO) test -count=1 -timeout 20m ./...
@@ -117,11 +124,21 @@ deps-go:
 	$(GO) mod download
 
 ## deps-runtimes: ONNX Runtime (npm package), OpenVINO and Triton's client (PyPI wheels), scikit-image's sample photographs into .tools/
-deps-runtimes: deps-photos
+deps-runtimes: deps-photos deps-perf-analyzer
 	@[ -f "$(ONNXRUNTIME_LIB)" ] || npm install --ignore-scripts --silent --no-audit --no-fund --prefix $(TOOLS)/onnxruntime-node onnxruntime-node@$(ORT_VERSION)
 	@[ -f "$(OPENVINO_LIB)" ] || python3 -m pip install -q --no-deps --break-system-packages --target $(TOOLS)/openvino-$(OPENVINO_VERSION) openvino==$(OPENVINO_VERSION)
 	@[ -d "$(TRITONCLIENT_PATH)/tritonclient" ] && [ -d "$(TRITONCLIENT_PATH)/grpc" ] || python3 -m pip install -q --no-deps --break-system-packages --target $(TRITONCLIENT_PATH) \
 		tritonclient[http,grpc]==$(TRITONCLIENT_VERSION) -r $(TRITONCLIENT_PINS)
+
+deps-perf-analyzer:
+	@[ -x "$(PERF_ANALYZER_PATH)/perf_analyzer" ] && [ -f "$(PERF_ANALYZER_PATH)/libcudart.so.12" ] || { rm -rf $(TOOLS)/perf-wheels && \
+		python3 -m pip download -q --no-deps --only-binary :all: --platform manylinux1_x86_64 --python-version 3.11 \
+			-d $(TOOLS)/perf-wheels tritonclient==$(PERF_ANALYZER_FROM) nvidia-cuda-runtime-cu12==$(CUDART_VERSION) && \
+		python3 -c 'import sys, zipfile, os, glob; d = sys.argv[2]; os.makedirs(d, exist_ok=True); \
+			want = {"bin/perf_analyzer": "perf_analyzer", "lib/libcudart.so.12": "libcudart.so.12"}; \
+			[open(os.path.join(d, v), "wb").write(zipfile.ZipFile(w).read(n)) for w in glob.glob(sys.argv[1] + "/*.whl") \
+			 for n in zipfile.ZipFile(w).namelist() for k, v in want.items() if n.endswith(k)]' $(TOOLS)/perf-wheels $(PERF_ANALYZER_PATH) && \
+		chmod +x $(PERF_ANALYZER_PATH)/perf_analyzer && rm -rf $(TOOLS)/perf-wheels; }
 
 deps-photos:
 	@[ -f "$(SLICED_PHOTOS)/chelsea.png" ] || { rm -rf $(TOOLS)/skimage-wheel && \

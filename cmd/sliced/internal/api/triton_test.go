@@ -57,50 +57,9 @@ func TestTritonClient(t *testing.T) {
 	if err != nil {
 		needs.Missing(t, "tritonclient", "python3 not installed (apt-get install python3)")
 	}
-	bin := testbin.Sliced(t, testbin.Options{})
 	dir := t.TempDir()
-	modelDir := filepath.Join(dir, "models")
-	os.Mkdir(modelDir, 0o755)
-	full, err := models.FullCNNEngine()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := engine.Save(filepath.Join(modelDir, "digits-cnn.slc"), full); err != nil {
-		t.Fatal(err)
-	}
 	const tok = "triton-test-token"
-	os.WriteFile(filepath.Join(dir, "token"), []byte(tok), 0o600)
-
-	cmd := exec.Command(bin, "serve", "--listen", "127.0.0.1:0", "--state-dir", filepath.Join(dir, "state"),
-		"--token-file", filepath.Join(dir, "token"), "--model-dir", modelDir, "--grpc-listen", "127.0.0.1:0")
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	out, _ := cmd.StdoutPipe()
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	addr, grpcAddr := make(chan string, 1), make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(out)
-		for sc.Scan() {
-			if m := liveAt.FindStringSubmatch(sc.Text()); m != nil {
-				addr <- m[1]
-			}
-			if m := grpcAt.FindStringSubmatch(sc.Text()); m != nil {
-				grpcAddr <- m[1]
-			}
-		}
-	}()
-	var host, grpcHost string
-	for host == "" || grpcHost == "" {
-		select {
-		case host = <-addr:
-		case grpcHost = <-grpcAddr:
-		case <-time.After(30 * time.Second):
-			t.Fatalf("daemon did not start\n%s", stderr.String())
-		}
-	}
+	host, grpcHost, stderr := startForClients(t, dir, tok)
 
 	// What the daemon's engine answers, worked out here.
 	def, err := models.Default()
@@ -152,4 +111,53 @@ func TestTritonClient(t *testing.T) {
 	if !strings.Contains(string(body), `path="grpc"`) {
 		t.Errorf("no path=\"grpc\" observations in /metrics")
 	}
+}
+
+// startForClients starts the real daemon on the embedded engine with a
+// model folder (the full CNN as digits-cnn) and gRPC, both on free
+// loopback ports, and returns their addresses and its stderr.
+func startForClients(t *testing.T, dir, tok string) (host, grpcHost string, stderr *strings.Builder) {
+	t.Helper()
+	bin := testbin.Sliced(t, testbin.Options{})
+	modelDir := filepath.Join(dir, "models")
+	os.Mkdir(modelDir, 0o755)
+	full, err := models.FullCNNEngine()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := engine.Save(filepath.Join(modelDir, "digits-cnn.slc"), full); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, "token"), []byte(tok), 0o600)
+
+	cmd := exec.Command(bin, "serve", "--listen", "127.0.0.1:0", "--state-dir", filepath.Join(dir, "state"),
+		"--token-file", filepath.Join(dir, "token"), "--model-dir", modelDir, "--grpc-listen", "127.0.0.1:0")
+	stderr = &strings.Builder{}
+	cmd.Stderr = stderr
+	out, _ := cmd.StdoutPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	addr, grpcAddr := make(chan string, 1), make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(out)
+		for sc.Scan() {
+			if m := liveAt.FindStringSubmatch(sc.Text()); m != nil {
+				addr <- m[1]
+			}
+			if m := grpcAt.FindStringSubmatch(sc.Text()); m != nil {
+				grpcAddr <- m[1]
+			}
+		}
+	}()
+	for host == "" || grpcHost == "" {
+		select {
+		case host = <-addr:
+		case grpcHost = <-grpcAddr:
+		case <-time.After(30 * time.Second):
+			t.Fatalf("daemon did not start\n%s", stderr.String())
+		}
+	}
+	return host, grpcHost, stderr
 }

@@ -3,7 +3,7 @@
 // that tool or library, and then it fails. `make test` requires them all,
 // so a check there cannot pass without running.
 //
-//	SLICED_REQUIRE=promtool,onnxruntime,openvino,tritonclient,mosquitto,ffmpeg,photos go test ./...
+//	SLICED_REQUIRE=promtool,onnxruntime,openvino,tritonclient,mosquitto,ffmpeg,photos,perf_analyzer go test ./...
 package needs
 
 import (
@@ -26,8 +26,9 @@ const Env = "SLICED_REQUIRE"
 // with its clients (the MQTT tests of cmd/sliced/internal/events) and
 // ffmpeg (the camera publishing to the RTSP tests of
 // cmd/sliced/internal/source) and the photographs of the scene engine's
-// tests (calibration/scenes, SLICED_PHOTOS).
-var Known = []string{"promtool", "onnxruntime", "openvino", "tritonclient", "mosquitto", "ffmpeg", "photos"}
+// tests (calibration/scenes, SLICED_PHOTOS) and Triton's perf_analyzer
+// (cmd/sliced/internal/api, PERF_ANALYZER_PATH).
+var Known = []string{"promtool", "onnxruntime", "openvino", "tritonclient", "mosquitto", "ffmpeg", "photos", "perf_analyzer"}
 
 // Listed returns the names in Env.
 func Listed() []string {
