@@ -8,7 +8,6 @@ import (
 	"github.com/sliced-ai/sliced/calibration/prototypes"
 	"github.com/sliced-ai/sliced/engine"
 	"github.com/sliced-ai/sliced/engine/nn"
-	"github.com/sliced-ai/sliced/engine/preprocess"
 	"github.com/sliced-ai/sliced/models"
 )
 
@@ -34,7 +33,8 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	if cfg.Name == "" {
 		cfg.Name = filepath.Base(filepath.Clean(cfg.Folder)) + "-" + cfg.Method
 	}
-	scene := preprocess.Scene{C: cfg.Input.C, H: cfg.Input.H, W: cfg.Input.W, Fit: sceneFit(cfg.Fit)}
+	// Loaded in [0, 1]; the normalisation comes from the training part.
+	scene := engine.Preprocess{Mode: cfg.Mode, Fit: cfg.Fit}.Scene(cfg.Input)
 	all, skipped, err := dataset.LoadScenes(cfg.Folder, dataset.SceneOptions{Scene: scene, MaxPixels: cfg.MaxPixels})
 	for _, s := range skipped {
 		cfg.logf("load: skipped %s: %v", s.Path, s.Err)
@@ -97,14 +97,4 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	}
 	return &Result{Engine: e, Bytes: size, Skipped: skipped, Train: fit.Len(), Val: val.Len(), Test: test.Len(),
 		Choices: choices, Heldout: h, Resumed: resumed}, nil
-}
-
-func sceneFit(f engine.Fit) preprocess.Fit {
-	switch f {
-	case engine.FitCrop:
-		return preprocess.CenterCrop
-	case engine.FitStretch:
-		return preprocess.Stretch
-	}
-	return preprocess.Letterbox
 }
