@@ -50,7 +50,9 @@ func trainStage(ctx context.Context, cfg *Config, fit, val *dataset.Set) (nn.Sta
 			if err := saveGob(ckptPath, trainCheckpoint{State: st, Weights: weightsOf(&stack)}); err != nil {
 				return err
 			}
-			cfg.logf("train: epoch %d/%d loss %.4f train %.2f%% validation %.2f%% (%.1fs)", ep, cfg.Epochs, r.Loss, 100*r.Accuracy, 100*r.ValAccuracy, r.Duration.Seconds())
+			if cfg.TrainProgress == nil { // the bar shows the epoch itself
+				cfg.logf("train: epoch %d/%d loss %.4f train %.2f%% validation %.2f%% (%.1fs)", ep, cfg.Epochs, r.Loss, 100*r.Accuracy, 100*r.ValAccuracy, r.Duration.Seconds())
+			}
 			return ctx.Err()
 		},
 	}
