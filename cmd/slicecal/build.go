@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -104,6 +105,7 @@ func runBuild(args []string) error {
 		cfg.TrainProgress = train.NewBar(os.Stderr).Update
 		bar := newEvolveBar(os.Stderr)
 		cfg.EvolveProgress = bar.update
+		cfg.Log = lineLog{os.Stderr, bar}
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -139,6 +141,21 @@ func runBuild(args []string) error {
 	fmt.Printf("held-out accuracy %.2f %% on %d images (%.2f %% with unknown counted wrong); %d training, %d validation images; %d files skipped\n",
 		100*near, res.Test, 100*open, res.Train, res.Val, len(res.Skipped))
 	return nil
+}
+
+// lineLog puts the build's stage lines on lines of their own after the
+// search's redrawn progress line.
+type lineLog struct {
+	w   io.Writer
+	bar *evolveBar
+}
+
+func (l lineLog) Write(p []byte) (int, error) {
+	if l.bar.drawn {
+		l.bar.drawn = false
+		fmt.Fprintln(l.w)
+	}
+	return l.w.Write(p)
 }
 
 // writeReport is the held-out table with what it was measured on.
