@@ -44,11 +44,11 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	}
 	cfg.logf("load: %d images of %d classes from %s as %dx%dx%d (%s, %s); %d files skipped",
 		all.Len(), len(all.Classes), cfg.Folder, cfg.Input.H, cfg.Input.W, cfg.Input.C, cfg.Mode, cfg.Fit, len(skipped))
-	resumed, err := openWork(cfg, all.Fingerprint())
+	fit, val, test, err := all.Stratify(cfg.ValShare, cfg.TestShare, cfg.Seed)
 	if err != nil {
 		return nil, err
 	}
-	fit, val, test, err := all.Stratify(cfg.ValShare, cfg.TestShare, cfg.Seed)
+	resumed, err := openWork(cfg, all.Fingerprint())
 	if err != nil {
 		return nil, err
 	}

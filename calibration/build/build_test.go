@@ -206,9 +206,21 @@ func TestWorkFolderOfOtherSettings(t *testing.T) {
 		t.Fatalf("first run: %v", err)
 	}
 	cfg.TrainProgress = nil
-	cfg.Seed = 2
-	if _, err := Run(context.Background(), cfg); err == nil || !strings.Contains(err.Error(), "other settings") {
+	other := cfg
+	other.Seed = 2
+	if _, err := Run(context.Background(), other); err == nil || !strings.Contains(err.Error(), "other settings") {
 		t.Errorf("work folder of seed 1 used for seed 2: %v", err)
+	}
+	// A build that failed in the prototype stage goes on with other
+	// prototype settings from its trained network.
+	cfg.Budget = 1000
+	if _, err := Run(context.Background(), cfg); err == nil || !strings.Contains(err.Error(), "no option set fits") {
+		t.Fatalf("tiny budget: %v", err)
+	}
+	var log bytes.Buffer
+	cfg.Budget, cfg.Dims, cfg.Log = 0, []int{8}, &log
+	if res, err := Run(context.Background(), cfg); err != nil || !res.Resumed || !strings.Contains(log.String(), "train: done before") {
+		t.Errorf("rerun with a larger budget: %v\n%s", err, log.String())
 	}
 }
 

@@ -25,5 +25,6 @@
 // folder; a run that is stopped (Ctrl-C, a crash, a reboot) and started
 // again with the same settings on the same images goes on from there and
 // writes the same engine bytes as a run that never stopped. A work folder
-// of other settings or images is refused rather than mixed in.
+// of other images or training settings is refused rather than mixed in;
+// one whose prototype settings differ keeps its conv stack.
 package build

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/sliced-ai/sliced/engine"
 	"github.com/sliced-ai/sliced/engine/nn"
 )
 
@@ -28,29 +29,67 @@ const (
 const workVersion = 1
 
 // settings is what a work folder belongs to: the configuration that
-// shapes the engine and a fingerprint of the images.
+// shapes the conv stack, the one that shapes only the prototype stage,
+// and a fingerprint of the images.
 type settings struct {
 	Version int
-	Config  Config
+	Conv    Config
+	Protos  protoSettings
 	Images  string
+}
+
+// protoSettings are the settings only the prototype stage depends on; a
+// rerun that changes them keeps the trained (and searched) conv stack.
+type protoSettings struct {
+	Mode                  engine.PrepMode
+	Budget                int
+	Dims, PerClass        []int
+	K, LearnEpochs        int
+	Quantile              float64
+	WeightType, ProtoType engine.DType
+	Name                  string
+}
+
+func settingsOf(cfg Config, images [32]byte) settings {
+	p := protoSettings{Mode: cfg.Mode, Budget: cfg.Budget, Dims: cfg.Dims, PerClass: cfg.PerClass, K: cfg.K, LearnEpochs: cfg.LearnEpochs,
+		Quantile: cfg.Quantile, WeightType: cfg.WeightType, ProtoType: cfg.ProtoType, Name: cfg.Name}
+	conv := cfg
+	conv.Mode, conv.Budget, conv.Dims, conv.PerClass, conv.K, conv.LearnEpochs = 0, 0, nil, nil, 0, 0
+	conv.Quantile, conv.WeightType, conv.ProtoType, conv.Name = 0, 0, 0, ""
+	if cfg.Method != "backprop" {
+		conv.K = cfg.K // the search's fitness is a k-NN
+	}
+	return settings{Version: workVersion, Conv: conv, Protos: p, Images: hex.EncodeToString(images[:])}
 }
 
 // openWork makes the work folder or checks that the one there belongs to
 // this configuration and these images. It reports whether one was found.
+// A folder whose prototype settings differ keeps its conv stack and
+// loses its prototype stage.
 func openWork(cfg Config, images [32]byte) (resumed bool, err error) {
-	want := settings{Version: workVersion, Config: cfg, Images: hex.EncodeToString(images[:])}
+	want := settingsOf(cfg, images)
 	wantJSON, err := json.MarshalIndent(want, "", "  ")
 	if err != nil {
 		return false, err
 	}
 	path := filepath.Join(cfg.Work, settingsFile)
-	have, err := os.ReadFile(path)
+	data, err := os.ReadFile(path)
 	switch {
 	case err == nil:
-		if !bytes.Equal(have, wantJSON) {
+		if bytes.Equal(data, wantJSON) {
+			return true, nil
+		}
+		var have settings
+		json.Unmarshal(data, &have)
+		have.Protos = want.Protos
+		if haveJSON, err := json.MarshalIndent(have, "", "  "); err != nil || !bytes.Equal(haveJSON, wantJSON) {
 			return false, fmt.Errorf("build: work folder %s holds a build of other settings or images; remove it, or pick another work folder", cfg.Work)
 		}
-		return true, nil
+		cfg.logf("work: prototype settings changed; keeping the conv stack of %s, redoing the prototypes", cfg.Work)
+		if err := os.Remove(filepath.Join(cfg.Work, engineFile)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return false, err
+		}
+		return true, writeAtomic(path, wantJSON)
 	case !errors.Is(err, fs.ErrNotExist):
 		return false, fmt.Errorf("build: work folder: %w", err)
 	}
