@@ -98,6 +98,7 @@ func (h *Heldout) WriteMarkdown(w io.Writer) error {
 	var b strings.Builder
 	b.WriteString("| class | images | accuracy | unknown counted wrong | answered unknown |\n|---|---|---|---|---|\n")
 	row := func(name string, n, near, corr, unk int) {
+		name = strings.ReplaceAll(name, "|", `\|`) // a folder name may hold one
 		fmt.Fprintf(&b, "| %s | %d | %s | %s | %d |\n", name, n, pct(near, n), pct(corr, n), unk)
 	}
 	for c, name := range h.Classes {
