@@ -4,17 +4,22 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"image"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/sliced-ai/sliced/calibration/build/buildtest"
+	"github.com/sliced-ai/sliced/calibration/dataset"
 	"github.com/sliced-ai/sliced/calibration/evolve"
 	"github.com/sliced-ai/sliced/calibration/train"
 	"github.com/sliced-ai/sliced/engine"
+	"github.com/sliced-ai/sliced/engine/imageio"
 	"github.com/sliced-ai/sliced/engine/nn"
+	"github.com/sliced-ai/sliced/engine/preprocess"
 )
 
 var (
@@ -81,6 +86,31 @@ func TestBuild(t *testing.T) {
 	if near < 0.6 || open > near {
 		t.Errorf("held-out accuracy %.2f, %.2f with unknown wrong\n%s", near, open, log.String())
 	}
+	// The daemon's preprocessing of an image file, from the engine's PREP
+	// section, gives the tensor the build trained and scored on.
+	all, _, err := dataset.LoadScenes(cfg.Folder, dataset.SceneOptions{Scene: engine.Preprocess{Fit: e.Prep.Fit}.Scene(e.Stack.In)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	all.Normalize(e.Prep.Mean, e.Prep.Scale)
+	files, _ := filepath.Glob(filepath.Join(cfg.Folder, all.Classes[0], "*"))
+	f, err := os.Open(files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, _, err := imageio.Decode(f)
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	daemon := make([]float32, e.Stack.In.Len())
+	if _, err := preprocess.New().SceneImage(daemon, img, image.Rectangle{}, e.Prep.Scene(e.Stack.In)); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(daemon, all.Image(0)) {
+		t.Error("the daemon's preprocessing of a training file differs from the build's")
+	}
+
 	var md bytes.Buffer
 	if err := res.Heldout.WriteMarkdown(&md); err != nil || !strings.Contains(md.String(), "| **all** | 48 |") || strings.Count(md.String(), "\n") != 7 {
 		t.Errorf("table:\n%s", md.String())
