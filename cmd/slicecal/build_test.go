@@ -67,6 +67,10 @@ func TestBuildCommand(t *testing.T) {
 		t.Errorf("work folder left behind: %v", err)
 	}
 
+	if code := run([]string{"eval", "--engine", out, "--folder", folder}); code != 0 {
+		t.Errorf("eval of the built engine on its folder exited %d", code)
+	}
+
 	gray := filepath.Join(dir, "gray.slc")
 	if code := run(buildArgs(folder, gray, "--input", "28x28x1")); code != 0 {
 		t.Fatalf("gray build exited %d", code)
