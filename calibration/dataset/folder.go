@@ -3,8 +3,6 @@ package dataset
 import (
 	"fmt"
 	"image"
-	_ "image/jpeg" // decoders for LoadFolder
-	_ "image/png"
 	"os"
 	"path/filepath"
 	"sort"
@@ -12,6 +10,7 @@ import (
 
 	"golang.org/x/image/draw"
 
+	"github.com/sliced-ai/sliced/engine/imageio"
 	"github.com/sliced-ai/sliced/engine/nn"
 )
 
@@ -37,8 +36,10 @@ type FolderOptions struct {
 // LoadFolder reads a class-per-folder tree: every subfolder of root is a
 // class named after it (sorted by name), holding PNG or JPEG images. Each
 // image is turned grey, resized to Size x Size (Catmull-Rom) and scaled to
-// [0, 1]. Files that are not images are skipped; an image that fails to
-// decode is an error naming it.
+// [0, 1]. Images are decoded by engine/imageio (pixel limit, EXIF
+// orientation), as the daemon decodes them. Files that are not named .png,
+// .jpg or .jpeg are skipped; an image that fails to decode is an error
+// naming it. LoadScenes is the loader for colour and scene inputs.
 func LoadFolder(root string, opt FolderOptions) (*Set, error) {
 	size := opt.Size
 	if size == 0 {
@@ -104,7 +105,7 @@ func loadGray(path string, size int, pol Polarity) ([]float32, error) {
 		return nil, err
 	}
 	defer f.Close()
-	src, _, err := image.Decode(f)
+	src, _, err := imageio.Decode(f)
 	if err != nil {
 		return nil, fmt.Errorf("dataset: %s: %w", path, err)
 	}

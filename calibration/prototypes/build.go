@@ -40,6 +40,10 @@ type Builder struct {
 	Stack          nn.Stack // as stored: weights already at WeightType
 	WeightType     engine.DType
 	Classes        []string
+	// SubspaceIters > 0 computes projections by SubspacePCA with that
+	// many passes instead of PCA's full eigendecomposition, which is slow
+	// for wide features (thousands of values).
+	SubspaceIters int
 
 	feats  []float32
 	labels []int
@@ -101,7 +105,13 @@ func (b *Builder) Build(o Options) (*engine.Engine, error) {
 	if o.Dim > 0 {
 		pc, ok := b.pca[o.Dim]
 		if !ok {
-			mean, w, err := PCA(b.feats, len(b.labels), b.dim, o.Dim)
+			var mean, w []float32
+			var err error
+			if b.SubspaceIters > 0 {
+				mean, w, err = SubspacePCA(b.feats, len(b.labels), b.dim, o.Dim, b.SubspaceIters, o.Seed)
+			} else {
+				mean, w, err = PCA(b.feats, len(b.labels), b.dim, o.Dim)
+			}
 			if err != nil {
 				return nil, err
 			}

@@ -27,6 +27,9 @@ type Config struct {
 	Validation *dataset.Set
 	// Progress, if set, is called after every mini-batch.
 	Progress func(Status)
+	// AfterEpoch, if set, is called after every epoch (1-based), for
+	// example to save the weights and Trainer.State; an error stops Fit.
+	AfterEpoch func(epoch int, r EpochResult) error
 }
 
 // Status is where a run stands, for progress bars and logs.
@@ -83,6 +86,7 @@ type Trainer struct {
 	grads   [][]float32
 	step    uint64 // mini-batches done, keys the dropout masks
 	epoch   int
+	resumed int // epochs a restored trainer's next Fit skips
 }
 
 // New checks the stack and the configuration and allocates the buffers.
@@ -153,7 +157,8 @@ func New(s *nn.Stack, cfg Config) (*Trainer, error) {
 	return t, nil
 }
 
-// Fit runs cfg.Epochs epochs over data and returns one result per epoch.
+// Fit runs cfg.Epochs epochs over data and returns one result per epoch;
+// after Restore, only the epochs still to run.
 func (t *Trainer) Fit(data *dataset.Set) ([]EpochResult, error) {
 	if data.Shape != t.stack.In {
 		return nil, fmt.Errorf("train: images are %v, the network takes %v", data.Shape, t.stack.In)
@@ -175,21 +180,29 @@ func (t *Trainer) Fit(data *dataset.Set) ([]EpochResult, error) {
 		base = sched.LearningRate()
 		defer sched.SetLearningRate(base)
 	}
-	total := t.cfg.Epochs * data.Len()
-	for e := 0; e < t.cfg.Epochs; e++ {
+	first := t.resumed
+	t.resumed = 0
+	for e := first; e < t.cfg.Epochs; e++ {
 		if d := t.cfg.LRDecay; d > 0 && d < 1 {
 			sched.SetLearningRate(base * math.Pow(d, float64(e)))
 		}
-		r, err := t.runEpoch(data, e, start, total)
+		r, err := t.runEpoch(data, e, first, start)
 		if err != nil {
 			return res, err
 		}
 		res = append(res, r)
+		if t.cfg.AfterEpoch != nil {
+			if err := t.cfg.AfterEpoch(e+1, r); err != nil {
+				return res, err
+			}
+		}
 	}
 	return res, nil
 }
 
-func (t *Trainer) runEpoch(data *dataset.Set, e int, start time.Time, total int) (EpochResult, error) {
+// runEpoch runs epoch e of a Fit that started at epoch first at start.
+func (t *Trainer) runEpoch(data *dataset.Set, e, first int, start time.Time) (EpochResult, error) {
+	total := (t.cfg.Epochs - first) * data.Len()
 	t0 := time.Now()
 	perm := dataset.Perm(data.Len(), t.cfg.Seed^uint64(t.epoch+1)*0x9e3779b97f4a7c15)
 	t.epoch++
@@ -204,7 +217,7 @@ func (t *Trainer) runEpoch(data *dataset.Set, e int, start time.Time, total int)
 		correct += c
 		seen += len(idx)
 		if t.cfg.Progress != nil {
-			done := e*data.Len() + seen
+			done := (e-first)*data.Len() + seen
 			el := time.Since(start)
 			rate := float64(done) / el.Seconds()
 			t.cfg.Progress(Status{
@@ -227,7 +240,7 @@ func (t *Trainer) runEpoch(data *dataset.Set, e int, start time.Time, total int)
 	r.Duration = time.Since(t0)
 	if t.cfg.Progress != nil {
 		el := time.Since(start)
-		done := (e + 1) * data.Len()
+		done := (e + 1 - first) * data.Len()
 		t.cfg.Progress(Status{
 			Epoch: e + 1, Epochs: t.cfg.Epochs, Batch: batches, Batches: batches, Images: seen,
 			Loss: r.Loss, Accuracy: r.Accuracy, ValAccuracy: r.ValAccuracy, Elapsed: el,

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"os"
 	"runtime"
 	"sync"
 	"time"
@@ -18,7 +19,7 @@ func runEval(args []string) error {
 	fs := newFlags("eval", "--engine FILE [flags]")
 	path := fs.String("engine", "", "engine file to score (required)")
 	data := fs.String("data", "", "folder of MNIST-style idx files (default: GoMNIST in the Go module cache)")
-	folder := fs.String("folder", "", "score a class-per-folder tree of PNG/JPEG images instead (classes matched by name)")
+	folder := fs.String("folder", "", "score a class-per-folder tree of PNG/JPEG images instead (classes matched by name; a roi or whole-frame engine's images are made by its preprocessing)")
 	size := fs.Int("test-size", 0, "score this many test images drawn by --seed (0: all)")
 	seed := fs.Uint64("seed", 1, "seed for --test-size")
 	threads := fs.Int("threads", runtime.GOMAXPROCS(0), "worker goroutines")
@@ -34,9 +35,17 @@ func runEval(args []string) error {
 		return err
 	}
 	var test *dataset.Set
-	if *folder != "" {
+	switch {
+	case *folder != "" && e.Prep.Mode != engine.PrepDigit:
+		// A roi or whole-frame engine: its images made as the daemon makes them.
+		var skipped []dataset.Skipped
+		test, skipped, err = dataset.LoadScenes(*folder, dataset.SceneOptions{Scene: e.Prep.Scene(e.Stack.In)})
+		for _, s := range skipped {
+			fmt.Fprintf(os.Stderr, "skipped %s: %v\n", s.Path, s.Err)
+		}
+	case *folder != "":
 		test, err = dataset.LoadFolder(*folder, dataset.FolderOptions{Size: e.Stack.In.W})
-	} else {
+	default:
 		_, test, err = dataset.LoadMNIST(*data)
 	}
 	if err != nil {

@@ -227,8 +227,9 @@ func plotLog(csvPath, pngPath string) error {
 
 // evolveBar redraws one status line per generation.
 type evolveBar struct {
-	w    io.Writer
-	last time.Time
+	w     io.Writer
+	last  time.Time
+	drawn bool // a line is open: the next log line needs a newline first
 }
 
 func newEvolveBar(w io.Writer) *evolveBar { return &evolveBar{w: w} }
@@ -238,6 +239,7 @@ func (b *evolveBar) update(p evolve.Progress) {
 		return
 	}
 	b.last = time.Now()
+	b.drawn = true
 	const width = 20
 	done := width * (p.Filter*p.Gens + p.Gen*p.Block) / max(1, p.Filters*p.Gens)
 	fmt.Fprintf(b.w, "\rconv%d [%s%s] filter %d/%d gen %d/%d best %.2f%% mean %.2f%% val %.2f%% %s ETA %s  ",
