@@ -165,13 +165,8 @@ func (p *Preprocessor) planes(img image.Image, r image.Rectangle, c int) {
 			}
 		}
 	case *image.YCbCr:
-		for y := 0; y < h; y++ {
-			for x := 0; x < w; x++ {
-				yi, ci := m.YOffset(r.Min.X+x, r.Min.Y+y), m.COffset(r.Min.X+x, r.Min.Y+y)
-				cr, cg, cb := color.YCbCrToRGB(m.Y[yi], m.Cb[ci], m.Cr[ci])
-				rgb(y*w+x, cr, cg, cb)
-			}
-		}
+		// c is 3 here: one channel reads the Y plane above.
+		ycbcrPlanes(p.crop[:n], p.crop[n:2*n], p.crop[2*n:], m, r)
 	case *image.Gray:
 		for y := 0; y < h; y++ {
 			row := m.Pix[m.PixOffset(r.Min.X, r.Min.Y+y):]
