@@ -31,6 +31,12 @@ type Config struct {
 	// next frame is due, or false when done closes: the daemon's frame
 	// pacer. Nil reads as fast as frames come.
 	Pace func(done <-chan struct{}) bool
+	// Color, when set, is asked before every read whether the frame is
+	// wanted in colour (an *image.RGBA); nil or false gives the luma
+	// alone (an *image.Gray), which costs no colour conversion. Asked per
+	// frame, so that a new engine of the other kind is fed at its next
+	// frame without reopening the device.
+	Color func() bool
 }
 
 // Capture is one video source. Open, Next and Close are called from one
@@ -128,9 +134,9 @@ func (c *Capture) Open(ctx context.Context) error {
 func (c *Capture) read(vc *gocv.VideoCapture, out chan<- result, stop, done chan struct{}) {
 	defer close(done)
 	defer vc.Close()
-	mat, gray := gocv.NewMat(), gocv.NewMat()
+	mat, conv := gocv.NewMat(), gocv.NewMat()
 	defer mat.Close()
-	defer gray.Close()
+	defer conv.Close()
 	raw := rawJPEG(vc, c.cfg.Kind)
 	send := func(r result) bool {
 		select {
@@ -166,12 +172,18 @@ func (c *Capture) read(vc *gocv.VideoCapture, out chan<- result, stop, done chan
 		}
 	got:
 		t := time.Now()
-		var img *image.Gray
+		color := c.cfg.Color != nil && c.cfg.Color()
+		var img image.Image
 		var err error
-		if raw && mat.Rows() == 1 {
+		switch {
+		case raw && mat.Rows() == 1 && color:
+			img, err = decodeColor(mat, &conv)
+		case raw && mat.Rows() == 1:
 			img, err = decodeGray(mat)
-		} else {
-			img, err = toGray(mat, &gray)
+		case color:
+			img, err = toRGBA(mat, &conv)
+		default:
+			img, err = toGray(mat, &conv)
 		}
 		if !send(result{img: img, t: t, work: time.Since(t0), err: err}) {
 			return
@@ -201,6 +213,48 @@ func decodeGray(packet gocv.Mat) (*image.Gray, error) {
 		return nil, fmt.Errorf("%w: undecodable JPEG of %d bytes", ErrBadFrame, packet.Cols())
 	}
 	return toGray(m, nil)
+}
+
+// decodeColor decodes one raw JPEG packet to colour.
+func decodeColor(packet gocv.Mat, conv *gocv.Mat) (*image.RGBA, error) {
+	m, err := gocv.IMDecode(packet.ToBytes(), gocv.IMReadColor)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrBadFrame, err)
+	}
+	defer m.Close()
+	if m.Empty() {
+		return nil, fmt.Errorf("%w: undecodable JPEG of %d bytes", ErrBadFrame, packet.Cols())
+	}
+	return toRGBA(m, conv)
+}
+
+// toRGBA converts a BGR, BGRA or grey Mat to a new *image.RGBA: OpenCV
+// swaps the channels, Go copies whole rows.
+func toRGBA(m gocv.Mat, conv *gocv.Mat) (*image.RGBA, error) {
+	switch m.Channels() {
+	case 1:
+		gocv.CvtColor(m, conv, gocv.ColorGrayToBGRA) // the same as RGBA for grey
+	case 3:
+		gocv.CvtColor(m, conv, gocv.ColorBGRToRGBA)
+	case 4:
+		gocv.CvtColor(m, conv, gocv.ColorBGRAToRGBA)
+	default:
+		return nil, fmt.Errorf("camera: frames of %d channels", m.Channels())
+	}
+	if conv.Type() != gocv.MatTypeCV8UC4 {
+		return nil, fmt.Errorf("camera: frames of type %v, want 8-bit", m.Type())
+	}
+	w, h := conv.Cols(), conv.Rows()
+	pix, err := conv.DataPtrUint8()
+	if err != nil {
+		return nil, err
+	}
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	step := conv.Step()
+	for y := 0; y < h; y++ {
+		copy(img.Pix[y*img.Stride:(y+1)*img.Stride], pix[y*step:y*step+4*w])
+	}
+	return img, nil
 }
 
 // toGray converts a BGR, BGRA or grey Mat to a new *image.Gray.
@@ -235,7 +289,7 @@ func toGray(m gocv.Mat, gray *gocv.Mat) (*image.Gray, error) {
 
 // Frame is one captured frame.
 type Frame struct {
-	Image *image.Gray
+	Image image.Image   // *image.Gray, or *image.RGBA when Config.Color asked
 	Time  time.Time     // when the read returned it
 	Work  time.Duration // reading, decoding and converting it
 }
@@ -251,7 +305,7 @@ func (c *Capture) Next(ctx context.Context) (Frame, error) {
 		if r.err != nil {
 			return Frame{}, r.err
 		}
-		return Frame{Image: r.img.(*image.Gray), Time: r.t, Work: r.work}, nil
+		return Frame{Image: r.img, Time: r.t, Work: r.work}, nil
 	case <-ctx.Done():
 		return Frame{}, ctx.Err()
 	}

@@ -58,7 +58,10 @@ func TestVideoFile(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		g := f.Image
+		g, ok := f.Image.(*image.Gray)
+		if !ok {
+			t.Fatalf("frame %d is %T, want *image.Gray without Color", n, f.Image)
+		}
 		if g.Rect.Dx() != 640 || g.Rect.Dy() != 480 || f.Time.IsZero() || f.Work <= 0 {
 			t.Fatalf("frame %d: %v at %v after %v", n, g.Rect, f.Time, f.Work)
 		}
@@ -70,6 +73,60 @@ func TestVideoFile(t *testing.T) {
 	}
 	if n != 12 {
 		t.Fatalf("read %d frames, wrote 12", n)
+	}
+}
+
+// Colour is asked per frame: the same capture gives RGBA frames while it
+// is wanted and grey ones after, from raw MJPEG packets and decoded BGR
+// frames alike.
+func TestVideoColorPerFrame(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "red.avi")
+	vw, err := gocv.VideoWriterFile(path, "MJPG", 30, 64, 48, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := gocv.NewMatWithSize(48, 64, gocv.MatTypeCV8UC3)
+	m.SetTo(gocv.NewScalar(30, 40, 200, 0)) // BGR: red
+	for range 6 {
+		vw.Write(m)
+	}
+	vw.Close()
+	m.Close()
+	var color atomic.Bool
+	color.Store(true)
+	c, _ := New(Config{Kind: "video", Path: path, Color: color.Load})
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := c.Open(ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	var rgba, gray int
+	for i := 0; ; i++ {
+		f, err := c.Next(ctx)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch img := f.Image.(type) {
+		case *image.RGBA:
+			if p := img.RGBAAt(10, 10); p.R < 170 || p.B > 70 || p.G > 70 {
+				t.Fatalf("frame %d: %v, want red", i, p)
+			}
+			rgba++
+		case *image.Gray:
+			gray++
+		default:
+			t.Fatalf("frame %d is %T", i, f.Image)
+		}
+		// The reader may have read the next frame already: the switch
+		// shows a frame later at most.
+		color.Store(i < 2)
+	}
+	if rgba < 3 || gray < 2 {
+		t.Fatalf("%d colour and %d grey frames of 6, colour wanted for the first three", rgba, gray)
 	}
 }
 

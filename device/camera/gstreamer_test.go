@@ -34,7 +34,7 @@ func TestGStreamerPipeline(t *testing.T) {
 			}
 			t.Fatal(err)
 		}
-		if b := f.Image.Rect; b.Dx() != 320 || b.Dy() != 240 {
+		if b := f.Image.Bounds(); b.Dx() != 320 || b.Dy() != 240 {
 			t.Fatalf("frame %v", b)
 		}
 		n++

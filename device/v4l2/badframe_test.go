@@ -22,8 +22,10 @@ func TestBadFrameSentinel(t *testing.T) {
 			t.Errorf("mjpeg %s: %v, want ErrBadFrame", name, err)
 		}
 		d := &Device{path: "/dev/video9", pix: MJPEG}
-		if _, err := d.decode(data); !errors.Is(err, ErrBadFrame) {
-			t.Errorf("device decode %s: %v, want ErrBadFrame", name, err)
+		for _, color := range []bool{false, true} {
+			if _, err := d.decode(data, color); !errors.Is(err, ErrBadFrame) {
+				t.Errorf("device decode %s (colour %v): %v, want ErrBadFrame", name, color, err)
+			}
 		}
 	}
 	var g image.Gray
@@ -31,8 +33,10 @@ func TestBadFrameSentinel(t *testing.T) {
 		t.Errorf("short yuyv: %v, want ErrBadFrame", err)
 	}
 	d := &Device{path: "/dev/video9", pix: YUYV, width: 4, height: 2, stride: 8}
-	if _, err := d.decode(make([]byte, 15)); !errors.Is(err, ErrBadFrame) {
-		t.Errorf("device decode short yuyv: %v, want ErrBadFrame", err)
+	for _, color := range []bool{false, true} {
+		if _, err := d.decode(make([]byte, 15), color); !errors.Is(err, ErrBadFrame) {
+			t.Errorf("device decode short yuyv (colour %v): %v, want ErrBadFrame", color, err)
+		}
 	}
 	if err := YUYVToGray(&g, make([]byte, 100), 3, 2, 6); err == nil || errors.Is(err, ErrBadFrame) {
 		t.Errorf("odd width: %v, want an error that is not ErrBadFrame", err)

@@ -2,6 +2,7 @@ package v4l2
 
 import (
 	"bytes"
+	"errors"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -113,5 +114,34 @@ func TestMJPEGGrayAndBroken(t *testing.T) {
 	}
 	if _, err := MJPEGToGray(nil); err == nil {
 		t.Fatal("empty frame accepted")
+	}
+}
+
+func TestYUYVToYCbCr(t *testing.T) {
+	// 4x2 pixels, stride 10: two bytes of row padding.
+	src := []byte{
+		10, 128, 20, 129, 30, 64, 40, 65, 0xee, 0xee,
+		50, 1, 60, 2, 70, 3, 80, 4, 0xee, 0xee,
+	}
+	m, err := YUYVToYCbCr(src, 4, 2, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.SubsampleRatio != image.YCbCrSubsampleRatio422 || m.Rect != image.Rect(0, 0, 4, 2) {
+		t.Fatalf("%v %v", m.SubsampleRatio, m.Rect)
+	}
+	var ys, cbs, crs []byte
+	for y := 0; y < 2; y++ {
+		for x := 0; x < 4; x++ {
+			c := m.YCbCrAt(x, y)
+			ys, cbs, crs = append(ys, c.Y), append(cbs, c.Cb), append(crs, c.Cr)
+		}
+	}
+	if !bytes.Equal(ys, []byte{10, 20, 30, 40, 50, 60, 70, 80}) || !bytes.Equal(cbs, []byte{128, 128, 64, 64, 1, 1, 3, 3}) ||
+		!bytes.Equal(crs, []byte{129, 129, 65, 65, 2, 2, 4, 4}) {
+		t.Fatalf("Y %v Cb %v Cr %v", ys, cbs, crs)
+	}
+	if _, err := YUYVToYCbCr(src[:15], 4, 2, 10); !errors.Is(err, ErrBadFrame) {
+		t.Fatalf("short frame: %v", err)
 	}
 }

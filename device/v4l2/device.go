@@ -138,6 +138,18 @@ func (d *Device) Format() (width, height int, pix PixelFormat) { return d.width,
 // and an error wrapping ErrBadFrame for a corrupt frame, after which the
 // device can be read on.
 func (d *Device) Next(ctx context.Context) (*image.Gray, time.Time, error) {
+	img, at, err := d.Read(ctx, false)
+	if err != nil {
+		return nil, at, err
+	}
+	return img.(*image.Gray), at, nil
+}
+
+// Read is Next with a choice: color gives the frame in colour as a new
+// *image.YCbCr (the decoded JPEG, or the YUYV frame unpacked), kept by
+// the caller as long as it likes; without it the frame is Next's
+// *image.Gray, valid until the next call.
+func (d *Device) Read(ctx context.Context, color bool) (image.Image, time.Time, error) {
 	for {
 		if err := ctx.Err(); err != nil {
 			return nil, time.Time{}, err
@@ -153,11 +165,11 @@ func (d *Device) Next(ctx context.Context) (*image.Gray, time.Time, error) {
 		if fds[0].Revents&(unix.POLLERR|unix.POLLHUP|unix.POLLNVAL) != 0 {
 			return nil, time.Time{}, fmt.Errorf("v4l2 %s: device gone (unplugged?)", d.path)
 		}
-		return d.dequeue()
+		return d.dequeue(color)
 	}
 }
 
-func (d *Device) dequeue() (*image.Gray, time.Time, error) {
+func (d *Device) dequeue(color bool) (image.Image, time.Time, error) {
 	b := buffer{Type: bufTypeVideoCapture, Memory: memoryMmap}
 	if err := ioctl(d.fd, vidiocDQBuf, unsafe.Pointer(&b)); err != nil {
 		return nil, time.Time{}, fmt.Errorf("v4l2 %s: VIDIOC_DQBUF: %w", d.path, err)
@@ -166,32 +178,42 @@ func (d *Device) dequeue() (*image.Gray, time.Time, error) {
 	if int(b.Index) >= len(d.bufs) || int(b.BytesUsed) > len(d.bufs[b.Index]) {
 		return nil, at, fmt.Errorf("v4l2 %s: driver returned buffer %d with %d bytes", d.path, b.Index, b.BytesUsed)
 	}
-	var img *image.Gray
+	var img image.Image
 	var err error
 	if b.Flags&bufFlagError != 0 {
 		err = fmt.Errorf("v4l2 %s: buffer %d: %w: the driver flagged it (V4L2_BUF_FLAG_ERROR)", d.path, b.Index, ErrBadFrame)
 	} else {
-		img, err = d.decode(d.bufs[b.Index][:b.BytesUsed])
+		img, err = d.decode(d.bufs[b.Index][:b.BytesUsed], color)
 	}
 	// The buffer goes back to the driver whatever the frame held.
 	if qerr := ioctl(d.fd, vidiocQBuf, unsafe.Pointer(&b)); qerr != nil && err == nil {
 		err = fmt.Errorf("v4l2 %s: VIDIOC_QBUF: %w", d.path, qerr)
 	}
-	return img, at, err
+	if err != nil {
+		return nil, at, err
+	}
+	return img, at, nil
 }
 
-func (d *Device) decode(data []byte) (*image.Gray, error) {
-	if d.pix == MJPEG {
-		img, err := MJPEGToGray(data)
-		if err != nil {
-			return nil, fmt.Errorf("v4l2 %s: %w", d.path, err)
+func (d *Device) decode(data []byte, color bool) (image.Image, error) {
+	var img image.Image
+	var err error
+	switch {
+	case d.pix == MJPEG && color:
+		img, err = MJPEGDecode(data)
+	case d.pix == MJPEG:
+		img, err = MJPEGToGray(data)
+	case color:
+		img, err = YUYVToYCbCr(data, d.width, d.height, d.stride)
+	default:
+		if err = YUYVToGray(&d.gray, data, d.width, d.height, d.stride); err == nil {
+			img = &d.gray
 		}
-		return img, nil
 	}
-	if err := YUYVToGray(&d.gray, data, d.width, d.height, d.stride); err != nil {
+	if err != nil {
 		return nil, fmt.Errorf("v4l2 %s: %w", d.path, err)
 	}
-	return &d.gray, nil
+	return img, nil
 }
 
 // Close stops streaming and releases the buffers and the device. It may be

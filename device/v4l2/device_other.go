@@ -25,5 +25,10 @@ func (d *Device) Next(context.Context) (*image.Gray, time.Time, error) {
 	return nil, time.Time{}, ErrNoDevice
 }
 
+// Read fails.
+func (d *Device) Read(context.Context, bool) (image.Image, time.Time, error) {
+	return nil, time.Time{}, ErrNoDevice
+}
+
 // Close does nothing.
 func (d *Device) Close() error { return nil }
