@@ -20,8 +20,11 @@ func TestCheckSources(t *testing.T) {
 	}{
 		{config.Source{Kind: "dir", Regions: named}, false, ""},
 		{config.Source{Kind: "upload", ROI: roi}, false, ""},
-		{config.Source{Kind: "video", ROI: roi}, false, "sources[0].kind: video frames are gray"},
-		{config.Source{Kind: "device", Regions: named}, false, "sources[0].kind: device frames are gray"},
+		// Cameras and videos give an RGB engine colour.
+		{config.Source{Kind: "video", ROI: roi}, false, ""},
+		{config.Source{Kind: "device", Regions: named}, false, ""},
+		{config.Source{Kind: "rtsp", Regions: named}, false, ""},
+		{config.Source{Kind: "gstreamer", ROI: roi}, false, ""},
 		{config.Source{Kind: "dir", Regions: named}, true, "sources[0].regions: engine"},
 		{config.Source{Kind: "video", ROI: roi}, true, ""}, // a gray digit engine ignores a single roi, as before
 	} {

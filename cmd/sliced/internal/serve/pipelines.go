@@ -24,8 +24,10 @@ type pipelines struct {
 
 // startPipelines starts one pipeline per source, classifying each of its
 // regions. A source that cannot be built (a kind this binary lacks) is
-// logged and left out. prepFor is the preprocessing of region r.
-func startPipelines(ctx context.Context, srcs []config.Source, maxPixels int64, base pipeline.Config, prepFor func(r prep.Region) prep.Func, hw *hardware, log *slog.Logger) *pipelines {
+// logged and left out. prepFor is the preprocessing of region r; color
+// tells the sources that convert to colour only on request
+// (source.Colorer) whether the served engine wants it, per frame.
+func startPipelines(ctx context.Context, srcs []config.Source, maxPixels int64, base pipeline.Config, prepFor func(r prep.Region) prep.Func, color func() bool, hw *hardware, log *slog.Logger) *pipelines {
 	ctx, cancel := context.WithCancel(ctx)
 	ps := &pipelines{cfg: srcs, uploads: map[string]*source.Upload{}, cancel: cancel}
 	for _, sc := range srcs {
@@ -35,6 +37,9 @@ func startPipelines(ctx context.Context, srcs []config.Source, maxPixels int64, 
 			ps.missing = append(ps.missing, sc.Name)
 			base.Metrics.Errors.WithLabelValues(sc.Name, "", "source_unsupported").Inc()
 			continue
+		}
+		if c, ok := src.(source.Colorer); ok {
+			c.SetColor(color)
 		}
 		if u, ok := src.(*source.Upload); ok {
 			ps.uploads[sc.Name] = u

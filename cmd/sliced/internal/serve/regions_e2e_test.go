@@ -260,7 +260,6 @@ func TestRegionConfigErrors(t *testing.T) {
 		{scene, `{name: c, kind: dir, path: /x, regions: [{name: a, roi: "10:10:0:20"}]}`, "sources[0].regions[0].roi: w 0"},
 		{scene, `{name: c, kind: dir, path: /x, width: 320, height: 240, regions: [{name: a, roi: "300:0:40:40"}]}`, "sources[0].regions[0].roi: "},
 		{scene, `{name: c, kind: dir, path: /x, regions: [{name: a, roi: "0:0:1:1"}, {name: a, roi: "0:0:1:1"}]}`, "sources[0].regions[1].name: \"a\" used twice"},
-		{scene, `{name: c, kind: video, path: /x.avi, roi: "0:0:0.5:0.5"}`, "sources[0].kind: video frames are gray"},
 		{digits, `{name: c, kind: dir, path: /x, regions: [{name: a, roi: "0:0:1:1"}]}`, "sources[0].regions: engine"},
 	} {
 		cfg := filepath.Join(dir, "c.yaml")

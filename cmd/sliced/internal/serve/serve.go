@@ -182,7 +182,7 @@ func (d *daemon) run(ctx context.Context, cfg config.Config) error {
 	defer cancelRun()
 	d.hw = openHardware(cfg, d.reg, d.log)
 	d.hw.start(runCtx)
-	d.pipes = startPipelines(runCtx, cfg.Sources, cfg.Limits.ImagePixels, d.pipelineBase(), d.prepFor, d.hw, d.log)
+	d.pipes = startPipelines(runCtx, cfg.Sources, cfg.Limits.ImagePixels, d.pipelineBase(), d.prepFor, d.wantsColor, d.hw, d.log)
 
 	d.notify.Send("READY=1\nSTATUS=serving")
 	d.log.Info("ready", "listen", ln.Addr().String(), "engine", d.store.From(), "startup", time.Since(start).Round(time.Microsecond))
@@ -270,6 +270,16 @@ func (d *daemon) pipelineBase() pipeline.Config {
 // prepFor follows the served engine's PREP section; r is a source's
 // region of interest, nil for the whole image.
 func (d *daemon) prepFor(r prep.Region) prep.Func { return prep.For(d.store.Engine, r) }
+
+// wantsColor reports whether the served engine reads RGB, asked by the
+// cameras at every frame: a reload or swap to an engine of the other
+// kind is fed from the next frame on. One frame read before the swap may
+// reach the new engine as gray; the preprocessing then repeats its luma
+// in the three channels, which is an answer, not an error.
+func (d *daemon) wantsColor() bool {
+	e := d.store.Engine()
+	return e != nil && e.Prep.Mode != engine.PrepDigit && e.Stack.In.C == 3
+}
 
 func (d *daemon) processed() uint64 {
 	d.mu.Lock()
@@ -383,7 +393,7 @@ func (d *daemon) reload(runCtx context.Context) {
 	if !reflect.DeepEqual(cfg.Sources, prev.Sources) || cfg.Limits != prev.Limits {
 		// A camera cannot be opened twice: the old pipelines stop first.
 		pipes.stop()
-		pipes = startPipelines(runCtx, cfg.Sources, cfg.Limits.ImagePixels, d.pipelineBase(), d.prepFor, d.hw, d.log)
+		pipes = startPipelines(runCtx, cfg.Sources, cfg.Limits.ImagePixels, d.pipelineBase(), d.prepFor, d.wantsColor, d.hw, d.log)
 		d.events.SetSources(sourceNames(cfg.Sources))
 	}
 	d.mu.Lock()

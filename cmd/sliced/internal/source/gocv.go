@@ -42,17 +42,24 @@ func openCamera(c config.Source, _ int64) (Source, error) {
 	return s, nil
 }
 
-// cameraSource adapts a camera to Source.
+// cameraSource adapts a camera to Source. Its frames are grey unless
+// SetColor's function asks for colour.
 type cameraSource struct {
-	cfg camera.Config
-	fps float64
-	c   *camera.Capture
+	cfg   camera.Config
+	fps   float64
+	color func() bool
+	c     *camera.Capture
 }
+
+// SetColor implements Colorer: OpenCV's BGR frames are kept as colour
+// (*image.RGBA) while want says so.
+func (s *cameraSource) SetColor(want func() bool) { s.color = want }
 
 // Open starts a capture with a pacer of its own: a capture abandoned while
 // it hung can still be reading when the next one starts.
 func (s *cameraSource) Open(ctx context.Context) error {
 	cfg := s.cfg
+	cfg.Color = s.color
 	if s.fps > 0 {
 		p := NewPacer(s.fps)
 		cfg.Pace = p.Wait

@@ -70,12 +70,3 @@ func Open(c config.Source, maxPixels int64) (Source, error) {
 	return nil, fmt.Errorf("source %s: %s; kind %s needs %s; this binary was built without the gocv tag",
 		c.Name, strings.Join(why, "; "), c.Kind, needs[c.Kind])
 }
-
-// gray are the kinds whose frames are gray in every build: the camera and
-// video readers keep only the luma plane, which the digit rule needs and
-// which costs no colour conversion.
-var gray = map[string]bool{"device": true, "gstreamer": true, "video": true, "rtsp": true}
-
-// Gray reports whether a source of kind gives gray frames only; dir and
-// upload sources keep the images' colour.
-func Gray(kind string) bool { return gray[kind] }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"image"
 	"net/url"
 	"strings"
 	"time"
@@ -34,7 +33,7 @@ func openRTSP(c config.Source, maxPixels int64) (Source, error) {
 }
 
 // RTSP plays a camera's RTSP stream in pure Go (gortsplib) and decodes its
-// MJPEG frames to grey. H.264 is refused with ErrRTSPCodec: no pure-Go
+// MJPEG frames to the decoder's *image.YCbCr, as Video does. H.264 is refused with ErrRTSPCodec: no pure-Go
 // H.264 decoder is fit for a camera's rate, and OpenCV's (kind video with
 // the same URL, -tags gocv) is. Frames that arrive while one is being
 // used are dropped, keeping the newest: a live source must not queue.
@@ -147,9 +146,6 @@ func (s *RTSP) Next(ctx context.Context) (Frame, error) {
 	m, _, err := prep.Decode(jpg, s.MaxPixels)
 	if err != nil {
 		return Frame{}, &FrameError{Err: fmt.Errorf("rtsp %s: frame: %w", redact(s.URL), err)}
-	}
-	if y, ok := m.(*image.YCbCr); ok {
-		m = &image.Gray{Pix: y.Y, Stride: y.YStride, Rect: y.Rect}
 	}
 	return Frame{Image: m, Time: t0, Capture: time.Since(t0)}, nil
 }

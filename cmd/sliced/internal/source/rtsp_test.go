@@ -171,9 +171,9 @@ func TestRTSPMJPEGFromFFmpeg(t *testing.T) {
 		if err != nil {
 			t.Fatalf("frame %d: %v", i, err)
 		}
-		g, ok := f.Image.(*image.Gray)
-		if !ok || g.Rect != image.Rect(0, 0, 640, 480) {
-			t.Fatalf("frame %d: %T %v, want a 640x480 grey image", i, f.Image, f.Image.Bounds())
+		// yuvj420p: the decoder's colour image, kept as decoded.
+		if _, ok := f.Image.(*image.YCbCr); !ok || f.Image.Bounds() != image.Rect(0, 0, 640, 480) {
+			t.Fatalf("frame %d: %T %v, want a 640x480 YCbCr image", i, f.Image, f.Image.Bounds())
 		}
 	}
 	// ffmpeg sends at the video's 10 fps (-re): the source does not make

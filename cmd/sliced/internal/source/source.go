@@ -26,3 +26,14 @@ type Source interface {
 	Next(ctx context.Context) (Frame, error)
 	Close() error
 }
+
+// Colorer is a Source that gives the luma alone unless asked for colour,
+// because converting costs it work a gray engine does not need (OpenCV's
+// BGR frames, a camera's YUYV). want is asked per frame, from the
+// source's goroutine, so an engine swap changes what the next frame is;
+// SetColor is called before Open. Sources that are not Colorers give
+// what they decode: MJPEG video and RTSP frames are *image.YCbCr, whose Y
+// plane a gray engine reads as is.
+type Colorer interface {
+	SetColor(want func() bool)
+}

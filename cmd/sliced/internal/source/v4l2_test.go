@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"image/color"
 	"testing"
 	"time"
 
@@ -21,7 +22,7 @@ type fakeCamera struct {
 	done             func()
 }
 
-func (c *fakeCamera) Next(ctx context.Context) (*image.Gray, time.Time, error) {
+func (c *fakeCamera) Read(ctx context.Context, color bool) (image.Image, time.Time, error) {
 	c.calls++
 	if c.calls%3 == 0 {
 		return nil, time.Now(), fmt.Errorf("v4l2 /dev/video0: mjpeg: %w: unexpected EOF", v4l2.ErrBadFrame)
@@ -71,5 +72,44 @@ func TestV4L2Index(t *testing.T) {
 	}
 	if d := s.(*v4l2Source).cfg.Device; d != "/dev/video2" {
 		t.Errorf("device %q, want /dev/video2", d)
+	}
+}
+
+// colorCamera records what each read asked for.
+type colorCamera struct{ asked []bool }
+
+func (c *colorCamera) Read(_ context.Context, color bool) (image.Image, time.Time, error) {
+	c.asked = append(c.asked, color)
+	if color {
+		return image.NewYCbCr(image.Rect(0, 0, 8, 8), image.YCbCrSubsampleRatio422), time.Now(), nil
+	}
+	return image.NewGray(image.Rect(0, 0, 8, 8)), time.Now(), nil
+}
+
+func (c *colorCamera) Format() (int, int, v4l2.PixelFormat) { return 8, 8, v4l2.YUYV }
+func (c *colorCamera) Close() error                         { return nil }
+
+// SetColor's function is asked at every frame: an engine swap changes
+// what the next frame is, without a reopen.
+func TestV4L2SourceColorPerFrame(t *testing.T) {
+	cam := &colorCamera{}
+	src := &v4l2Source{open: func(v4l2.Config) (v4l2Camera, error) { return cam, nil }}
+	var c Colorer = src // the pipelines find it so
+	want := true
+	c.SetColor(func() bool { return want })
+	ctx := context.Background()
+	if err := src.Open(ctx); err != nil {
+		t.Fatal(err)
+	}
+	f, _ := src.Next(ctx)
+	if _, ok := f.Image.(*image.YCbCr); !ok {
+		t.Fatalf("colour asked, got %T", f.Image)
+	}
+	want = false
+	if f, _ = src.Next(ctx); f.Image.ColorModel() != color.GrayModel {
+		t.Fatalf("grey asked, got %T", f.Image)
+	}
+	if fmt.Sprint(cam.asked) != "[true false]" {
+		t.Fatalf("reads asked %v", cam.asked)
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"image"
 	"io"
 	"os"
 	"path/filepath"
@@ -18,8 +17,8 @@ import (
 
 func init() { Register("video", openVideo) }
 
-// openVideo reads .avi files in pure Go in every build: MJPEG decodes
-// straight to grey at OpenCV's rate and without its memory. It declines
+// openVideo reads .avi files in pure Go in every build: MJPEG decodes at
+// OpenCV's rate and without its memory. It declines
 // other containers, and an .avi file that is there and not MJPEG (an H.264
 // AVI), for OpenCV (gocv.go) to read; a missing file is its, retried until
 // it appears.
@@ -35,9 +34,11 @@ func openVideo(c config.Source, maxPixels int64) (Source, error) {
 	return &Video{Path: c.Path, Loop: c.Loop, FPS: c.FPS, MaxPixels: maxPixels}, nil
 }
 
-// Video reads an MJPEG AVI file in pure Go (device/avi), decoding each
-// frame straight to grey: the video source of builds without OpenCV, and
-// of every build for .avi files. Like OpenCV's video source it reads as
+// Video reads an MJPEG AVI file in pure Go (device/avi): the video
+// source of builds without OpenCV, and of every build for .avi files.
+// Frames are the JPEG decoder's own images, *image.YCbCr (or *image.Gray
+// for a grey JPEG): a gray engine reads the Y plane as is and an RGB
+// engine converts only its regions, so neither pays for the other. Like OpenCV's video source it reads as
 // fast as it decodes unless FPS is set (the file's own rate is not
 // applied), starts again at the end when Loop is set and ends with io.EOF
 // otherwise. A looping source that finds its path removed or replaced at
@@ -95,10 +96,6 @@ func (v *Video) Next(ctx context.Context) (Frame, error) {
 	m, _, err := prep.Decode(data, v.MaxPixels)
 	if err != nil {
 		return Frame{}, &FrameError{Err: fmt.Errorf("%s: frame: %w", v.Path, err)}
-	}
-	if y, ok := m.(*image.YCbCr); ok {
-		// JPEG's Y plane is the grey image: no conversion, no copy.
-		m = &image.Gray{Pix: y.Y, Stride: y.YStride, Rect: y.Rect}
 	}
 	now := time.Now()
 	return Frame{Image: m, Time: now, Capture: now.Sub(t0)}, nil

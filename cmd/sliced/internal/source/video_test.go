@@ -50,14 +50,18 @@ func writeVideo(t *testing.T, path string, n int, color bool) {
 	}
 }
 
-// shade is the grey of a frame's first pixel.
+// shade is the grey of a frame's first pixel: a grey JPEG decodes to
+// *image.Gray, a colour one to *image.YCbCr, kept as decoded.
 func shade(t *testing.T, f Frame) int {
 	t.Helper()
-	g, ok := f.Image.(*image.Gray)
-	if !ok {
-		t.Fatalf("frame is %T, want *image.Gray", f.Image)
+	switch m := f.Image.(type) {
+	case *image.Gray:
+		return int(m.Pix[0])
+	case *image.YCbCr:
+		return int(m.Y[0])
 	}
-	return int(g.Pix[0])
+	t.Fatalf("frame is %T, want *image.Gray or *image.YCbCr", f.Image)
+	return 0
 }
 
 func TestVideoOnceAndLoop(t *testing.T) {
@@ -150,5 +154,41 @@ func TestVideoPacesAndRefusesOtherCodecs(t *testing.T) {
 	os.WriteFile(path, bytes.ReplaceAll(data, []byte("MJPG"), []byte("H264")), 0o644)
 	if err := v.Open(ctx); !errors.Is(err, avi.ErrNotMJPEG) {
 		t.Fatalf("an H.264 AVI: %v, want avi.ErrNotMJPEG", err)
+	}
+}
+
+// A colour MJPEG video's frames keep their colour: the decoder's YCbCr
+// image, whose Y plane is also what a gray engine reads.
+func TestVideoKeepsColour(t *testing.T) {
+	m := image.NewRGBA(image.Rect(0, 0, 32, 24))
+	for i := 0; i < len(m.Pix); i += 4 {
+		copy(m.Pix[i:], []byte{200, 30, 40, 255})
+	}
+	var j bytes.Buffer
+	if err := jpeg.Encode(&j, m, &jpeg.Options{Quality: 95}); err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := synth.WriteAVI(&b, [][]byte{j.Bytes()}, 32, 24, 10); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "red.avi")
+	os.WriteFile(path, b.Bytes(), 0o644)
+	v := &Video{Path: path, MaxPixels: 1 << 20}
+	ctx := context.Background()
+	if err := v.Open(ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer v.Close()
+	f, err := v.Next(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	y, ok := f.Image.(*image.YCbCr)
+	if !ok {
+		t.Fatalf("frame is %T, want *image.YCbCr", f.Image)
+	}
+	if r, g, bl, _ := y.At(5, 5).RGBA(); r>>8 < 185 || g>>8 > 50 || bl>>8 > 60 {
+		t.Fatalf("red frame reads %d %d %d", r>>8, g>>8, bl>>8)
 	}
 }
