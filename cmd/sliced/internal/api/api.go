@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"image"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/sliced-ai/sliced/cmd/sliced/internal/backend"
 	"github.com/sliced-ai/sliced/cmd/sliced/internal/candidates"
+	"github.com/sliced-ai/sliced/cmd/sliced/internal/config"
 	"github.com/sliced-ai/sliced/cmd/sliced/internal/enrolfile"
 	"github.com/sliced-ai/sliced/cmd/sliced/internal/metrics"
 	"github.com/sliced-ai/sliced/cmd/sliced/internal/pipeline"
@@ -41,6 +43,12 @@ type Deps struct {
 	Live     http.Handler // the live view: /, /stream.mjpg, /v1/recent, /v1/latest
 	// Candidates keeps unsure answers for enrolment; nil: none are kept.
 	Candidates *candidates.Keeper
+	// Sources is the configuration's sources, for enrolment of a
+	// source's region (?source=S&region=R); nil: none are known.
+	Sources func() []config.Source
+	// LatestFrame is the newest frame of a source that the pipeline
+	// classified, false before its first; nil: none are kept.
+	LatestFrame func(source string) (image.Image, bool)
 	// ModelDir is the model folder of the v2 repository extension: engine
 	// files NAME.slc, loaded and unloaded by request; nil or "": none.
 	ModelDir func() string

@@ -2,6 +2,7 @@ package api
 
 import (
 	"fmt"
+	"image"
 	"io"
 	"mime"
 	"mime/multipart"
@@ -27,12 +28,24 @@ func (s *server) classesRoutes() {
 const maxExamples = 64
 
 // enrol answers POST /v1/classes/{name}/examples. The body is one image,
-// or multipart/form-data whose file parts are images.
+// or multipart/form-data whose file parts are images. With
+// ?source=S[&region=R] each image is a full frame of source S and region
+// R of it is enrolled, as the pipeline cuts it; an empty body enrols
+// that region of S's latest frame: what the region sees now.
 func (s *server) enrol(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("name")
 	if err := enrolfile.CheckName(name); err != nil {
 		fail(w, http.StatusBadRequest, "%v", err)
 		return
+	}
+	fr, herr := s.regionOf(r)
+	if herr != nil {
+		herr.write(w, "")
+		return
+	}
+	pf := s.d.Prep
+	if fr != nil {
+		pf = fr.prep
 	}
 	var inputs [][]float32
 	mt, params, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
@@ -54,7 +67,7 @@ func (s *server) enrol(w http.ResponseWriter, r *http.Request) {
 				fail(w, http.StatusRequestEntityTooLarge, "more than %d examples in one request", maxExamples)
 				return
 			}
-			in, _, _, herr := s.readImage(part)
+			in, _, _, herr := s.readImageWith(part, pf)
 			if herr != nil {
 				herr.write(w, fmt.Sprintf("example %q: ", part.FileName()))
 				return
@@ -62,7 +75,18 @@ func (s *server) enrol(w http.ResponseWriter, r *http.Request) {
 			inputs = append(inputs, in)
 		}
 	} else {
-		in, _, _, herr := s.readImage(r.Body)
+		data, herr := readBody(r.Body)
+		var in []float32
+		switch {
+		case herr != nil:
+		case len(data) == 0 && fr != nil:
+			in, herr = s.latest(fr)
+		default:
+			var m image.Image
+			if m, herr = s.decodeImage(data); herr == nil {
+				in, herr = prepImage(pf, m)
+			}
+		}
 		if herr != nil {
 			herr.write(w, "")
 			return
@@ -78,8 +102,14 @@ func (s *server) enrol(w http.ResponseWriter, r *http.Request) {
 		s.storeError(w, fmt.Sprintf("enrolment of class %q", name), err)
 		return
 	}
-	s.d.Log.Info("enrolled", "class", name, "added", len(inputs), "examples", n)
-	reply(w, http.StatusCreated, map[string]any{"class": name, "added": len(inputs), "examples": n})
+	out := map[string]any{"class": name, "added": len(inputs), "examples": n}
+	logged := []any{"class", name, "added", len(inputs), "examples", n}
+	if fr != nil {
+		out["source"], out["region"] = fr.source, fr.region
+		logged = append(logged, "source", fr.source, "region", fr.region)
+	}
+	s.d.Log.Info("enrolled", logged...)
+	reply(w, http.StatusCreated, out)
 }
 
 func (s *server) unenrol(w http.ResponseWriter, r *http.Request) {

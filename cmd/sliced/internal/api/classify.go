@@ -3,6 +3,7 @@ package api
 import (
 	"errors"
 	"fmt"
+	"image"
 	"io"
 	"net/http"
 	"time"
@@ -39,15 +40,43 @@ func (e *httpError) write(w http.ResponseWriter, prefix string) {
 // readImage reads and decodes an image body under the limits and
 // preprocesses it.
 func (s *server) readImage(r io.Reader) (in []float32, dec, pre time.Duration, herr *httpError) {
+	return s.readImageWith(r, s.d.Prep)
+}
+
+// readImageWith is readImage with the preprocessing pf: that of a
+// source's region for an enrolment of its frames.
+func (s *server) readImageWith(r io.Reader, pf prep.Func) (in []float32, dec, pre time.Duration, herr *httpError) {
+	data, herr := readBody(r)
+	if herr != nil {
+		return nil, 0, 0, herr
+	}
+	t0 := time.Now()
+	m, herr := s.decodeImage(data)
+	if herr != nil {
+		return nil, 0, 0, herr
+	}
+	t1 := time.Now()
+	if in, herr = prepImage(pf, m); herr != nil {
+		return nil, 0, 0, herr
+	}
+	return in, t1.Sub(t0), time.Since(t1), nil
+}
+
+// readBody reads a body under the limit.
+func readBody(r io.Reader) ([]byte, *httpError) {
 	data, err := io.ReadAll(r)
 	if err != nil {
 		var mb *http.MaxBytesError
 		if errors.As(err, &mb) {
-			return nil, 0, 0, &httpError{http.StatusRequestEntityTooLarge, fmt.Sprintf("request body over the limit of %d bytes", mb.Limit)}
+			return nil, &httpError{http.StatusRequestEntityTooLarge, fmt.Sprintf("request body over the limit of %d bytes", mb.Limit)}
 		}
-		return nil, 0, 0, &httpError{http.StatusBadRequest, "reading the body: " + err.Error()}
+		return nil, &httpError{http.StatusBadRequest, "reading the body: " + err.Error()}
 	}
-	t0 := time.Now()
+	return data, nil
+}
+
+// decodeImage decodes a PNG, JPEG or PGM under the pixel limit.
+func (s *server) decodeImage(data []byte) (image.Image, *httpError) {
 	_, pixels := s.d.Limits()
 	m, _, err := prep.Decode(data, pixels)
 	if err != nil {
@@ -55,17 +84,21 @@ func (s *server) readImage(r io.Reader) (in []float32, dec, pre time.Duration, h
 		if prep.IsTooLarge(err) {
 			code = http.StatusRequestEntityTooLarge
 		}
-		return nil, 0, 0, &httpError{code, err.Error()}
+		return nil, &httpError{code, err.Error()}
 	}
-	t1 := time.Now()
-	in, _, err = s.d.Prep(m)
+	return m, nil
+}
+
+// prepImage makes the engine's input of m.
+func prepImage(pf prep.Func, m image.Image) ([]float32, *httpError) {
+	in, _, err := pf(m)
 	if errors.Is(err, prep.ErrNoInk) {
-		return nil, 0, 0, &httpError{http.StatusUnprocessableEntity, "no object found in the image"}
+		return nil, &httpError{http.StatusUnprocessableEntity, "no object found in the image"}
 	}
 	if err != nil {
-		return nil, 0, 0, &httpError{http.StatusUnprocessableEntity, err.Error()}
+		return nil, &httpError{http.StatusUnprocessableEntity, err.Error()}
 	}
-	return in, t1.Sub(t0), time.Since(t1), nil
+	return in, nil
 }
 
 // classify answers POST /v1/classify: the body is a PNG, JPEG or PGM image;

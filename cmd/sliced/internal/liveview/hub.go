@@ -3,6 +3,7 @@ package liveview
 import (
 	"encoding/json"
 	"fmt"
+	"image"
 	"net/http"
 	"slices"
 	"sync"
@@ -152,6 +153,23 @@ func (h *Hub) Latest() []Row {
 		}
 	}
 	return out
+}
+
+// LatestFrame is the newest frame of source that a result was published
+// for, whichever region it was: what the source's regions see now, for
+// enrolment from the live view. False before the source's first result.
+func (h *Hub) LatestFrame(source string) (image.Image, bool) {
+	rs, _ := h.results(source)
+	var f *pipeline.Result
+	for i := range rs {
+		if rs[i].Frame.Image != nil && (f == nil || rs[i].Frame.Seq > f.Frame.Seq) {
+			f = &rs[i]
+		}
+	}
+	if f == nil {
+		return nil, false
+	}
+	return f.Frame.Image, true
 }
 
 // results are source's latest results, one per region, and their

@@ -142,3 +142,21 @@ func TestRecentJSON(t *testing.T) {
 		t.Fatalf("GET /nope: %v %v", resp, err)
 	}
 }
+
+// LatestFrame is the newest frame of any of the source's regions.
+func TestLatestFrame(t *testing.T) {
+	h := New()
+	if _, ok := h.LatestFrame("cam"); ok {
+		t.Fatal("a frame before any result")
+	}
+	old, cur := frameResult("cam", 1, "a"), frameResult("cam", 2, "b")
+	old.Region, cur.Region = "door", "led"
+	h.Publish(cur)
+	h.Publish(old) // a region's slower result of an older frame
+	if m, ok := h.LatestFrame("cam"); !ok || m != cur.Frame.Image {
+		t.Fatalf("latest frame %v %v, want frame 2's", ok, m)
+	}
+	if _, ok := h.LatestFrame("other"); ok {
+		t.Fatal("a frame of a source that published nothing")
+	}
+}

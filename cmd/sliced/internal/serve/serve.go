@@ -331,6 +331,12 @@ func (d *daemon) handler() *api.Server {
 		},
 		Live:       d.hub,
 		Candidates: d.cands,
+		Sources: func() []config.Source {
+			d.mu.Lock()
+			defer d.mu.Unlock()
+			return d.cfg.Sources
+		},
+		LatestFrame: d.hub.LatestFrame,
 		ModelDir: func() string {
 			d.mu.Lock()
 			defer d.mu.Unlock()
