@@ -11,8 +11,10 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/sliced-ai/sliced/cmd/sliced/internal/backend"
+	"github.com/sliced-ai/sliced/cmd/sliced/internal/candidates"
 	"github.com/sliced-ai/sliced/cmd/sliced/internal/config"
 	"github.com/sliced-ai/sliced/cmd/sliced/internal/fixture"
 	"github.com/sliced-ai/sliced/cmd/sliced/internal/pipeline"
@@ -199,5 +201,62 @@ func TestEnrolSourceRegion(t *testing.T) {
 	code, v = do(t, "POST", srv.URL+"/v1/classify", "image/png", pngOf(t, frame(map[image.Rectangle]color.RGBA{image.Rect(0, 0, 320, 240): yellow})), false)
 	if code != 200 || v["label"] != "yellow" {
 		t.Fatalf("classify a yellow frame: %d %v", code, v)
+	}
+}
+
+// A candidate of a source's region holds the region's input: enrolling
+// it enrols the region's crop, not the whole frame. An input of another
+// shape than the engine's (an engine swapped since) is a 409.
+func TestEnrolRegionCandidate(t *testing.T) {
+	dir := t.TempDir()
+	st, err := store.Open(store.Sources{StateDir: dir, Default: func() (*engine.Engine, error) { return fixture.Scene(3), nil }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A digit engine's candidate, kept before the scene engine was served.
+	old, err := candidates.Open(dir, candidates.Options{Keep: 5, Below: 0.5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	digit, err := old.Offer(candidates.Frame{Time: time.Unix(1, 0), Source: "http", Answer: candidates.Answer{Class: "unknown"},
+		Input: make([]float32, candidates.Size)})
+	if err != nil || digit == "" {
+		t.Fatalf("digit candidate: %q %v", digit, err)
+	}
+	k, err := candidates.Open(dir, candidates.Options{Keep: 5, Below: 0.5, Engine: st.Engine})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, _ := newServerOn(t, t.TempDir(), 1, func(d *Deps) { d.Store, d.Candidates = st, k })
+	frame := fixture.SceneFrame(1, 320, 240, image.Rect(20, 20, 100, 100), rand.New(rand.NewPCG(3, 3)))
+	door := image.Rect(20, 20, 100, 100)
+	in, _, err := prep.Engine(st.Engine(), func(image.Rectangle) image.Rectangle { return door }, frame)
+	if err != nil {
+		t.Fatal(err)
+	}
+	k.Watch(pipeline.Result{Source: "cam", Region: "door", Input: in, Answer: pipeline.Answer{Result: backend.Result{Class: "unknown"}}})
+	var id string
+	for _, c := range k.List() {
+		if c.Source == "cam/door" {
+			id = c.ID
+		}
+	}
+	if id == "" {
+		t.Fatalf("the door's result was not kept: %+v", k.List())
+	}
+	code, v := do(t, "POST", srv.URL+"/v1/candidates/"+id+"/enrol?class=door-green", "", nil, true)
+	if code != 201 {
+		t.Fatalf("enrol the door's candidate: %d %v", code, v)
+	}
+	if ex := examplesOf(t, st, "door-green"); len(ex) != 1 || !near(ex[0], features(t, st.Engine(), door, frame)) {
+		t.Fatal("the candidate did not enrol the door's crop")
+	}
+	version := st.Version()
+	code, v = do(t, "POST", srv.URL+"/v1/candidates/"+digit+"/enrol?class=seven", "", nil, true)
+	if code != 409 || !strings.Contains(fmt.Sprint(v["error"]), "the served engine takes 3x32x32") || st.Version() != version {
+		t.Fatalf("a 1x28x28 candidate on a 3x32x32 engine: %d %v", code, v)
+	}
+	if _, ok := k.Get(digit); !ok {
+		t.Fatal("the refused candidate was removed")
 	}
 }

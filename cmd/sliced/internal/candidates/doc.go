@@ -6,7 +6,9 @@
 // Options.Keep of them (default 50; 0 keeps none) are kept in the state
 // directory's candidates/ folder, one JSON file per candidate named by
 // its id: the time, the source, the answer (class, known, score, nearest
-// class), the preprocessed 1x28x28 input tensor and an 84x84 PNG
+// class), the preprocessed input tensor and its shape (1x28x28 for a
+// digit engine; for a source's region, the region's input, so that a
+// candidate enrols the region's crop and not the whole frame) and a PNG
 // thumbnail of that tensor. Files are written atomically; the oldest is
 // removed once there are more than Keep; a file that cannot be read back
 // is skipped with a log line. Frames from a pipeline (Watch) are taken at
