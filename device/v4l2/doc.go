@@ -10,9 +10,10 @@
 // memory-mapped buffers (VIDIOC_REQBUFS, VIDIOC_QUERYBUF, mmap, VIDIOC_QBUF,
 // VIDIOC_STREAMON, then VIDIOC_DQBUF and VIDIOC_QBUF per frame).
 //
-// The classifier needs luma only, so frames come out as *image.Gray: YUYV
+// A gray classifier needs luma only, so Next's frames are *image.Gray: YUYV
 // keeps every other byte; MJPEG is decoded with image/jpeg and its Y plane is
-// used as is. Many webcams send MJPEG frames without Huffman tables (they rely
+// used as is. Read with color gives an RGB classifier colour instead, as an
+// *image.YCbCr: the decoded MJPEG frame, or YUYV unpacked to 4:2:2. Many webcams send MJPEG frames without Huffman tables (they rely
 // on the standard ones); those are added before decoding.
 //
 // A corrupt frame (an MJPEG frame that does not decode, a short YUYV frame, a

@@ -8,7 +8,8 @@
 //	POST /v2/repository/models/{name}/load, .../unload    serve a model folder's NAME.slc, or stop
 //	POST /v1/classify                                     PNG/JPEG body -> a result (package result)
 //	GET  /v1/classes                                      classes and their prototype counts
-//	POST /v1/classes/{name}/examples                      enrol images (one body, or multipart files)
+//	POST /v1/classes/{name}/examples                      enrol images (one body, or multipart files);
+//	     ?source=S&region=R                               cut to source S's region R; empty body: S's latest frame
 //	DELETE /v1/classes/{name}
 //	GET  /v1/classes/export                               the enrolled classes as one file (package enrolfile)
 //	POST /v1/classes/import                               add the classes of such a file
