@@ -15,7 +15,9 @@ import (
 	"github.com/sliced-ai/sliced/cmd/sliced/internal/backend"
 	"github.com/sliced-ai/sliced/cmd/sliced/internal/fixture"
 	"github.com/sliced-ai/sliced/cmd/sliced/internal/prep"
+	"github.com/sliced-ai/sliced/cmd/sliced/internal/store"
 	"github.com/sliced-ai/sliced/engine"
+	"github.com/sliced-ai/sliced/models"
 )
 
 // benchRegions are four regions of a 640x480 frame, as a camera watching
@@ -51,13 +53,59 @@ func writeRegionsVideo(b *testing.B, path string, n int) [][]int {
 
 // BenchmarkVideoRegionsRGB is per-region classification from one video
 // source: each 640x480 MJPEG frame is read and decoded once (to YCbCr)
-// and its four regions are cut, resized to 3x32x32 and classified by the
-// RGB scene engine, all on the calling goroutine. Run with -cpu 1 for one
-// core; regions/s is the target's number.
+// and its four regions are cut, resized to 3x32x32 and classified by an
+// RGB scene engine, all on the calling goroutine: the tests' fixture
+// engine, and the embedded scene engine with the four colours enrolled
+// from five frames each. Run with -cpu 1 for one core; regions/s is the
+// target's number.
 func BenchmarkVideoRegionsRGB(b *testing.B) {
 	path := filepath.Join(b.TempDir(), "regions.avi")
 	states := writeRegionsVideo(b, path, 16)
-	e := fixture.Scene(3)
+	b.Run("fixture", func(b *testing.B) { benchRegionsRGB(b, path, states, fixture.Scene(3)) })
+	b.Run("embedded", func(b *testing.B) { benchRegionsRGB(b, path, states, enrolledScene(b, path, states)) })
+}
+
+// enrolledScene is the embedded scene engine with each region colour of
+// the video's first frames enrolled as a state.
+func enrolledScene(b *testing.B, path string, states [][]int) *engine.Engine {
+	e, err := models.Scene()
+	if err != nil {
+		b.Fatal(err)
+	}
+	src := &Video{Path: path, MaxPixels: 1 << 24}
+	ctx := context.Background()
+	if err := src.Open(ctx); err != nil {
+		b.Fatal(err)
+	}
+	defer src.Close()
+	examples := map[string][][]float32{}
+	for i := range 5 {
+		f, err := src.Next(ctx)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for k, r := range benchRegions {
+			in, _, err := prep.Engine(e, func(image.Rectangle) image.Rectangle { return r }, f.Image)
+			if err != nil {
+				b.Fatal(err)
+			}
+			name := fixture.SceneColors[states[i][k]].Name
+			examples[name] = append(examples[name], in)
+		}
+	}
+	for _, c := range fixture.SceneColors {
+		vecs, err := store.Features(e, examples[c.Name])
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := e.KNN.Add(c.Name, vecs); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return e
+}
+
+func benchRegionsRGB(b *testing.B, path string, states [][]int, e *engine.Engine) {
 	sliced := backend.NewSliced(func() *engine.Engine { return e })
 	src := &Video{Path: path, Loop: true, MaxPixels: 1 << 24}
 	ctx := context.Background()
