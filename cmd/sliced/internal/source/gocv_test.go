@@ -3,9 +3,14 @@
 package source
 
 import (
+	"context"
+	"image"
 	"path/filepath"
 	"slices"
 	"testing"
+	"time"
+
+	"gocv.io/x/gocv"
 
 	"github.com/sliced-ai/sliced/cmd/sliced/internal/config"
 	"github.com/sliced-ai/sliced/models"
@@ -67,4 +72,51 @@ func BenchmarkVideoPipeline(b *testing.B) {
 		b.Fatal(err)
 	}
 	benchPipeline(b, src, e)
+}
+
+// OpenCV's frames are colour while the Colorer's function asks: an RGB
+// engine on a device, a pipeline or a video OpenCV reads gets the BGR
+// frame as RGBA, a gray engine the luma.
+func TestCameraSourceColor(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "red.avi")
+	vw, err := gocv.VideoWriterFile(path, "MJPG", 10, 64, 48, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := gocv.NewMatWithSize(48, 64, gocv.MatTypeCV8UC3)
+	m.SetTo(gocv.NewScalar(30, 40, 200, 0)) // BGR: red
+	for range 4 {
+		vw.Write(m)
+	}
+	vw.Close()
+	m.Close()
+	for _, color := range []bool{true, false} {
+		s, err := openCamera(config.Source{Name: "s", Kind: "video", Path: path}, 1<<20)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.(Colorer).SetColor(func() bool { return color })
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		if err := s.Open(ctx); err != nil {
+			t.Fatal(err)
+		}
+		f, err := s.Next(ctx)
+		s.Close()
+		cancel()
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch img := f.Image.(type) {
+		case *image.RGBA:
+			if p := img.RGBAAt(10, 10); !color || p.R < 170 || p.G > 70 || p.B > 70 {
+				t.Fatalf("colour %v: RGBA frame, pixel %v", color, p)
+			}
+		case *image.Gray:
+			if color {
+				t.Fatal("colour asked, grey frame")
+			}
+		default:
+			t.Fatalf("frame %T", f.Image)
+		}
+	}
 }
