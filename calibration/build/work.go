@@ -151,27 +151,11 @@ func loadGob(path string, v any) (found bool, err error) {
 	return true, nil
 }
 
+
 // writeAtomic replaces path with data so that a crash leaves either the
 // old file or the new one, never a torn one.
 func writeAtomic(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, filepath.Base(path)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("build: %w", err)
-	}
-	tmp := f.Name()
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		os.Remove(tmp)
+	if err := engine.WriteFileAtomic(path, data, 0o644); err != nil {
 		return fmt.Errorf("build: %w", err)
 	}
 	return nil

@@ -5,10 +5,10 @@ import (
 	"encoding/gob"
 	"fmt"
 	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/sliced-ai/sliced/calibration/optimize"
+	"github.com/sliced-ai/sliced/engine"
 	"github.com/sliced-ai/sliced/engine/nn"
 )
 
@@ -57,38 +57,12 @@ func (r *runner) checkpoint(filter int, opt optimize.Optimizer) error {
 	if err := gob.NewEncoder(&buf).Encode(&c); err != nil {
 		return err
 	}
-	return writeAtomic(r.cfg.CheckpointPath, buf.Bytes())
-}
-
-// writeAtomic replaces path with data so that a crash leaves either the
-// old file or the new one, never a torn one.
-func writeAtomic(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, filepath.Base(path)+".tmp*")
-	if err != nil {
+	if err := engine.WriteFileAtomic(r.cfg.CheckpointPath, buf.Bytes(), 0o644); err != nil {
 		return fmt.Errorf("evolve: checkpoint: %w", err)
-	}
-	tmp := f.Name()
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("evolve: checkpoint: %w", err)
-	}
-	if d, err := os.Open(dir); err == nil {
-		d.Sync()
-		d.Close()
 	}
 	return nil
 }
+
 
 func loadCheckpoint(path string) (*checkpoint, error) {
 	data, err := os.ReadFile(path)

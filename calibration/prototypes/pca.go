@@ -15,21 +15,7 @@ func PCA(x []float32, n, d, out int) (mean, w []float32, err error) {
 	if out <= 0 || out > d {
 		return nil, nil, fmt.Errorf("pca: %d components of %d dimensions", out, d)
 	}
-	mean = make([]float32, d)
-	for i := 0; i < n; i++ {
-		for j, v := range x[i*d : (i+1)*d] {
-			mean[j] += v
-		}
-	}
-	for j := range mean {
-		mean[j] /= float32(n)
-	}
-	centred := make([]float32, n*d)
-	for i := 0; i < n; i++ {
-		for j, v := range x[i*d : (i+1)*d] {
-			centred[i*d+j] = v - mean[j]
-		}
-	}
+	mean, centred := centre(x, n, d)
 	cov := make([]float32, d*d)
 	gemm.Sgemm(true, false, d, d, n, 1/float32(n), centred, d, centred, d, 0, cov, d)
 	sym := mat.NewSymDense(d, nil)
@@ -56,4 +42,25 @@ func PCA(x []float32, n, d, out int) (mean, w []float32, err error) {
 		}
 	}
 	return mean, w, nil
+}
+
+// centre returns the column means of the n x d rows of x, and the rows
+// less those means.
+func centre(x []float32, n, d int) (mean, centred []float32) {
+	mean = make([]float32, d)
+	for i := 0; i < n; i++ {
+		for j, v := range x[i*d : (i+1)*d] {
+			mean[j] += v
+		}
+	}
+	for j := range mean {
+		mean[j] /= float32(n)
+	}
+	centred = make([]float32, n*d)
+	for i := 0; i < n; i++ {
+		for j, v := range x[i*d : (i+1)*d] {
+			centred[i*d+j] = v - mean[j]
+		}
+	}
+	return mean, centred
 }

@@ -31,21 +31,7 @@ func SubspacePCA(x []float32, n, d, out, iters int, seed uint64) (mean, w []floa
 		return nil, nil, fmt.Errorf("pca: %d rows", n)
 	}
 	l := min(d, out+subspaceExtra)
-	mean = make([]float32, d)
-	for i := 0; i < n; i++ {
-		for j, v := range x[i*d : (i+1)*d] {
-			mean[j] += v
-		}
-	}
-	for j := range mean {
-		mean[j] /= float32(n)
-	}
-	centred := make([]float32, n*d)
-	for i := 0; i < n; i++ {
-		for j, v := range x[i*d : (i+1)*d] {
-			centred[i*d+j] = v - mean[j]
-		}
-	}
+	mean, centred := centre(x, n, d)
 	// q is l x d, one direction per row.
 	r := rand.New(rand.NewPCG(seed, 0x5ca1ab1e))
 	q := make([]float32, l*d)
