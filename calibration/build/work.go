@@ -151,7 +151,6 @@ func loadGob(path string, v any) (found bool, err error) {
 	return true, nil
 }
 
-
 // writeAtomic replaces path with data so that a crash leaves either the
 // old file or the new one, never a torn one.
 func writeAtomic(path string, data []byte) error {

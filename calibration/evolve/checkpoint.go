@@ -63,7 +63,6 @@ func (r *runner) checkpoint(filter int, opt optimize.Optimizer) error {
 	return nil
 }
 
-
 func loadCheckpoint(path string) (*checkpoint, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
