@@ -76,6 +76,9 @@ func TestSceneEngineThroughTheDaemon(t *testing.T) {
 	if err := json.Unmarshal([]byte(body), &answer); code != 200 || err != nil || answer.Label != "unknown" || answer.Index != -1 || answer.Known {
 		t.Fatalf("before enrolment: %d %s, want an unknown answer", code, body)
 	}
+	if code, body := p.request("GET", "/v1/classes", "", nil); code != 200 || !strings.Contains(strings.Join(strings.Fields(body), ""), `"classes":[]`) {
+		t.Fatalf("classes before enrolment: %d %s, want an empty list", code, body)
+	}
 	for i, name := range sc.Names {
 		var examples [][]byte
 		for range 5 {

@@ -197,7 +197,7 @@ type Class struct {
 // Classes lists the served engine's classes.
 func (s *Store) Classes() []Class {
 	e := s.Engine()
-	var out []Class
+	out := []Class{} // an engine with no classes lists none, not null
 	if e.KNN == nil {
 		for _, n := range e.Classes {
 			out = append(out, Class{Name: n})
