@@ -53,7 +53,7 @@ func runEnroll(ctx context.Context, args []string, stdout, stderr io.Writer) err
 // enrollFlags is a subcommand's flag set with the required --engine.
 func enrollFlags(name, usage string, stderr io.Writer) (*flag.FlagSet, *string) {
 	fs := newFlags("enroll "+name, stderr)
-	path := fs.String("engine", "", "the engine `file` (required)")
+	path := fs.String("engine", "", "the engine `file`, or an embedded engine: mnist or scene (required)")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: sliced enroll %s %s\n", name, usage)
 		fs.PrintDefaults()
@@ -71,7 +71,7 @@ func parseEnroll(fs *flag.FlagSet, path *string, args []string) (*engine.Engine,
 		fs.Usage()
 		return nil, errUsage
 	}
-	e, err := engine.Load(*path)
+	e, err := models.Load(*path)
 	if err != nil {
 		return nil, err
 	}
@@ -98,7 +98,7 @@ func baseFlag(fs *flag.FlagSet) func() ([]string, error) {
 			}
 			return e.ClassNames(), nil
 		}
-		e, err := engine.Load(*base)
+		e, err := models.Load(*base)
 		if err != nil {
 			return nil, err
 		}
@@ -183,7 +183,10 @@ func enrollImport(args []string, stdout, stderr io.Writer) error {
 	if _, err := enrolfile.Apply(e, f); err != nil {
 		return err
 	}
-	dst := orPath(*out, *path)
+	dst, err := destination(*out, *path)
+	if err != nil {
+		return err
+	}
 	if err := engine.Save(dst, e); err != nil {
 		return err
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/sliced-ai/sliced/cmd/sliced/internal/prep"
 	"github.com/sliced-ai/sliced/engine"
 	"github.com/sliced-ai/sliced/engine/imageio"
+	"github.com/sliced-ai/sliced/models"
 )
 
 // enrollAdd is sliced enroll add: images decoded and preprocessed as
@@ -21,6 +22,10 @@ func enrollAdd(args []string, stdout, stderr io.Writer) error {
 	out := fs.String("out", "", "write the engine to this `file` (default: --engine)")
 	maxPixels := fs.Int("max-pixels", imageio.DefaultMaxPixels, "refuse images with more pixels than this")
 	e, err := parseEnroll(fs, path, args)
+	if err != nil {
+		return err
+	}
+	dst, err := destination(*out, *path)
 	if err != nil {
 		return err
 	}
@@ -51,7 +56,6 @@ func enrollAdd(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	dst := orPath(*out, *path)
 	if err := engine.Save(dst, e); err != nil {
 		return err
 	}
@@ -111,11 +115,16 @@ func readLimited(path string, limit int64) ([]byte, error) {
 	return data, nil
 }
 
-func orPath(out, in string) string {
+// destination is the file an enrolment writes: out, else the engine file
+// it read; an embedded engine has no file to write back to.
+func destination(out, in string) (string, error) {
 	if out != "" {
-		return out
+		return out, nil
 	}
-	return in
+	if _, embedded := models.Embedded[in]; embedded {
+		return "", fmt.Errorf("--engine %s is built into the binary: give --out FILE for the engine with the enrolled classes", in)
+	}
+	return in, nil
 }
 
 func radius(e *engine.Engine, idx int) string {

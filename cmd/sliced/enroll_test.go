@@ -5,6 +5,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
+	"image"
+	"image/png"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -142,5 +146,43 @@ func TestEnrollRefuses(t *testing.T) {
 	}
 	if e, _ := engine.Load(filepath.Join(dir, "e.slc")); len(e.KNN.Classes) != 11 {
 		t.Fatalf("a refused import changed the engine: %v", e.KNN.Classes)
+	}
+}
+
+// Enrolling into an embedded engine (the scene engine ships with no
+// classes) needs --out; the written engine then knows the states.
+func TestEnrollIntoTheSceneEngine(t *testing.T) {
+	dir := t.TempDir()
+	rng := rand.New(rand.NewPCG(4, 4))
+	whole := image.Rect(0, 0, 64, 48)
+	write := func(c, i int) string {
+		p := filepath.Join(dir, fmt.Sprintf("%s-%d.png", fixture.SceneColors[c].Name, i))
+		f, err := os.Create(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		png.Encode(f, fixture.SceneFrame(c, 64, 48, whole, rng))
+		f.Close()
+		return p
+	}
+	red := []string{write(0, 0), write(0, 1), write(0, 2)}
+	blue := []string{write(2, 0), write(2, 1), write(2, 2)}
+	if code, _, errs := sliced(t, append([]string{"enroll", "add", "--engine", "scene", "red"}, red...)...); code == 0 || !strings.Contains(errs, "--out") {
+		t.Fatalf("enrol into the embedded engine without --out: exit %d, %q", code, errs)
+	}
+	out := filepath.Join(dir, "states.slc")
+	if code, _, errs := sliced(t, append([]string{"enroll", "add", "--engine", "scene", "--out", out, "red"}, red...)...); code != 0 {
+		t.Fatalf("enrol red: %d %s", code, errs)
+	}
+	if code, _, errs := sliced(t, append([]string{"enroll", "add", "--engine", out, "blue"}, blue...)...); code != 0 {
+		t.Fatalf("enrol blue: %d %s", code, errs)
+	}
+	code, stdout, errs := sliced(t, "classify", "--engine", out, write(0, 9), write(2, 9))
+	if code != 0 {
+		t.Fatalf("classify: %d %s", code, errs)
+	}
+	lines := strings.Split(strings.TrimSpace(stdout), "\n")
+	if len(lines) != 2 || strings.Fields(lines[0])[1] != "red" || strings.Fields(lines[1])[1] != "blue" {
+		t.Errorf("classify answered %q, want red then blue", stdout)
 	}
 }
