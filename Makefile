@@ -90,9 +90,10 @@ test-tags: test-bins
 
 ## test-race: the daemon's packages under the race detector (about a minute; three with an empty build cache)
 # Their end-to-end tests build the daemon with it too. TestEnrolThroughTheAPI
-# (40 s of rendering and recognition under it) runs in test-go only.
+# (40 s of rendering and recognition under it) and TestPerfAnalyzer (an
+# outside binary's load on a daemon built without it) run in test-go only.
 test-race: deps-go deps-runtimes
-	SLICED_REQUIRE=$(SLICED_REQUIRE) $(GO) test -race -count=1 -timeout 20m -skip '^TestEnrolThroughTheAPI$$' ./cmd/sliced/internal/...
+	SLICED_REQUIRE=$(SLICED_REQUIRE) $(GO) test -race -count=1 -timeout 20m -skip '^(TestEnrolThroughTheAPI|TestPerfAnalyzer)$$' ./cmd/sliced/internal/...
 
 ## test-arm64: the whole tree cross-compiles without cgo for arm64 and armv7 (cross-pure builds it)
 test-arm64: cross-pure

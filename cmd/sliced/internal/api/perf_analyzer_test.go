@@ -53,8 +53,10 @@ func TestPerfAnalyzer(t *testing.T) {
 	for _, c := range []struct{ protocol, url string }{{"http", host}, {"grpc", grpcHost}} {
 		out := filepath.Join(dir, c.protocol+".csv")
 		cmd := exec.Command(pa, "-m", "sliced", "-u", c.url, "-i", c.protocol, "--input-data", input,
-			"--concurrency-range", "1:8:7", "--measurement-interval", "1000", "--stability-percentage", "100",
-			"--max-trials", "5", "--percentile", "99", "-f", out)
+			"--concurrency-range", "1:8:7", "--measurement-interval", "1000",
+			// A shared test machine is noisy: any three windows in a row
+			// are taken as stable; the test is about errors, not speed.
+			"--stability-percentage", "999", "--max-trials", "10", "-f", out)
 		cmd.Env = append(os.Environ(), "LD_LIBRARY_PATH="+libs)
 		res, err := cmd.CombinedOutput()
 		if err != nil {
