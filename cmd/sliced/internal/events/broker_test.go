@@ -25,16 +25,22 @@ import (
 )
 
 // states collects the ids of the state events, live ones only (a
-// retained copy is a replay), until want distinct ones arrived or d passed.
-func states(s *broker.Subscriber, d time.Duration, topic string, ids map[uint64]int, want int) {
+// retained copy is a replay), until every id from first to last arrived
+// or d passed. A subscriber's persistent session may first replay events
+// from before, which count in ids but not towards the wait.
+func states(s *broker.Subscriber, d time.Duration, topic string, ids map[uint64]int, first, last uint64) {
+	got := uint64(0)
 	s.Until(d, func(l broker.Line) bool {
 		if l.Topic == topic && !l.Retained {
 			var e State
 			if json.Unmarshal([]byte(l.Payload), &e) == nil {
+				if ids[e.ID] == 0 && e.ID >= first && e.ID <= last {
+					got++
+				}
 				ids[e.ID]++
 			}
 		}
-		return len(ids) >= want
+		return got == last-first+1
 	})
 }
 
@@ -82,7 +88,7 @@ func TestBrokerRestart(t *testing.T) {
 	const before = 100
 	produce(before)
 	ids := map[uint64]int{}
-	states(sub, 10*time.Second, "sliced/n1/cam/state", ids, before)
+	states(sub, 10*time.Second, "sliced/n1/cam/state", ids, 1, before)
 	if len(ids) != before {
 		t.Fatalf("broker up: %d of %d state events arrived", len(ids), before)
 	}
@@ -102,7 +108,7 @@ func TestBrokerRestart(t *testing.T) {
 
 	sub = broker.Subscribe(t, subBin, b.Port, "restart-test", "sliced/n1/#")
 	ids = map[uint64]int{}
-	states(sub, 10*time.Second, "sliced/n1/cam/state", ids, away)
+	states(sub, 10*time.Second, "sliced/n1/cam/state", ids, before+1, uint64(before+away))
 	lost, twice := 0, 0
 	for id := uint64(before + 1); id <= uint64(before+away); id++ {
 		switch n := ids[id]; {
@@ -148,7 +154,7 @@ func TestBrokerAwayOverflow(t *testing.T) {
 	waitFor(t, "the queue to drain", func() bool { return p.Queued() == 0 })
 	sub = broker.Subscribe(t, subBin, b.Port, "overflow-test", "sliced/n1/cam/state")
 	ids := map[uint64]int{}
-	states(sub, 10*time.Second, "sliced/n1/cam/state", ids, 50)
+	states(sub, 10*time.Second, "sliced/n1/cam/state", ids, 31, 80)
 	for id := uint64(31); id <= 80; id++ {
 		if ids[id] == 0 {
 			t.Errorf("event %d (within the newest 50) lost", id)
