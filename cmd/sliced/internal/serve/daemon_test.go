@@ -208,7 +208,7 @@ func TestDaemon(t *testing.T) {
 		}
 		p.signal(syscall.SIGHUP)
 		p.waitMetric("failed reload", "sliced_engine_reloads_total", map[string]string{"result": "error"}, func(v float64) bool { return v == 1 })
-		if !strings.Contains(p.stderr.String(), "the old engine keeps serving") {
+		if !p.waitLog("the old engine keeps serving") {
 			t.Error("the log does not say the old engine keeps serving")
 		}
 		code, body := p.request("POST", "/v1/classify", "", pngBytes(t, 2))
@@ -317,11 +317,11 @@ func TestDaemonCameraWithoutGoCV(t *testing.T) {
 	if code, _ := p.request("POST", "/v1/classify", "", pngBytes(t, 4)); code != 200 {
 		t.Fatalf("classify: %d", code)
 	}
-	if !strings.Contains(p.stderr.String(), "built without the gocv tag") {
+	if !p.waitLog("built without the gocv tag") {
 		t.Fatalf("the log does not name the missing GoCV:\n%s", p.stderr)
 	}
 	p.waitMetric("camera retries", "sliced_pipeline_errors_total", map[string]string{"source": "cam", "kind": "source_open"}, func(v float64) bool { return v >= 2 })
-	if !strings.Contains(p.stderr.String(), "/dev/video99") {
+	if !p.waitLog("/dev/video99") {
 		t.Fatalf("the log does not name the missing camera:\n%s", p.stderr)
 	}
 	p.stop()

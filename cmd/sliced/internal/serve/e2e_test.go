@@ -193,6 +193,18 @@ next:
 	return sum
 }
 
+// waitLog waits until the daemon's stderr holds text: a line written
+// just before a metric moved may still be in the pipe when the metric is
+// read.
+func (p *proc) waitLog(text string) bool {
+	for deadline := time.Now().Add(5 * time.Second); !strings.Contains(p.stderr.String(), text); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			return false
+		}
+	}
+	return true
+}
+
 func (p *proc) waitMetric(what, name string, labels map[string]string, ok func(float64) bool) {
 	p.t.Helper()
 	deadline := time.Now().Add(15 * time.Second)

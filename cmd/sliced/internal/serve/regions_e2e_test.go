@@ -191,6 +191,7 @@ func TestRegionsThroughTheDaemon(t *testing.T) {
 			t.Errorf("a classification series without the roi label: %v", m.GetLabel())
 		}
 	}
+	p.waitLog("region does not fit the frame")
 	if c := strings.Count(p.stderr.String(), "region does not fit the frame"); c != 1 {
 		t.Errorf("the region outside the frame was logged %d times, want once", c)
 	}

@@ -352,14 +352,15 @@ func (d *daemon) reload(runCtx context.Context) {
 	d.notify.Send("RELOADING=1")
 	defer d.notify.Send("READY=1\nSTATUS=serving")
 	cfg, err := d.flags.LoadWithFlags()
+	// Logged before counted: whoever sees the counter move finds the line.
 	if err != nil {
-		d.metrics.EngineReloads.WithLabelValues("error").Inc()
 		d.log.Error("reload: bad configuration, keeping the old one", "err", err)
+		d.metrics.EngineReloads.WithLabelValues("error").Inc()
 		return
 	}
 	if err := d.store.Reload(storeSources(cfg)); err != nil {
-		d.metrics.EngineReloads.WithLabelValues("error").Inc()
 		d.log.Error("reload: engine not loaded, the old engine keeps serving", "err", err)
+		d.metrics.EngineReloads.WithLabelValues("error").Inc()
 		return
 	}
 	d.metrics.EngineReloads.WithLabelValues("ok").Inc()
