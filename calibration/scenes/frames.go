@@ -28,3 +28,46 @@ func Frames(e *engine.Engine, s *Scene, n int, rng *rand.Rand) ([]enrolment.Fram
 	}
 	return out, nil
 }
+
+// Enrolled is how an engine answers a scene's test frames after
+// enrolment: Right and Unknown over all test frames with every state
+// enrolled, Unseen the share of the last state's frames answered unknown
+// when the other states alone are enrolled.
+type Enrolled struct {
+	Right, Unknown, Unseen float64
+}
+
+// Measure enrols perState frames of every state of s, drawn with rng,
+// into copies of e and scores them on test (frames of s, as Frames makes
+// them).
+func Measure(e *engine.Engine, s *Scene, test []enrolment.Frame, perState int, rng *rand.Rand) (Enrolled, error) {
+	var r Enrolled
+	enrol, err := Frames(e, s, perState*len(s.States), rng)
+	if err != nil {
+		return r, err
+	}
+	after, err := enrolment.Enrol(e, enrol)
+	if err != nil {
+		return r, err
+	}
+	if r.Right, r.Unknown, err = enrolment.Score(after, test); err != nil {
+		return r, err
+	}
+	last := s.Names[len(s.Names)-1]
+	var some, unseen []enrolment.Frame
+	for _, f := range enrol {
+		if f.Class != last {
+			some = append(some, f)
+		}
+	}
+	for _, f := range test {
+		if f.Class == last {
+			unseen = append(unseen, f)
+		}
+	}
+	if after, err = enrolment.Enrol(e, some); err != nil {
+		return r, err
+	}
+	_, r.Unseen, err = enrolment.Score(after, unseen)
+	return r, err
+}

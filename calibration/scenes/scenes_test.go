@@ -55,44 +55,17 @@ func TestSceneEngineRegionStates(t *testing.T) {
 		perState int
 		want     float64
 	}{{5, 0.97}, {20, 0.99}} {
-		enrol, err := Frames(e, s, c.perState*len(s.States), rand.New(rand.NewPCG(23, 1)))
+		r, err := Measure(e, s, test, c.perState, rand.New(rand.NewPCG(23, 1)))
 		if err != nil {
 			t.Fatal(err)
 		}
-		after, err := enrolment.Enrol(e, enrol)
-		if err != nil {
-			t.Fatal(err)
+		t.Logf("%d frames per state enrolled: %.1f %% of %d other frames right, %.1f %% unknown", c.perState, 100*r.Right, len(test), 100*r.Unknown)
+		if r.Right < c.want {
+			t.Errorf("%d frames per state: %.1f %% right, want >= %.0f %%", c.perState, 100*r.Right, 100*c.want)
 		}
-		right, unknown, err := enrolment.Score(after, test)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Logf("%d frames per state enrolled: %.1f %% of %d other frames right, %.1f %% unknown", c.perState, 100*right, len(test), 100*unknown)
-		if right < c.want {
-			t.Errorf("%d frames per state: %.1f %% right, want >= %.0f %%", c.perState, 100*right, 100*c.want)
-		}
-		// The same without the last state: its frames are unknown.
-		var some, unseen []enrolment.Frame
-		for _, f := range enrol {
-			if f.Class != last {
-				some = append(some, f)
-			}
-		}
-		for _, f := range test {
-			if f.Class == last {
-				unseen = append(unseen, f)
-			}
-		}
-		if after, err = enrolment.Enrol(e, some); err != nil {
-			t.Fatal(err)
-		}
-		_, u, err := enrolment.Score(after, unseen)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Logf("%s never enrolled: %.1f %% of its %d frames unknown", last, 100*u, len(unseen))
-		if u < 0.95 {
-			t.Errorf("%d frames per state: a state never enrolled is unknown on %.1f %% of its frames, want >= 95 %%", c.perState, 100*u)
+		t.Logf("%s never enrolled: %.1f %% of its frames unknown", last, 100*r.Unseen)
+		if r.Unseen < 0.95 {
+			t.Errorf("%d frames per state: a state never enrolled is unknown on %.1f %% of its frames, want >= 95 %%", c.perState, 100*r.Unseen)
 		}
 	}
 }

@@ -8,7 +8,6 @@ import (
 	"slices"
 	"time"
 
-	"github.com/sliced-ai/sliced/calibration/enrolment"
 	"github.com/sliced-ai/sliced/calibration/prototypes"
 	"github.com/sliced-ai/sliced/calibration/scenes"
 	"github.com/sliced-ai/sliced/calibration/train"
@@ -168,41 +167,13 @@ func sceneReport(e *engine.Engine, dir string, n int, seed uint64) error {
 	if err != nil {
 		return err
 	}
-	last := s.Names[len(s.Names)-1]
-	var unseen []enrolment.Frame
-	for _, f := range test {
-		if f.Class == last {
-			unseen = append(unseen, f)
-		}
-	}
-	fmt.Printf("| frames enrolled per state | right | unknown | %s not enrolled: unknown |\n|---|---|---|---|\n", last)
+	fmt.Printf("| frames enrolled per state | right | unknown | %s not enrolled: unknown |\n|---|---|---|---|\n", s.Names[len(s.Names)-1])
 	for _, k := range []int{1, 2, 5, 10, 20} {
-		enrol, err := scenes.Frames(e, s, k*len(s.States), rand.New(rand.NewPCG(seed, 1)))
+		r, err := scenes.Measure(e, s, test, k, rand.New(rand.NewPCG(seed, 1)))
 		if err != nil {
 			return err
 		}
-		after, err := enrolment.Enrol(e, enrol)
-		if err != nil {
-			return err
-		}
-		right, unknown, err := enrolment.Score(after, test)
-		if err != nil {
-			return err
-		}
-		var some []enrolment.Frame
-		for _, f := range enrol {
-			if f.Class != last {
-				some = append(some, f)
-			}
-		}
-		if after, err = enrolment.Enrol(e, some); err != nil {
-			return err
-		}
-		_, open, err := enrolment.Score(after, unseen)
-		if err != nil {
-			return err
-		}
-		fmt.Printf("| %d | %.1f %% | %.1f %% | %.1f %% |\n", k, 100*right, 100*unknown, 100*open)
+		fmt.Printf("| %d | %.1f %% | %.1f %% | %.1f %% |\n", k, 100*r.Right, 100*r.Unknown, 100*r.Unseen)
 	}
 	return nil
 }

@@ -219,7 +219,7 @@ func TestEnrolRegionCandidate(t *testing.T) {
 		t.Fatal(err)
 	}
 	digit, err := old.Offer(candidates.Frame{Time: time.Unix(1, 0), Source: "http", Answer: candidates.Answer{Class: "unknown"},
-		Input: make([]float32, candidates.Size)})
+		Input: make([]float32, candidates.DigitShape.Len())})
 	if err != nil || digit == "" {
 		t.Fatalf("digit candidate: %q %v", digit, err)
 	}

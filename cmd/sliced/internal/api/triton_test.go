@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -117,7 +116,7 @@ func TestTritonClient(t *testing.T) {
 // startForClients starts the real daemon on the embedded engine with a
 // model folder (the full CNN as digits-cnn) and gRPC, both on free
 // loopback ports, and returns their addresses and its stderr.
-func startForClients(t *testing.T, dir, tok string) (host, grpcHost string, stderr *logBuffer) {
+func startForClients(t *testing.T, dir, tok string) (host, grpcHost string, stderr *testbin.Output) {
 	t.Helper()
 	bin := testbin.Sliced(t, testbin.Options{})
 	modelDir := filepath.Join(dir, "models")
@@ -133,7 +132,7 @@ func startForClients(t *testing.T, dir, tok string) (host, grpcHost string, stde
 
 	cmd := exec.Command(bin, "serve", "--listen", "127.0.0.1:0", "--state-dir", filepath.Join(dir, "state"),
 		"--token-file", filepath.Join(dir, "token"), "--model-dir", modelDir, "--grpc-listen", "127.0.0.1:0")
-	stderr = &logBuffer{}
+	stderr = &testbin.Output{}
 	cmd.Stderr = stderr
 	out, _ := cmd.StdoutPipe()
 	if err := cmd.Start(); err != nil {
@@ -161,23 +160,4 @@ func startForClients(t *testing.T, dir, tok string) (host, grpcHost string, stde
 		}
 	}
 	return host, grpcHost, stderr
-}
-
-// logBuffer is the daemon's stderr, written by exec's copying goroutine
-// while a test may read it.
-type logBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *logBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }

@@ -16,7 +16,7 @@ import (
 )
 
 func input(v float32) []float32 {
-	in := make([]float32, Size)
+	in := make([]float32, DigitShape.Len())
 	for i := range in {
 		if i%28 > 10 && i%28 < 18 {
 			in[i] = v

@@ -15,9 +15,6 @@ import (
 // do not say theirs.
 var DigitShape = nn.Shape{C: 1, H: preprocess.Size, W: preprocess.Size}
 
-// Size is the length of a digit candidate's input: one 1x28x28 tensor.
-const Size = preprocess.Size * preprocess.Size
-
 // ThumbScale is how many thumbnail pixels one input pixel becomes.
 const ThumbScale = 3
 

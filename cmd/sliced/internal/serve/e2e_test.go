@@ -39,25 +39,12 @@ func binary(t *testing.T, tags string) string {
 	return testbin.Sliced(t, testbin.Options{Tags: tags, Race: raceBuild})
 }
 
-// syncBuffer collects a child's stderr.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
-
 // proc is a running daemon.
 type proc struct {
 	t       *testing.T
 	cmd     *exec.Cmd
 	base    string
-	stderr  *syncBuffer
+	stderr  *testbin.Output
 	started time.Time
 	ready   time.Duration // start to the live view line
 	exited  chan error
@@ -68,7 +55,7 @@ var addrLine = regexp.MustCompile(`live view at http://([^/]+)/`)
 
 func start(t *testing.T, bin string, env []string, args ...string) *proc {
 	t.Helper()
-	p := &proc{t: t, stderr: &syncBuffer{}, exited: make(chan error, 1)}
+	p := &proc{t: t, stderr: &testbin.Output{}, exited: make(chan error, 1)}
 	p.cmd = exec.Command(bin, append([]string{"serve", "--listen", "127.0.0.1:0"}, args...)...)
 	p.cmd.Env = append(os.Environ(), env...)
 	p.cmd.Stderr = p.stderr

@@ -18,6 +18,7 @@ import (
 	"periph.io/x/conn/v3/i2c/i2ctest"
 
 	"github.com/sliced-ai/sliced/cmd/sliced/internal/fixture"
+	"github.com/sliced-ai/sliced/cmd/sliced/testbin"
 	"github.com/sliced-ai/sliced/cmd/sliced/testbin/needs"
 	sgpio "github.com/sliced-ai/sliced/device/gpio"
 	"github.com/sliced-ai/sliced/device/power"
@@ -52,7 +53,7 @@ func serveInProcess(t *testing.T, digit int, lines string) *proc {
 
 	ctx, cancel := context.WithCancel(context.Background())
 	outR, outW := io.Pipe()
-	p := &proc{t: t, stderr: &syncBuffer{}, exited: make(chan error, 1), config: cfg}
+	p := &proc{t: t, stderr: &testbin.Output{}, exited: make(chan error, 1), config: cfg}
 	go func() {
 		p.exited <- Serve(ctx, []string{"--config", cfg}, outW, p.stderr)
 		outW.Close()

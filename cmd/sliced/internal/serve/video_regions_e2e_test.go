@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"image"
 	"image/color"
-	"image/jpeg"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -32,12 +31,7 @@ var (
 // videoFrame is a 320x240 JPEG of the door and the led in those states.
 func videoFrame(t *testing.T, door, led string, rng *rand.Rand) []byte {
 	t.Helper()
-	m := paint(320, 240, map[image.Rectangle]color.RGBA{videoDoor: doorColours[door], videoLED: ledColours[led]}, rng)
-	var b bytes.Buffer
-	if err := jpeg.Encode(&b, m, &jpeg.Options{Quality: 90}); err != nil {
-		t.Fatal(err)
-	}
-	return b.Bytes()
+	return jpegOf(t, paint(320, 240, map[image.Rectangle]color.RGBA{videoDoor: doorColours[door], videoLED: ledColours[led]}, rng))
 }
 
 // writeVideoFrames writes frames as an MJPEG AVI.
