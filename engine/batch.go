@@ -30,14 +30,7 @@ func (s *Session) ClassifyBatch(in []float32) ([]Prediction, error) {
 	dim := len(out) / n
 	if s.search == nil {
 		for i := range preds {
-			o := out[i*dim : (i+1)*dim]
-			best := 0
-			for j, v := range o {
-				if v > o[best] {
-					best = j
-				}
-			}
-			preds[i] = Prediction{Label: best, Score: o[best], Known: true}
+			preds[i] = argmax(out[i*dim : (i+1)*dim])
 		}
 	} else {
 		feat := out
@@ -70,14 +63,8 @@ func (s *Session) ClassifyBatch(in []float32) ([]Prediction, error) {
 	names := s.e.ClassNames()
 	share := Timing{Conv: t1.Sub(t0) / time.Duration(n), KNN: t2.Sub(t1) / time.Duration(n)}
 	for i := range preds {
-		p := &preds[i]
-		if p.Label >= 0 {
-			p.Class = names[p.Label]
-		}
-		if !p.Known {
-			p.Class = Unknown
-		}
-		p.Timing = share
+		preds[i].name(names)
+		preds[i].Timing = share
 	}
 	return preds, nil
 }

@@ -265,13 +265,7 @@ func (s *Session) Classify(in []float32) (Prediction, error) {
 	t1 := time.Now()
 	var p Prediction
 	if s.search == nil {
-		best := 0
-		for i, v := range out {
-			if v > out[best] {
-				best = i
-			}
-		}
-		p = Prediction{Label: best, Score: out[best], Known: true}
+		p = argmax(out)
 	} else {
 		feat := out
 		if s.e.Proj != nil {
@@ -286,12 +280,29 @@ func (s *Session) Classify(in []float32) (Prediction, error) {
 		p.Known, p.Score = s.e.KNN.Known(feat, r, s.UnknownScale)
 	}
 	t2 := time.Now()
+	p.name(s.e.ClassNames())
+	p.Timing = Timing{Conv: t1.Sub(t0), KNN: t2.Sub(t1)}
+	return p, nil
+}
+
+// argmax is a full CNN's answer: the largest output, always a known class.
+func argmax(out []float32) Prediction {
+	best := 0
+	for i, v := range out {
+		if v > out[best] {
+			best = i
+		}
+	}
+	return Prediction{Label: best, Score: out[best], Known: true}
+}
+
+// name sets p's class name from its label: Unknown for an unknown answer,
+// and for the label -1 of an engine with no classes yet.
+func (p *Prediction) name(names []string) {
 	if p.Label >= 0 {
-		p.Class = s.e.ClassNames()[p.Label]
+		p.Class = names[p.Label]
 	}
 	if !p.Known {
 		p.Class = Unknown
 	}
-	p.Timing = Timing{Conv: t1.Sub(t0), KNN: t2.Sub(t1)}
-	return p, nil
 }

@@ -24,7 +24,7 @@ func init() {
 // sceneInput is the scene engine's input: 32x32 RGB.
 var sceneInput = nn.Shape{C: 3, H: 32, W: 32}
 
-// ScenePrep is how the scene engine makes its input: the region of
+// scenePrep is how the scene engine makes its input: the region of
 // interest, letterboxed, each channel centred.
 var scenePrep = engine.Preprocess{Mode: engine.PrepROI, Fit: engine.FitLetterbox, Pad: 0.5, Mean: []float32{0.5}, Scale: []float32{2}}
 
