@@ -104,6 +104,11 @@ func Decode(data []byte) (*Engine, error) {
 					return nil, err
 				}
 			}
+			if b, ok := secs[tagSpread]; ok && e.KNN.Open.Gaussian() {
+				if err := decodeSpread(e.KNN.Open, len(classes), &reader{sec: "SPRD", b: b}); err != nil {
+					return nil, err
+				}
+			}
 			if b, ok := secs[tagPrior]; ok {
 				r := &reader{sec: "PRIO", b: b}
 				if v := r.f32s(1, "prior radius"); v != nil {
@@ -397,6 +402,16 @@ func decodePrep(p *Preprocess, channels int, r *reader) error {
 		if err := p.validate(channels); err != nil {
 			r.fail("%v", err)
 		}
+	}
+	return r.done()
+}
+
+// decodeSpread reads one spread per class into c.
+func decodeSpread(c *knn.Calibration, classes int, r *reader) error {
+	if n := r.count("spread count", maxClasses); r.err == nil && n != classes {
+		r.fail("%d spreads for %d classes", n, classes)
+	} else {
+		c.Spread = r.f32s(n, "class spreads")
 	}
 	return r.done()
 }

@@ -3,9 +3,11 @@ package engine
 import (
 	"bytes"
 	"encoding/binary"
-	"github.com/sliced-ai/sliced/engine/knn"
 	"hash/crc32"
 	"io"
+	"slices"
+
+	"github.com/sliced-ai/sliced/engine/knn"
 )
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
@@ -34,6 +36,11 @@ func Encode(w io.Writer, e *Engine) error {
 			secs = append(secs, section{tagOpen, encodeOpen(e.KNN.Open)})
 			if e.KNN.Open.Gaussian() {
 				secs = append(secs, section{tagGauss, encodeGauss(e.KNN.Open, e.KNN.Dim)})
+			}
+			if c := e.KNN.Open; c.Gaussian() && slices.ContainsFunc(c.Spread, func(v float32) bool { return v > 0 }) {
+				var b bytes.Buffer
+				put(&b, uint32(len(c.Spread)), c.Spread)
+				secs = append(secs, section{tagSpread, b.Bytes()})
 			}
 			if e.KNN.Open.Prior > 0 {
 				var b bytes.Buffer

@@ -82,6 +82,22 @@ type Engine struct {
 	ProtoType  DType // how Encode stores prototypes
 }
 
+// Enrol adds feature vectors as examples of class name (created if new)
+// and returns its index. The vectors are taken as the engine file stores
+// prototypes (ProtoType), so that the class's mean, radius and spread are
+// those of the stored examples: the engine answers the same before it is
+// saved and after it is loaded, exported or imported.
+func (e *Engine) Enrol(name string, vecs [][]float32) (int, error) {
+	if e.KNN == nil {
+		return 0, errors.New("engine: a full CNN has no classes to enrol into")
+	}
+	stored := make([][]float32, len(vecs))
+	for i, v := range vecs {
+		stored[i] = Requantize(orF32(e.ProtoType), v, 1, len(v))
+	}
+	return e.KNN.Add(name, stored)
+}
+
 // Clone is a copy of e whose k-NN set (prototypes, labels, classes and
 // open-set calibration) can be changed, by enrolment, without touching e;
 // the layer stack and projection are shared, since nothing changes them.

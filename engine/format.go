@@ -12,7 +12,8 @@ package engine
 //	         optionally PREP (how a frame becomes the input; absent means
 //	         the digit rule), GAUS (the Gaussian open-set rule's whitening
 //	         and class means) and PRIO (the radius enrolled classes start
-//	         from). A sliced engine may have no classes: it answers
+//	         from) and SPRD (the spread of each class enrolled under the
+//	         Gaussian rule). A sliced engine may have no classes: it answers
 //	         unknown until classes are enrolled.
 //
 // Unknown sections are skipped so that later versions can add some; a
@@ -55,4 +56,8 @@ var (
 	// tagPrior holds the radius enrolled classes start from (f32), for
 	// engines calibrated on classes they no longer carry.
 	tagPrior = [4]byte{'P', 'R', 'I', 'O'}
+	// tagSpread holds, beside GAUS, one spread per class (count u32, f32
+	// each; see knn.Calibration.Spread). A reader that skips it treats
+	// enrolled classes as the k-NN's, as files before it were read.
+	tagSpread = [4]byte{'S', 'P', 'R', 'D'}
 )

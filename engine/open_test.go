@@ -143,3 +143,45 @@ func TestEmptyEngineRoundTrip(t *testing.T) {
 		t.Error("an engine without a prior wrote PRIO")
 	}
 }
+
+// The spreads of enrolled classes travel in SPRD; a file without it reads
+// as before (every class the k-NN's), and a SPRD for another class count
+// is refused with the section named.
+func TestSpreadSectionRoundTrip(t *testing.T) {
+	e := tinyEngine(true, F32, F32)
+	dim := e.KNN.Dim
+	w := make([]float32, dim*dim)
+	for i := 0; i < dim; i++ {
+		w[i*dim+i] = 1
+	}
+	e.KNN.Open = &knn.Calibration{Quantile: 0.99, Radius: []float32{1, 1}, Other: -1, Whiten: w, Means: make([]float32, 2*dim)}
+	if bytes.Contains(encode(t, e), []byte("SPRD")) {
+		t.Error("an engine with no enrolled class wrote SPRD")
+	}
+	ex := make([][]float32, 3)
+	for i := range ex {
+		ex[i] = make([]float32, dim)
+		ex[i][0] = float32(5 + i)
+	}
+	if _, err := e.KNN.Add("new", ex); err != nil {
+		t.Fatal(err)
+	}
+	data := encode(t, e)
+	got, err := Decode(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := got.KNN.Open.Spread; !slices.Equal(s, e.KNN.Open.Spread) || s[2] <= 0 {
+		t.Fatalf("decoded spreads %v, want %v", s, e.KNN.Open.Spread)
+	}
+	var b bytes.Buffer
+	put(&b, uint32(2), e.KNN.Open.Spread[:2])
+	if err := decodeSpread(e.KNN.Open.Clone(), 3, &reader{sec: "SPRD", b: b.Bytes()}); err == nil || !bytes.Contains([]byte(err.Error()), []byte("SPRD")) {
+		t.Errorf("a SPRD of 2 spreads for 3 classes decoded: %v", err)
+	}
+	b.Reset()
+	put(&b, uint32(3), e.KNN.Open.Spread[:2])
+	if err := decodeSpread(e.KNN.Open.Clone(), 3, &reader{sec: "SPRD", b: b.Bytes()}); err == nil {
+		t.Error("a truncated SPRD decoded")
+	}
+}

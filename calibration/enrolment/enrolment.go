@@ -111,7 +111,7 @@ func Enrol(e *engine.Engine, frames []Frame) (*engine.Engine, error) {
 		byClass[f.Class] = append(byClass[f.Class], slices.Clone(v))
 	}
 	for _, name := range order {
-		if _, err := c.KNN.Add(name, byClass[name]); err != nil {
+		if _, err := c.Enrol(name, byClass[name]); err != nil {
 			return nil, err
 		}
 	}

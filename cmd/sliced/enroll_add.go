@@ -52,7 +52,7 @@ func enrollAdd(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	idx, err := e.KNN.Add(name, vecs)
+	idx, err := e.Enrol(name, vecs)
 	if err != nil {
 		return err
 	}

@@ -95,7 +95,16 @@ type Set struct {
 	Classes []string
 	Open    *Calibration // open-set radii; nil: every answer is a known class
 
-	norms []float32 // squared norms (L2) or norms (cosine), derived
+	// rows are the prototypes the k-NN searches, derived: all of them,
+	// except that a set whose Gaussian calibration models some classes
+	// on their own (Calibration.Spread) searches the other classes'
+	// prototypes only, and those classes compete with the k-NN's winner
+	// by likelihood (see Searcher.rival). prepLen is Len at Prepare.
+	rows    []int
+	rowLab  []int
+	prepLen int
+	wmeans  []float32 // Whiten times each class mean, classes x Dim, derived
+	norms   []float32 // squared norms (L2) or norms (cosine), derived
 	// cols is Vectors transposed, Dim rows of stride values (the count
 	// rounded up to colBlock, zero past it), derived: the distances are
 	// then Dim scaled row additions, vectorised over the prototypes with
@@ -133,29 +142,61 @@ func (s *Set) Validate() error {
 	return s.validateOpen()
 }
 
-// Prepare computes the derived norms; call it after changing Vectors.
+// Prepare computes the derived values; call it after changing Vectors,
+// Labels or the calibration.
 func (s *Set) Prepare() {
 	n := s.Len()
-	s.norms = make([]float32, n)
-	for i := 0; i < n; i++ {
+	s.prepLen = n
+	// New slices, never the old ones refilled: a cloned set shares them
+	// with the set it came from.
+	s.rows, s.rowLab = make([]int, 0, n), make([]int, 0, n)
+	modelled := s.Open.modelled()
+	for i, l := range s.Labels {
+		if !modelled(l) {
+			s.rows = append(s.rows, i)
+			s.rowLab = append(s.rowLab, l)
+		}
+	}
+	if len(s.rows) == 0 || len(s.rows) == n {
+		// Nothing to compete with (only modelled classes, as in an engine
+		// that shipped with none) or nothing modelled: search them all.
+		s.rows, s.rowLab = s.rows[:0], s.rowLab[:0] // this call's own
+		for i, l := range s.Labels {
+			s.rows = append(s.rows, i)
+			s.rowLab = append(s.rowLab, l)
+		}
+	}
+	m := len(s.rows)
+	s.norms = make([]float32, m)
+	for k, i := range s.rows {
 		sq := sumSquares(s.Vectors[i*s.Dim : (i+1)*s.Dim])
 		if s.Metric == Cosine {
 			sq = float32(math.Sqrt(float64(sq)))
 		}
-		s.norms[i] = sq
+		s.norms[k] = sq
 	}
-	s.stride = (n + colBlock - 1) / colBlock * colBlock
+	s.stride = (m + colBlock - 1) / colBlock * colBlock
 	s.cols = make([]float32, s.Dim*s.stride)
-	for i := 0; i < n; i++ {
+	for k, i := range s.rows {
 		for j, v := range s.Vectors[i*s.Dim : (i+1)*s.Dim] {
-			s.cols[j*s.stride+i] = v
+			s.cols[j*s.stride+k] = v
+		}
+	}
+	s.wmeans = nil
+	if c := s.Open; c.Gaussian() && len(c.Means) == len(s.Classes)*s.Dim && len(c.Whiten) == s.Dim*s.Dim {
+		s.wmeans = make([]float32, len(c.Means))
+		for ci := range s.Classes {
+			mulVec(s.wmeans[ci*s.Dim:(ci+1)*s.Dim], c.Whiten, c.Means[ci*s.Dim:(ci+1)*s.Dim])
 		}
 	}
 }
 
-// prepared says whether the derived values match the prototypes' count.
+// searchesAll says whether the k-NN searches every prototype.
+func (s *Set) searchesAll() bool { return len(s.rows) == s.Len() }
+
+// prepared says whether the derived values match the prototypes.
 func (s *Set) prepared() bool {
-	return len(s.norms) == s.Len() && s.stride >= s.Len() && len(s.cols) == s.Dim*s.stride
+	return s.prepLen == s.Len() && len(s.norms) == len(s.rows) && s.stride >= len(s.rows) && len(s.cols) == s.Dim*s.stride
 }
 
 // Add appends prototypes of class name (created if new) and returns its
@@ -176,8 +217,14 @@ func (s *Set) Add(name string, vecs [][]float32) (int, error) {
 		s.Classes = append(s.Classes, name)
 		if s.Open != nil {
 			s.Open.Radius = append(s.Open.Radius, 0)
-			if s.Open.Gaussian() {
-				s.Open.Means = append(s.Open.Means, make([]float32, s.Dim)...)
+			if c := s.Open; c.Gaussian() {
+				c.Means = append(c.Means, make([]float32, s.Dim)...)
+				// A class enrolled beside the engine's own is modelled on
+				// its own; Calibrate sets its spread.
+				if c.Spread == nil {
+					c.Spread = make([]float32, idx)
+				}
+				c.Spread = append(c.Spread, 1)
 			}
 		}
 	}
@@ -255,6 +302,7 @@ type Result struct {
 // Searcher runs queries against one Set with reusable scratch.
 type Searcher struct {
 	set   *Set
+	z     []float32 // the query whitened
 	dots  []float32
 	near  []Neighbor
 	votes []int
@@ -276,14 +324,14 @@ func (r *Searcher) Classify(q []float32) (Result, error) {
 	if len(q) != s.Dim {
 		return Result{}, fmt.Errorf("knn: query has %d values, prototypes %d", len(q), s.Dim)
 	}
-	n := s.Len()
-	if n == 0 {
+	if s.Len() == 0 {
 		// A set that no class was enrolled into yet: nothing is near.
 		return Result{Label: -1}, nil
 	}
 	if !s.prepared() {
 		return Result{}, errors.New("knn: prototypes changed without Prepare")
 	}
+	n := len(s.rows)
 	// One matrix-vector product over the transposed prototypes; the
 	// padding past n is computed and ignored.
 	r.dots = grow(r.dots, s.stride)
@@ -309,8 +357,11 @@ func (r *Searcher) Classify(q []float32) (Result, error) {
 			}
 		}
 	}
-	r.near = nearest(r.near[:0], min(s.K, n), dist, s.Labels[:n])
+	r.near = nearest(r.near[:0], min(s.K, n), dist, s.rowLab[:n])
 	near := r.near
+	for i := range near {
+		near[i].Index = s.rows[near[i].Index]
+	}
 	if s.Metric == L2 {
 		for i := range near {
 			near[i].Dist = float32(math.Sqrt(float64(near[i].Dist)))
@@ -320,20 +371,26 @@ func (r *Searcher) Classify(q []float32) (Result, error) {
 	r.sums = grow(r.sums, len(s.Classes))
 	clear(r.votes)
 	clear(r.sums)
+	var res Result
 	if s.Vote == Kernel {
-		return r.weighted(near), nil
-	}
-	for _, nb := range near {
-		r.votes[nb.Label]++
-		r.sums[nb.Label] += nb.Dist
-	}
-	best := near[0].Label
-	for c, v := range r.votes {
-		if v > r.votes[best] || (v == r.votes[best] && v > 0 && r.sums[c] < r.sums[best]) {
-			best = c
+		res = r.weighted(near)
+	} else {
+		for _, nb := range near {
+			r.votes[nb.Label]++
+			r.sums[nb.Label] += nb.Dist
 		}
+		best := near[0].Label
+		for c, v := range r.votes {
+			if v > r.votes[best] || (v == r.votes[best] && v > 0 && r.sums[c] < r.sums[best]) {
+				best = c
+			}
+		}
+		res = Result{Label: best, Score: float32(r.votes[best]) / float32(len(near)), Neighbors: near}
 	}
-	return Result{Label: best, Score: float32(r.votes[best]) / float32(len(near)), Neighbors: near}, nil
+	if !s.searchesAll() {
+		r.rival(q, &res)
+	}
+	return res, nil
 }
 
 // nearest appends to near, nearest first, the k smallest of dist, and

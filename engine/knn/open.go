@@ -47,10 +47,101 @@ type Calibration struct {
 	// on; 0 takes the median radius of the set's classes. An engine that
 	// ships with no classes (enrol first) needs it.
 	Prior float32
+	// Spread per class (nil, or one per class) marks the classes enrolled
+	// under a Gaussian calibration and holds each one's variance in the
+	// whitened space (the shared within-class covariance is 1). Such a
+	// class is not searched by the k-NN: it competes with the k-NN's
+	// winner by Gaussian likelihood, from its mean and its own spread.
+	// 0 is a class of the engine's own calibration, decided by the k-NN.
+	//
+	// Why: enrolled examples in the k-NN beside learned prototypes either
+	// steal the known classes' inputs or lose their own, because a new
+	// class drawn in a handful of examples is spread more widely than the
+	// classes the feature space was trained on (whitened variance 1.0-1.9
+	// for letters against 1 for digits). Measured with 3 letters of 5
+	// examples (calibration/enrolment): new classes 90.0 % -> 98.8 %, the
+	// digits unchanged.
+	Spread []float32
 }
 
 // Gaussian says whether radii bound Mahalanobis distances to class means.
 func (c *Calibration) Gaussian() bool { return c != nil && c.Whiten != nil }
+
+// modelled reports, for a class index, whether the class is modelled on
+// its own (a Spread above 0) rather than decided by the k-NN.
+func (c *Calibration) modelled() func(int) bool {
+	if !c.Gaussian() || c.Spread == nil {
+		return func(int) bool { return false }
+	}
+	return func(i int) bool { return i < len(c.Spread) && c.Spread[i] > 0 }
+}
+
+// spreadPrior is how many examples' worth of the shared spread (1) an
+// enrolled class's own spread is shrunk towards: with few examples the
+// spread is mostly the prior. Measured on letters (calibration/enrolment):
+// 1 and 10 do no better for 3 classes, 10 keeps more digits for 10.
+const spreadPrior = 3
+
+// classScore is the negative log-likelihood (up to a constant shared by
+// all classes) of a point at whitened squared distance d2 from the mean
+// of a class of variance v in dim dimensions.
+func classScore(d2, v float64, dim int) float64 {
+	return d2/v + float64(dim)*math.Log(v)
+}
+
+// rival lets the classes modelled on their own compete with the k-NN's
+// winner res.Label for query q: the lowest classScore wins, its Score is
+// its likelihood share against the runner-up, and the neighbours stay
+// the k-NN's.
+func (r *Searcher) rival(q []float32, res *Result) {
+	s := r.set
+	c := s.Open
+	if res.Label < 0 || len(s.wmeans) != len(s.Classes)*s.Dim {
+		return
+	}
+	r.z = grow(r.z, s.Dim)
+	z := r.z[:s.Dim]
+	mulVec(z, c.Whiten, q)
+	d2 := func(ci int) float64 {
+		var sum float64
+		for j, m := range s.wmeans[ci*s.Dim : (ci+1)*s.Dim] {
+			d := float64(z[j] - m)
+			sum += d * d
+		}
+		return sum
+	}
+	best, bs := res.Label, classScore(d2(res.Label), 1, s.Dim)
+	second := math.Inf(1)
+	for ci, v := range c.Spread {
+		if v <= 0 || ci == res.Label {
+			continue
+		}
+		sc := classScore(d2(ci), float64(v), s.Dim)
+		switch {
+		case sc < bs:
+			best, bs, second = ci, sc, bs
+		case sc < second:
+			second = sc
+		}
+	}
+	if best != res.Label {
+		// The likelihood share of the winner against the runner-up.
+		res.Label, res.Score = best, float32(1/(1+math.Exp(-(second-bs)/2)))
+	}
+}
+
+// mulVec sets dst to the dim x dim matrix w times v.
+func mulVec(dst, w, v []float32) {
+	dim := len(v)
+	for i := range dst {
+		row := w[i*dim : (i+1)*dim]
+		var z float32
+		for j, x := range v {
+			z += row[j] * x
+		}
+		dst[i] = z
+	}
+}
 
 // OtherName is the name of the "none of the classes" class in an engine
 // file; enrolment refuses it.
@@ -90,6 +181,14 @@ func (s *Set) validateOpen() error {
 	if !(c.Prior >= 0) || math.IsInf(float64(c.Prior), 0) {
 		return fmt.Errorf("knn: prior radius %v", c.Prior)
 	}
+	if c.Spread != nil && len(c.Spread) != len(s.Classes) {
+		return fmt.Errorf("knn: %d class spreads for %d classes", len(c.Spread), len(s.Classes))
+	}
+	for i, v := range c.Spread {
+		if !(v >= 0) || math.IsInf(float64(v), 0) {
+			return fmt.Errorf("knn: class %d spread %v", i, v)
+		}
+	}
 	if c.Whiten == nil && c.Means == nil {
 		return nil
 	}
@@ -109,6 +208,9 @@ func (s *Set) validateOpen() error {
 // remove keeps the calibration in step with Set.Remove of class idx.
 func (c *Calibration) remove(idx, dim int) {
 	c.Radius = slices.Delete(slices.Clone(c.Radius), idx, idx+1)
+	if c.Spread != nil {
+		c.Spread = slices.Delete(slices.Clone(c.Spread), idx, idx+1)
+	}
 	if c.Means != nil {
 		c.Means = slices.Delete(slices.Clone(c.Means), idx*dim, (idx+1)*dim)
 	}
@@ -129,6 +231,7 @@ func (c *Calibration) Clone() *Calibration {
 	d.Radius = slices.Clone(c.Radius)
 	d.Whiten = slices.Clone(c.Whiten)
 	d.Means = slices.Clone(c.Means)
+	d.Spread = slices.Clone(c.Spread)
 	return &d
 }
 
@@ -358,4 +461,20 @@ func (s *Set) calibrateGaussian(idx int, rows []int, prior float32) {
 		r = max(r, float64(Quantile(loo, enrolledQuantile)))
 	}
 	c.Radius[idx] = float32(r * math.Sqrt(1+1/float64(len(rows))))
+	if idx < len(c.Spread) && c.Spread[idx] > 0 {
+		// The examples' variance about their mean per dimension, inflated
+		// by n/(n-1) for a mean taken from the same few, then shrunk
+		// towards the shared spread.
+		n := float64(len(rows))
+		var ss float64
+		for _, i := range rows {
+			d := whitened(c.Whiten, s.Vectors[i*dim:(i+1)*dim], mean)
+			ss += d * d
+		}
+		v := 0.0
+		if n > 1 {
+			v = ss / ((n - 1) * float64(dim)) * n / (n - 1)
+		}
+		c.Spread[idx] = float32(((n-1)*v + spreadPrior) / (n - 1 + spreadPrior))
+	}
 }

@@ -284,3 +284,84 @@ func TestEmptySetAnswersUnknownUntilEnrolled(t *testing.T) {
 		t.Error("a NaN prior validated")
 	}
 }
+
+// A class enrolled beside the engine's own classes is modelled on its
+// own: its examples are not searched by the k-NN, it wins a query whose
+// likelihood under its mean and spread beats the k-NN's winner's, and the
+// engine's classes keep the queries near them. Its spread is the
+// examples' own, shrunk towards 1.
+func TestEnrolledClassCompetesByLikelihood(t *testing.T) {
+	s := gaussSet()
+	ex := [][]float32{{4, 5}, {6, 5}, {5, 4.5}, {5, 5.5}, {5, 5}}
+	idx, err := s.Add("c", ex)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	// Whitened (x/2, 2y) squared distances to the mean (5, 5): 0.25, 0.25,
+	// 1, 1, 0 over 4 degrees of freedom a dimension pair, times 5/4, shrunk
+	// with 3 examples' worth of 1.
+	v := (1+0.25+0.25+1+0)/(4*2)*5/4
+	want := (4*v + spreadPrior) / (4 + spreadPrior)
+	if got := s.Open.Spread; len(got) != 4 || got[0] != 0 || got[1] != 0 || math.Abs(float64(got[idx])-want) > 1e-6 {
+		t.Fatalf("spreads %v, want [0 0 0 %v]", got, want)
+	}
+	r := NewSearcher(s)
+	for _, c := range []struct {
+		q     []float32
+		label int
+	}{
+		{[]float32{5, 5.2}, idx},
+		{[]float32{4.6, 4.8}, idx},
+		{[]float32{0.3, 0}, 0},
+		{[]float32{9.8, 0.1}, 1},
+	} {
+		res, err := r.Classify(c.q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Label != c.label {
+			t.Errorf("%v: class %d, want %d", c.q, res.Label, c.label)
+		}
+		for _, nb := range res.Neighbors {
+			if nb.Label == idx || s.Labels[nb.Index] != nb.Label {
+				t.Errorf("%v: neighbour %+v: the enrolled examples were searched, or the index is not the prototype's", c.q, nb)
+			}
+		}
+		if !(res.Score > 0 && res.Score <= 1) {
+			t.Errorf("%v: score %v", c.q, res.Score)
+		}
+	}
+	// Removing an engine class keeps the spreads in step.
+	s.Remove("a")
+	if len(s.Open.Spread) != 3 || s.Open.Spread[2] == 0 {
+		t.Fatalf("after Remove: spreads %v", s.Open.Spread)
+	}
+	if err := s.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	s.Open.Spread = s.Open.Spread[:1]
+	if err := s.Validate(); err == nil {
+		t.Error("spreads for too few classes validated")
+	}
+}
+
+// With only enrolled classes (an engine that shipped with none) there is
+// nothing for them to compete with: the k-NN searches every example.
+func TestOnlyEnrolledClassesAreSearched(t *testing.T) {
+	s := gaussSet()
+	for len(s.Classes) > 0 {
+		s.Remove(s.Classes[0])
+	}
+	s.Add("x", [][]float32{{0, 0}, {0.5, 0}})
+	s.Add("y", [][]float32{{10, 0}, {10.5, 0}})
+	res, err := NewSearcher(s).Classify([]float32{10.2, 0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Label != 1 || len(res.Neighbors) != 2 || res.Neighbors[0].Label != 1 {
+		t.Fatalf("result %+v, want class 1 from its own examples", res)
+	}
+}

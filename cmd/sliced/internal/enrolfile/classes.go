@@ -115,7 +115,7 @@ func Apply(e *engine.Engine, f *File) ([]string, error) {
 		return nil, &ExistsError{Names: dup}
 	}
 	for _, c := range f.Classes {
-		idx, err := s.Add(c.Name, c.Examples)
+		idx, err := e.Enrol(c.Name, c.Examples)
 		if err != nil {
 			return nil, fmt.Errorf("class %q: %w", c.Name, err)
 		}

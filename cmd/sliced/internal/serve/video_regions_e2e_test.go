@@ -20,12 +20,14 @@ import (
 )
 
 // The states of the video test's two regions, in colours the scene
-// engine's own classes (red, green, blue, white) are not.
+// engine's own classes (red, green, blue, white) are not. The lit led is
+// orange: under the fixture's random kernels cyan lay near green, and
+// 2.6 % of cyan frames were answered green with three enrolled examples.
 var (
 	videoDoor   = image.Rect(20, 20, 100, 100)
 	videoLED    = image.Rect(200, 60, 280, 120)
 	doorColours = map[string]color.RGBA{"open": {230, 200, 30, 255}, "shut": {130, 40, 170, 255}}
-	ledColours  = map[string]color.RGBA{"lit": {30, 210, 220, 255}, "off": {25, 25, 25, 255}}
+	ledColours  = map[string]color.RGBA{"lit": {240, 140, 20, 255}, "off": {25, 25, 25, 255}}
 )
 
 // videoFrame is a 320x240 JPEG of the door and the led in those states.

@@ -158,7 +158,7 @@ func (s *Store) Add(class string, inputs [][]float32) (int, error) {
 		return 0, err
 	}
 	next := cur.Clone()
-	idx, err := next.KNN.Add(class, vecs)
+	idx, err := next.Enrol(class, vecs)
 	if err != nil {
 		return 0, err
 	}
