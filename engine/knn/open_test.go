@@ -303,7 +303,7 @@ func TestEnrolledClassCompetesByLikelihood(t *testing.T) {
 	// Whitened (x/2, 2y) squared distances to the mean (5, 5): 0.25, 0.25,
 	// 1, 1, 0 over 4 degrees of freedom a dimension pair, times 5/4, shrunk
 	// with 3 examples' worth of 1.
-	v := (1+0.25+0.25+1+0)/(4*2)*5/4
+	v := (1 + 0.25 + 0.25 + 1 + 0) / (4 * 2) * 5 / 4
 	want := (4*v + spreadPrior) / (4 + spreadPrior)
 	if got := s.Open.Spread; len(got) != 4 || got[0] != 0 || got[1] != 0 || math.Abs(float64(got[idx])-want) > 1e-6 {
 		t.Fatalf("spreads %v, want [0 0 0 %v]", got, want)
