@@ -12,6 +12,7 @@ import (
 type Point struct {
 	Classes, Examples int
 	Digits            float64 // digit frames answered right (unknown is wrong)
+	MNIST             float64 // MNIST test images labelled right (closed set), if measured
 	New               float64 // frames of the enrolled shapes, other fonts, answered right
 	Unseen            float64 // frames of shapes never enrolled answered unknown
 }
@@ -22,11 +23,15 @@ type CurveOptions struct {
 	Examples []int // examples per shape
 	Check    int   // frames per enrolled shape to check
 	Unseen   int   // frames per never-enrolled shape
+	// MNIST, if not empty, are MNIST test images (see MNIST) whose
+	// closed-set accuracy each point also measures.
+	MNIST []Frame
 }
 
-// DefaultCurve: 1, 3 and 10 new shapes with 1, 2, 5, 10 and 20 examples.
+// DefaultCurve: 1, 3 and 10 new shapes with 1, 2, 5, 10 and 20 examples,
+// each checked on 80 frames, 20 frames of each never-enrolled shape.
 func DefaultCurve() CurveOptions {
-	return CurveOptions{Classes: []int{1, 3, 10}, Examples: []int{1, 2, 5, 10, 20}, Check: 30, Unseen: 10}
+	return CurveOptions{Classes: []int{1, 3, 10}, Examples: []int{1, 2, 5, 10, 20}, Check: 80, Unseen: 20}
 }
 
 // Curve enrols every combination of o.Classes and o.Examples into copies of
@@ -51,6 +56,9 @@ func Curve(e *engine.Engine, digits []Frame, o CurveOptions) ([]Point, error) {
 		return nil, err
 	}
 	if _, base.Unseen, err = Score(e, unseen); err != nil {
+		return nil, err
+	}
+	if base.MNIST, err = Labels(e, o.MNIST); err != nil {
 		return nil, err
 	}
 	out := []Point{base}
@@ -79,15 +87,25 @@ func Curve(e *engine.Engine, digits []Frame, o CurveOptions) ([]Point, error) {
 			if _, p.Unseen, err = Score(after, unseen); err != nil {
 				return nil, err
 			}
+			if p.MNIST, err = Labels(after, o.MNIST); err != nil {
+				return nil, err
+			}
 			out = append(out, p)
 		}
 	}
 	return out, nil
 }
 
-// WriteTable writes the points as a markdown table.
-func WriteTable(w io.Writer, pts []Point) error {
-	if _, err := fmt.Fprintln(w, "| new classes | examples each | digits (camera-like) | new classes | never enrolled: unknown |\n|---|---|---|---|---|"); err != nil {
+// WriteTable writes the points as a markdown table, with an MNIST column
+// when the points measured it.
+func WriteTable(w io.Writer, pts []Point, mnist bool) error {
+	head := "| new classes | examples each | digits (camera-like) | new classes | never enrolled: unknown |"
+	rule := "|---|---|---|---|---|"
+	if mnist {
+		head += " MNIST test (closed set) |"
+		rule += "---|"
+	}
+	if _, err := fmt.Fprintf(w, "%s\n%s\n", head, rule); err != nil {
 		return err
 	}
 	for _, p := range pts {
@@ -95,7 +113,11 @@ func WriteTable(w io.Writer, pts []Point) error {
 		if p.Classes == 0 {
 			news = "-"
 		}
-		if _, err := fmt.Fprintf(w, "| %d | %d | %.1f %% | %s | %.1f %% |\n", p.Classes, p.Examples, 100*p.Digits, news, 100*p.Unseen); err != nil {
+		row := fmt.Sprintf("| %d | %d | %.1f %% | %s | %.1f %% |", p.Classes, p.Examples, 100*p.Digits, news, 100*p.Unseen)
+		if mnist {
+			row += fmt.Sprintf(" %.2f %% |", 100*p.MNIST)
+		}
+		if _, err := fmt.Fprintln(w, row); err != nil {
 			return err
 		}
 	}

@@ -62,20 +62,37 @@ func Digits(images []float32, labels []int, n int, seed uint64) ([]Frame, error)
 // Score classifies frames with e on every core and returns the share
 // answered with their class, and the share answered unknown.
 func Score(e *engine.Engine, frames []Frame) (correct, unknown float64, err error) {
+	correct, unknown, _, err = score(e, frames)
+	return correct, unknown, err
+}
+
+// Labels is the share of frames whose class e names, known or not: the
+// closed-set accuracy that `slicecal eval` reports for MNIST.
+func Labels(e *engine.Engine, frames []Frame) (float64, error) {
+	_, _, labelled, err := score(e, frames)
+	return labelled, err
+}
+
+func score(e *engine.Engine, frames []Frame) (correct, unknown, labelled float64, err error) {
 	if len(frames) == 0 {
-		return 0, 0, nil
+		return 0, 0, 0, nil
 	}
 	images := make([]float32, 0, len(frames)*len(frames[0].Tensor))
 	for _, f := range frames {
 		images = append(images, f.Tensor...)
 	}
 	workers := runtime.GOMAXPROCS(0)
-	nc, nu := make([]int, workers), make([]int, workers)
+	nc, nu, nl := make([]int, workers), make([]int, workers), make([]int, workers)
+	names := e.ClassNames()
 	err = prototypes.EachInput(e, images, len(frames), func(w int, s *engine.Session, i int, in []float32) error {
 		p, err := s.Classify(in)
-		switch {
-		case err != nil:
+		if err != nil {
 			return err
+		}
+		if p.Label >= 0 && names[p.Label] == frames[i].Class {
+			nl[w]++
+		}
+		switch {
 		case !p.Known:
 			nu[w]++
 		case p.Class == frames[i].Class:
@@ -83,11 +100,24 @@ func Score(e *engine.Engine, frames []Frame) (correct, unknown float64, err erro
 		}
 		return nil
 	})
-	var c, u int
+	var c, u, l int
 	for w := range nc {
-		c, u = c+nc[w], u+nu[w]
+		c, u, l = c+nc[w], u+nu[w], l+nl[w]
 	}
-	return float64(c) / float64(len(frames)), float64(u) / float64(len(frames)), err
+	n := float64(len(frames))
+	return float64(c) / n, float64(u) / n, float64(l) / n, err
+}
+
+// MNIST is the n first MNIST test images as frames (no camera), for the
+// closed-set accuracy `slicecal eval` reports.
+func MNIST(images []float32, labels []int, n int) []Frame {
+	const px = synth.Side * synth.Side
+	n = min(n, len(labels))
+	out := make([]Frame, n)
+	for i := range out {
+		out[i] = Frame{Tensor: images[i*px : (i+1)*px], Class: fmt.Sprint(labels[i])}
+	}
+	return out
 }
 
 // Enrol returns a copy of e with the frames added as examples of their

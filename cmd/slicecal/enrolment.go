@@ -24,12 +24,15 @@ func runEnrolment(args []string) error {
 	digitFrames := fs.Int("digits", 500, "camera-like frames of MNIST test digits")
 	classes := fs.String("classes", "1,3,10", "numbers of new classes to enrol")
 	examples := fs.String("examples", "1,2,5,10,20", "examples per new class")
+	check := fs.Int("check", enrolment.DefaultCurve().Check, "frames of each enrolled shape to check, in other fonts")
+	mnist := fs.Int("mnist", 10000, "MNIST test images whose closed-set accuracy each point measures (0: none)")
 	perShape := fs.Int("per-shape", 0, "also print, for this many frames of every held-out shape, how often the engine answers it unknown before any enrolment")
 	data := fs.String("data", "", "folder of MNIST-style idx files (default: GoMNIST in the Go module cache)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	o := enrolment.DefaultCurve()
+	o.Check = *check
 	var err error
 	if o.Classes, err = ints(*classes); err != nil {
 		return fmt.Errorf("--classes: %w", err)
@@ -56,12 +59,13 @@ func runEnrolment(args []string) error {
 	if err != nil {
 		return err
 	}
+	o.MNIST = enrolment.MNIST(test.Images, test.Labels, *mnist)
 	pts, err := enrolment.Curve(e, digits, o)
 	if err != nil {
 		return err
 	}
 	var table strings.Builder
-	if err := enrolment.WriteTable(&table, pts); err != nil {
+	if err := enrolment.WriteTable(&table, pts, len(o.MNIST) > 0); err != nil {
 		return err
 	}
 	fmt.Print(table.String())
