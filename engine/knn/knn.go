@@ -166,6 +166,7 @@ func (s *Set) Prepare() {
 			s.rowLab = append(s.rowLab, l)
 		}
 	}
+	s.interleave()
 	m := len(s.rows)
 	s.norms = make([]float32, m)
 	for k, i := range s.rows {
@@ -189,6 +190,37 @@ func (s *Set) Prepare() {
 			mulVec(s.wmeans[ci*s.Dim:(ci+1)*s.Dim], c.Whiten, c.Means[ci*s.Dim:(ci+1)*s.Dim])
 		}
 	}
+}
+
+// interleave orders the searched rows round-robin over the classes (the
+// first prototype of each class, then the second, ...). Prototypes are
+// stored class by class, so in file order the query's own class comes in
+// one late block and most of its prototypes push into the list of the k
+// nearest, one shift each; interleaved, the list is near its final
+// distances after a few prototypes of every class and later ones mostly
+// cost one comparison. Measured on the default engine (BenchmarkStage,
+// one busy 2-core machine, one session): search and vote 2.42-2.61 µs in
+// file order, 1.83-1.87 µs interleaved.
+func (s *Set) interleave() {
+	byClass := make([][]int, len(s.Classes))
+	for _, i := range s.rows {
+		l := s.Labels[i]
+		byClass[l] = append(byClass[l], i)
+	}
+	rows, lab := s.rows[:0], s.rowLab[:0]
+	for j := 0; len(rows) < cap(rows) && j < len(s.Labels); j++ {
+		added := false
+		for l, c := range byClass {
+			if j < len(c) {
+				rows, lab = append(rows, c[j]), append(lab, l)
+				added = true
+			}
+		}
+		if !added {
+			break
+		}
+	}
+	s.rows, s.rowLab = rows, lab
 }
 
 // searchesAll says whether the k-NN searches every prototype.
@@ -335,11 +367,11 @@ func (r *Searcher) Classify(q []float32) (Result, error) {
 	// One matrix-vector product over the transposed prototypes; the
 	// padding past n is computed and ignored.
 	r.dots = grow(r.dots, s.stride)
-	gemm.Sgemm(true, false, s.stride, 1, s.Dim, 1, s.cols, s.stride, q, 1, 0, r.dots, 1)
 	qn := sumSquares(q)
 	dist := r.dots[:n]
-	norms := s.norms[:len(dist)]
 	if s.Metric == Cosine {
+		gemm.Sgemm(true, false, s.stride, 1, s.Dim, 1, s.cols, s.stride, q, 1, 0, r.dots, 1)
+		norms := s.norms[:len(dist)]
 		qn = float32(math.Sqrt(float64(qn)))
 		for i, d := range dist {
 			if den := qn * norms[i]; den > 0 {
@@ -349,22 +381,18 @@ func (r *Searcher) Classify(q []float32) (Result, error) {
 			}
 		}
 	} else {
-		for i, d := range dist {
-			if v := qn - 2*d + norms[i]; v > 0 {
-				dist[i] = v
-			} else {
-				dist[i] = 0
-			}
-		}
+		// |p|^2 - 2 p.q in the product itself (beta 1 over the norms):
+		// the order of the distances needs no |q|^2, which is added to
+		// the k nearest only.
+		copy(r.dots, s.norms)
+		clear(r.dots[n:s.stride])
+		gemm.Sgemm(true, false, s.stride, 1, s.Dim, -2, s.cols, s.stride, q, 1, 1, r.dots, 1)
 	}
-	r.near = nearest(r.near[:0], min(s.K, n), dist, s.rowLab[:n])
+	r.near = nearest(r.near[:0], min(s.K, n), dist, s.rowLab, s.rows)
 	near := r.near
-	for i := range near {
-		near[i].Index = s.rows[near[i].Index]
-	}
 	if s.Metric == L2 {
 		for i := range near {
-			near[i].Dist = float32(math.Sqrt(float64(near[i].Dist)))
+			near[i].Dist = float32(math.Sqrt(max(float64(qn+near[i].Dist), 0)))
 		}
 	}
 	r.votes = growInt(r.votes, len(s.Classes))
@@ -394,21 +422,25 @@ func (r *Searcher) Classify(q []float32) (Result, error) {
 }
 
 // nearest appends to near, nearest first, the k smallest of dist, and
-// returns it. It is an insertion into a sorted short list (k is small)
+// returns it; dist[i] is the distance to prototype rows[i] of class
+// labels[i]. It is an insertion into a sorted short list (k is small)
 // which after the first k values mostly costs one comparison with the
-// list's farthest; the list is kept as distances and indices on the stack
-// while it moves, and turned into Neighbors once. Ties keep the earlier
-// prototype first.
-func nearest(near []Neighbor, k int, dist []float32, labels []int) []Neighbor {
+// list's farthest; the list is kept as distances and prototype indices on
+// the stack while it moves, and turned into Neighbors once. Ties keep the
+// lower prototype index first, whatever order the rows are searched in.
+func nearest(near []Neighbor, k int, dist []float32, labels, rows []int) []Neighbor {
 	if k > maxStackK {
-		return nearestSlice(near, k, dist, labels)
+		return nearestSlice(near, k, dist, labels, rows)
 	}
 	var bd [maxStackK]float32
-	var bi [maxStackK]int32
+	var bi, bl [maxStackK]int32
 	m := 0 // values in the list
 	worst := float32(math.Inf(1))
+	rows = rows[:len(dist)]
+	labels = labels[:len(dist)]
 	for i, d := range dist {
-		if m == k && d >= worst {
+		p := int32(rows[i])
+		if m == k && (d > worst || d == worst && p > bi[m-1]) {
 			continue
 		}
 		j := m
@@ -417,15 +449,15 @@ func nearest(near []Neighbor, k int, dist []float32, labels []int) []Neighbor {
 		} else {
 			j = k - 1
 		}
-		for j > 0 && bd[j-1] > d {
-			bd[j], bi[j] = bd[j-1], bi[j-1]
+		for j > 0 && (bd[j-1] > d || bd[j-1] == d && bi[j-1] > p) {
+			bd[j], bi[j], bl[j] = bd[j-1], bi[j-1], bl[j-1]
 			j--
 		}
-		bd[j], bi[j] = d, int32(i)
+		bd[j], bi[j], bl[j] = d, p, int32(labels[i])
 		worst = bd[m-1]
 	}
 	for j := range m {
-		near = append(near, Neighbor{Index: int(bi[j]), Label: labels[bi[j]], Dist: bd[j]})
+		near = append(near, Neighbor{Index: int(bi[j]), Label: int(bl[j]), Dist: bd[j]})
 	}
 	return near
 }
@@ -434,20 +466,22 @@ func nearest(near []Neighbor, k int, dist []float32, labels []int) []Neighbor {
 const maxStackK = 32
 
 // nearestSlice is nearest for large k, with the list in near itself.
-func nearestSlice(near []Neighbor, k int, dist []float32, labels []int) []Neighbor {
+func nearestSlice(near []Neighbor, k int, dist []float32, labels, rows []int) []Neighbor {
+	before := func(a Neighbor, d float32, p int) bool { return a.Dist > d || a.Dist == d && a.Index > p }
 	for i, d := range dist {
-		if len(near) == k && d >= near[k-1].Dist {
+		p := rows[i]
+		if len(near) == k && !before(near[k-1], d, p) {
 			continue
 		}
 		if len(near) < k {
 			near = append(near, Neighbor{})
 		}
 		j := len(near) - 1
-		for j > 0 && near[j-1].Dist > d {
+		for j > 0 && before(near[j-1], d, p) {
 			near[j] = near[j-1]
 			j--
 		}
-		near[j] = Neighbor{Index: i, Label: labels[i], Dist: d}
+		near[j] = Neighbor{Index: p, Label: labels[i], Dist: d}
 	}
 	return near
 }
