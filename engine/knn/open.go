@@ -78,8 +78,10 @@ func (c *Calibration) modelled() func(int) bool {
 
 // spreadPrior is how many examples' worth of the shared spread (1) an
 // enrolled class's own spread is shrunk towards: with few examples the
-// spread is mostly the prior. Measured on letters (calibration/enrolment):
-// 1 and 10 do no better for 3 classes, 10 keeps more digits for 10.
+// spread is mostly the prior. Measured on letters (calibration/enrolment,
+// 3 new classes of 5 examples): 98.8 % recognised with 3 and the n/(n-1)
+// inflation; without it 95.8, 96.2 and 95.8 % with 1, 3 and 10. For 10 new
+// classes 10 kept 0.3 points more of MNIST than 3.
 const spreadPrior = 3
 
 // classScore is the negative log-likelihood (up to a constant shared by
