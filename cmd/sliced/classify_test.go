@@ -123,4 +123,18 @@ func TestInspectJSON(t *testing.T) {
 	if code := run(context.Background(), []string{"nonsense"}, &stdout, &stderr); code != 2 {
 		t.Fatalf("unknown command: exit %d", code)
 	}
+	// The engine may be named without --engine, flags before or after it.
+	stdout.Reset()
+	if code := run(context.Background(), []string{"inspect", "../../models/scene.slc", "--json"}, &stdout, &stderr); code != 0 {
+		t.Fatalf("inspect FILE --json: exit %d: %s", code, stderr.String())
+	}
+	if err := json.Unmarshal(stdout.Bytes(), &info); err != nil || info.File != "../../models/scene.slc" {
+		t.Fatalf("inspect FILE --json: %v, %+v", err, info)
+	}
+	for _, args := range [][]string{{"inspect", "a.slc", "b.slc"}, {"inspect", "--engine", "scene", "a.slc"}} {
+		stderr.Reset()
+		if code := run(context.Background(), args, &stdout, &stderr); code != 1 || !strings.Contains(stderr.String(), "one engine") {
+			t.Errorf("%q: exit %d, %s", args, code, stderr.String())
+		}
+	}
 }

@@ -97,6 +97,17 @@ func describe(file string, e *engine.Engine) (engineInfo, error) {
 		if o := s.Open; o != nil && o.Prior > 0 {
 			info.OpenSet += fmt.Sprintf(", enrolled classes start from radius %.2f", o.Prior)
 		}
+		if o := s.Open; o.Gaussian() {
+			var n int
+			for _, v := range o.Spread {
+				if v > 0 {
+					n++
+				}
+			}
+			if n > 0 && n < len(s.Classes) {
+				info.OpenSet += fmt.Sprintf("; %d enrolled classes compete with the k-NN's answer by likelihood (their own mean and spread)", n)
+			}
+		}
 	}
 	return info, nil
 }
@@ -107,6 +118,20 @@ func runInspect(_ context.Context, args []string, stdout, stderr io.Writer) erro
 	asJSON := fs.Bool("json", false, "print JSON")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	// `sliced inspect FILE [--json]` is what people type: one engine,
+	// named either way, flags before or after it.
+	if rest := fs.Args(); len(rest) > 0 {
+		if *path != "" {
+			return fmt.Errorf("one engine, --engine %s or %s, not both", *path, rest[0])
+		}
+		*path = rest[0]
+		if err := parse(fs, rest[1:]); err != nil {
+			return err
+		}
+		if len(fs.Args()) > 0 {
+			return fmt.Errorf("one engine, not %q", append([]string{*path}, fs.Args()...))
+		}
 	}
 	e, err := loadEngine(*path)
 	if err != nil {
