@@ -95,7 +95,7 @@ func (s *Session) projectBatch(x []float32, n int) []float32 {
 	p := s.e.Proj
 	s.projOut = grow(s.projOut, n*p.Out)
 	for i := 0; i < n; i++ {
-		p.Apply(s.projOut[i*p.Out:(i+1)*p.Out], x[i*p.In:(i+1)*p.In], s.scratch)
+		s.projectInto(s.projOut[i*p.Out:(i+1)*p.Out], x[i*p.In:(i+1)*p.In])
 	}
 	return s.projOut
 }

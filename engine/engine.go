@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/sliced-ai/sliced/engine/gemm"
@@ -52,7 +53,10 @@ func ParseDType(s string) (DType, error) {
 type Projection struct {
 	In, Out int
 	Mean    []float32 // In values, or none
-	W       []float32 // Out x In
+	W       []float32 // Out x In; not to be changed once a session uses it
+
+	once sync.Once
+	q    *projCodes // the integer form, derived on first use (see codes)
 }
 
 // Apply writes the projection of x into out (Out values).
@@ -215,12 +219,16 @@ type Session struct {
 	// larger is more lenient, 0 turns unknown answers off. NewSession sets
 	// DefaultUnknownScale.
 	UnknownScale float64
+	// FloatProjection keeps the projection in float32 where the integer
+	// product would run (for comparisons of the two).
+	FloatProjection bool
 
 	e        *Engine
 	runner   *nn.Runner
 	search   *knn.Searcher
 	proj     []float32
 	scratch  []float32
+	pq       projScratch
 	features []float32
 	projOut  []float32 // ClassifyBatch's projected features
 }
@@ -265,10 +273,26 @@ func (s *Session) Features(in []float32) ([]float32, error) {
 		return nil, err
 	}
 	if s.e.Proj != nil {
-		s.e.Proj.Apply(s.proj, out, s.scratch)
-		return s.proj, nil
+		return s.Project(out), nil
 	}
 	return out, nil
+}
+
+// Project is the projection of conv features x, owned by the Session as
+// Features' result is: the integer product where the projection has one
+// (see projCodes), else float32.
+func (s *Session) Project(x []float32) []float32 {
+	s.projectInto(s.proj, x)
+	return s.proj
+}
+
+func (s *Session) projectInto(out, x []float32) {
+	p := s.e.Proj
+	if q := p.codes(); q != nil && !s.FloatProjection {
+		q.apply(out, x, &s.pq, p.In)
+	} else {
+		p.Apply(out, x, s.scratch)
+	}
 }
 
 // Classify labels one input tensor (the stack's input shape, CHW).
@@ -285,8 +309,7 @@ func (s *Session) Classify(in []float32) (Prediction, error) {
 	} else {
 		feat := out
 		if s.e.Proj != nil {
-			s.e.Proj.Apply(s.proj, out, s.scratch)
-			feat = s.proj
+			feat = s.Project(out)
 		}
 		r, err := s.search.Classify(feat)
 		if err != nil {

@@ -36,8 +36,9 @@ func stageInput(b testing.TB) (e *engine.Engine, in, conv, feat []float32) {
 }
 
 // BenchmarkStage splits the default engine's Session.Classify into its
-// parts: the conv stack, the projection, the k-NN search with its vote and
-// the open-set rule. Classify minus Conv is what the k-NN stage costs.
+// parts: the conv stack, the projection (float32, and as a session runs
+// it), the k-NN search with its vote and the open-set rule. Classify minus
+// Conv is what the k-NN stage costs.
 func BenchmarkStage(b *testing.B) {
 	e, in, conv, feat := stageInput(b)
 	b.Run("Conv", func(b *testing.B) {
@@ -57,6 +58,18 @@ func BenchmarkStage(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			e.Proj.Apply(out, conv, scratch)
+		}
+	})
+	b.Run("ProjectionSession", func(b *testing.B) {
+		// What Classify runs: the int16 product where the machine has it.
+		sess, err := e.NewSession()
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportAllocs()
+		sess.Project(conv)
+		for b.Loop() {
+			sess.Project(conv)
 		}
 	})
 	s := knn.NewSearcher(e.KNN)

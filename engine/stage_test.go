@@ -6,6 +6,7 @@ import (
 
 	"github.com/sliced-ai/sliced/calibration/dataset"
 	"github.com/sliced-ai/sliced/engine"
+	"github.com/sliced-ai/sliced/engine/gemm"
 	"github.com/sliced-ai/sliced/engine/knn"
 	"github.com/sliced-ai/sliced/engine/nn"
 	"github.com/sliced-ai/sliced/models"
@@ -78,7 +79,8 @@ func refClassify(e *engine.Engine, conv []float32) (label int, known bool) {
 }
 
 // The default engine's answers on the 10,000 MNIST test images are the
-// reference's, label and known alike.
+// reference's, label and known alike, with the projection in float32 as
+// the reference has it (TestIntegerProjectionOnMNIST compares the other).
 func TestStageMatchesReferenceOnMNIST(t *testing.T) {
 	_, test, err := dataset.LoadMNIST("")
 	if err != nil {
@@ -95,6 +97,7 @@ func TestStageMatchesReferenceOnMNIST(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	s.FloatProjection = true
 	r, err := nn.NewRunner(&e.Stack)
 	if err != nil {
 		t.Fatal(err)
@@ -116,5 +119,57 @@ func TestStageMatchesReferenceOnMNIST(t *testing.T) {
 		if p.Label != label || p.Known != known {
 			t.Errorf("image %d: label %d known %v, reference %d %v", i, p.Label, p.Known, label, known)
 		}
+	}
+}
+
+// The integer projection (int16 codes of the int8 weights, the input to
+// 16 bits) answers the 10,000 MNIST test images with the float32 one's
+// labels; a known/unknown answer may flip at the radius (1 did), and the
+// features agree to 1e-4 of their largest value.
+func TestIntegerProjectionOnMNIST(t *testing.T) {
+	_, test, err := dataset.LoadMNIST("")
+	if err != nil {
+		t.Skipf("MNIST not available: %v", err)
+	}
+	e, err := models.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !gemm.HasDotsInt16() {
+		t.Skip("no int16 dot-product kernel here: sessions use the float32 projection")
+	}
+	a, err := e.NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := e.NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.FloatProjection = true
+	flips := 0
+	var diff, top float64
+	for i := 0; i < test.Len(); i++ {
+		pa, err := a.Classify(test.Image(i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		pb, _ := b.Classify(test.Image(i))
+		if pa.Label != pb.Label {
+			t.Fatalf("image %d: label %d, float32 projection %d", i, pa.Label, pb.Label)
+		}
+		if pa.Known != pb.Known {
+			flips++
+		}
+		fa, _ := a.Features(test.Image(i))
+		fb, _ := b.Features(test.Image(i))
+		for j := range fa {
+			diff = max(diff, math.Abs(float64(fa[j]-fb[j])))
+			top = max(top, math.Abs(float64(fb[j])))
+		}
+	}
+	t.Logf("known/unknown flips %d, largest feature difference %.3g of %.3g", flips, diff, top)
+	if flips > 5 || diff > 1e-4*top {
+		t.Errorf("%d known/unknown flips (want <= 5), feature difference %.3g of %.3g (want <= 1e-4)", flips, diff, top)
 	}
 }
