@@ -111,10 +111,7 @@ func TestCloneEnrolsApart(t *testing.T) {
 func TestEmptyEngineRoundTrip(t *testing.T) {
 	e := tinyEngine(true, F32, F32)
 	dim := e.KNN.Dim
-	w := make([]float32, dim*dim)
-	for i := 0; i < dim; i++ {
-		w[i*dim+i] = 1
-	}
+	w := identity(dim)
 	e.KNN.Open = &knn.Calibration{Quantile: 0.99, Radius: []float32{1, 1}, Other: -1, Whiten: w, Means: make([]float32, 2*dim), Prior: 3.5}
 	for len(e.KNN.Classes) > 0 {
 		e.KNN.Remove(e.KNN.Classes[0])
@@ -150,10 +147,7 @@ func TestEmptyEngineRoundTrip(t *testing.T) {
 func TestSpreadSectionRoundTrip(t *testing.T) {
 	e := tinyEngine(true, F32, F32)
 	dim := e.KNN.Dim
-	w := make([]float32, dim*dim)
-	for i := 0; i < dim; i++ {
-		w[i*dim+i] = 1
-	}
+	w := identity(dim)
 	e.KNN.Open = &knn.Calibration{Quantile: 0.99, Radius: []float32{1, 1}, Other: -1, Whiten: w, Means: make([]float32, 2*dim)}
 	if bytes.Contains(encode(t, e), []byte("SPRD")) {
 		t.Error("an engine with no enrolled class wrote SPRD")
@@ -184,4 +178,13 @@ func TestSpreadSectionRoundTrip(t *testing.T) {
 	if err := decodeSpread(e.KNN.Open.Clone(), 3, &reader{sec: "SPRD", b: b.Bytes()}); err == nil {
 		t.Error("a truncated SPRD decoded")
 	}
+}
+
+// identity is the dim x dim identity matrix, row-major.
+func identity(dim int) []float32 {
+	w := make([]float32, dim*dim)
+	for i := 0; i < dim; i++ {
+		w[i*dim+i] = 1
+	}
+	return w
 }

@@ -78,10 +78,10 @@ func refClassify(e *engine.Engine, conv []float32) (label int, known bool) {
 	return label, math.Sqrt(sum) <= float64(c.Radius[label])
 }
 
-// The default engine's answers on the 10,000 MNIST test images are the
-// reference's, label and known alike, with the projection in float32 as
-// the reference has it (TestIntegerProjectionOnMNIST compares the other).
-func TestStageMatchesReferenceOnMNIST(t *testing.T) {
+// mnistAndDefault is the MNIST test set (skipping without it) and the
+// default engine.
+func mnistAndDefault(t *testing.T) (*dataset.Set, *engine.Engine) {
+	t.Helper()
 	_, test, err := dataset.LoadMNIST("")
 	if err != nil {
 		t.Skipf("MNIST not available: %v", err)
@@ -90,6 +90,14 @@ func TestStageMatchesReferenceOnMNIST(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return test, e
+}
+
+// The default engine's answers on the 10,000 MNIST test images are the
+// reference's, label and known alike, with the projection in float32 as
+// the reference has it (TestIntegerProjectionOnMNIST compares the other).
+func TestStageMatchesReferenceOnMNIST(t *testing.T) {
+	test, e := mnistAndDefault(t)
 	if e.Proj == nil || len(e.Proj.Mean) != 0 || e.KNN.Vote != knn.Kernel || e.KNN.Metric != knn.L2 || !e.KNN.Open.Gaussian() || e.KNN.Open.Other >= 0 {
 		t.Skip("the reference covers an L2 kernel-vote Gaussian engine with a mean-free projection")
 	}
@@ -127,14 +135,7 @@ func TestStageMatchesReferenceOnMNIST(t *testing.T) {
 // labels; a known/unknown answer may flip at the radius (1 did), and the
 // features agree to 1e-4 of their largest value.
 func TestIntegerProjectionOnMNIST(t *testing.T) {
-	_, test, err := dataset.LoadMNIST("")
-	if err != nil {
-		t.Skipf("MNIST not available: %v", err)
-	}
-	e, err := models.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
+	test, e := mnistAndDefault(t)
 	if !gemm.HasDotsInt16() {
 		t.Skip("no int16 dot-product kernel here: sessions use the float32 projection")
 	}
