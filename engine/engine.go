@@ -288,11 +288,10 @@ func (s *Session) Project(x []float32) []float32 {
 
 func (s *Session) projectInto(out, x []float32) {
 	p := s.e.Proj
-	if q := p.codes(); q != nil && !s.FloatProjection {
-		q.apply(out, x, &s.pq, p.In)
-	} else {
-		p.Apply(out, x, s.scratch)
+	if q := p.codes(); q != nil && !s.FloatProjection && q.apply(out, x, &s.pq, p.In) {
+		return
 	}
+	p.Apply(out, x, s.scratch)
 }
 
 // Classify labels one input tensor (the stack's input shape, CHW).

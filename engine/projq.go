@@ -9,13 +9,19 @@ import (
 // projCodes is a projection whose rows are exact int8 codes times a scale
 // (as an engine file stores it with int8 weights), kept as int16 codes for
 // gemm.DotsInt16: the product then reads 77 KB of codes instead of 154 KB
-// of float32 for the default engine's 24 x 1600, and the input is
-// quantised to 16 bits (a step of max|x|/32767) on the way in.
+// of float32 for a 24 x 1600 projection, and the input is quantised to 16
+// bits (a step of max|x - mean|/32767) on the way in.
+//
+// Without a mean to subtract the input is usually >= 0 (a ReLU and max-pool
+// end the stack): it is then coded to 16 unsigned bits, split into bytes,
+// against int8 codes (gemm.DotsU16), which reads half the bytes again;
+// a negative input takes the float32 product.
 type projCodes struct {
 	rows, k int       // Out rounded up to 4, In rounded up to gemm.QBlock
-	codes   []int16   // rows x k, zero past Out and In
+	codes   []int16   // rows x k, zero past Out and In; with a mean only
+	codes8  []int8    // the same as int8, without a mean
 	scale   []float32 // per row
-	mean    []float32 // In values: the projection's mean, or zeros
+	mean    []float32 // In values: the projection's mean
 }
 
 // maxCodeSum bounds In so that no lane of the int16 product overflows:
@@ -34,7 +40,7 @@ func newProjCodes(p *Projection) *projCodes {
 		return nil
 	}
 	q := &projCodes{rows: (p.Out + 3) / 4 * 4, k: (p.In + gemm.QBlock - 1) / gemm.QBlock * gemm.QBlock}
-	q.codes = make([]int16, q.rows*q.k)
+	codes := make([]int16, q.rows*q.k)
 	q.scale = make([]float32, q.rows)
 	for r := 0; r < p.Out; r++ {
 		row := p.W[r*p.In : (r+1)*p.In]
@@ -53,32 +59,52 @@ func newProjCodes(p *Projection) *projCodes {
 			if c < -127 || c > 127 || math.Abs(c*float64(s)-float64(v)) > 1e-6*float64(m) {
 				return nil
 			}
-			q.codes[r*q.k+j] = int16(c)
+			codes[r*q.k+j] = int16(c)
 		}
 		q.scale[r] = s
 	}
-	q.mean = p.Mean
-	if len(q.mean) == 0 {
-		q.mean = make([]float32, p.In)
+	if len(p.Mean) > 0 {
+		q.codes, q.mean = codes, p.Mean
+		return q
+	}
+	q.codes8 = make([]int8, len(codes))
+	for i, c := range codes {
+		q.codes8[i] = int8(c)
 	}
 	return q
 }
 
 // projScratch is a session's buffers for the integer product.
 type projScratch struct {
-	d   []float32
-	x   []int16
-	acc []int32
+	d      []float32
+	x      []int16
+	lo, hi []uint8
+	acc    []int32
 }
 
-// apply writes the projection of x into out through the integer product.
-func (q *projCodes) apply(out, x []float32, sc *projScratch, in int) {
-	if len(sc.x) != q.k {
-		sc.d, sc.x, sc.acc = make([]float32, in), make([]int16, q.k), make([]int32, q.rows)
+// apply writes the projection of x into out through the integer product
+// and reports whether it could (false: an input below 0 without a mean;
+// out is then untouched).
+func (q *projCodes) apply(out, x []float32, sc *projScratch, in int) bool {
+	if len(sc.acc) != 2*q.rows {
+		sc.d, sc.x, sc.acc = make([]float32, in), make([]int16, q.k), make([]int32, 2*q.rows)
+		sc.lo, sc.hi = make([]uint8, q.k), make([]uint8, q.k)
+	}
+	if q.codes8 != nil {
+		step, ok := gemm.SplitU16(in, x, sc.lo, sc.hi)
+		if !ok {
+			return false
+		}
+		gemm.DotsU16(q.rows, q.k, q.codes8, q.k, sc.lo, sc.hi, sc.acc)
+		for r := range out {
+			out[r] = float32(float64(gemm.RowU16(sc.acc, r)) * float64(q.scale[r]) * float64(step))
+		}
+		return true
 	}
 	step := gemm.QuantizeInt16(in, x, q.mean, sc.d, sc.x)
 	gemm.DotsInt16(q.rows, q.k, q.codes, q.k, sc.x, sc.acc)
 	for r := range out {
 		out[r] = float32(float64(sc.acc[r]) * float64(q.scale[r]) * float64(step))
 	}
+	return true
 }

@@ -23,3 +23,12 @@ func maxAbsDiff(blocks int, x, mean, d *float32) float32
 //
 //go:noescape
 func quantInt16(blocks int, d *float32, inv float32, q *int16)
+
+//go:noescape
+func dotsU16S8(groups, blocks int, a *int8, lda int, lo, hi *uint8, y *int32)
+
+//go:noescape
+func rangeF32(blocks int, x *float32) (lo, hi float32)
+
+//go:noescape
+func splitU16(blocks int, x *float32, inv float32, lo, hi *uint8)

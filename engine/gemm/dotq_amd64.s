@@ -138,3 +138,179 @@ qloop:
 	VZEROUPPER
 qdone:
 	RET
+
+// func dotsU16S8(groups, blocks int, a *int8, lda int, lo, hi *uint8, y *int32)
+//
+// Four rows of int8 codes a group, 64 values a block, against an input of
+// 16-bit unsigned codes split into low and high bytes: each row block is
+// loaded once into the cache line and VPDPBUSD'd against both halves, so
+// the codes stream half the bytes of an int16 product. y gets, per group,
+// the four rows' low-byte sums, then their four high-byte sums.
+TEXT ·dotsU16S8(SB), NOSPLIT, $0-56
+	MOVQ groups+0(FP), R11
+	MOVQ blocks+8(FP), R12
+	MOVQ a+16(FP), SI
+	MOVQ lda+24(FP), DX
+	MOVQ lo+32(FP), R13
+	MOVQ hi+40(FP), R14
+	MOVQ y+48(FP), DI
+	TESTQ R11, R11
+	JEQ bdone
+	TESTQ R12, R12
+	JEQ bdone
+bgroup:
+	MOVQ SI, AX
+	LEAQ (AX)(DX*1), R8
+	LEAQ (R8)(DX*1), R9
+	LEAQ (R9)(DX*1), R10
+	MOVQ R13, BX
+	MOVQ R14, R15
+	MOVQ R12, CX
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+bloop:
+	VMOVDQU8 (BX), Z8
+	VMOVDQU8 (R15), Z9
+	VMOVDQU8 (AX), Z10
+	VMOVDQU8 (R8), Z11
+	VMOVDQU8 (R9), Z12
+	VMOVDQU8 (R10), Z13
+	VPDPBUSD Z10, Z8, Z0
+	VPDPBUSD Z10, Z9, Z1
+	VPDPBUSD Z11, Z8, Z2
+	VPDPBUSD Z11, Z9, Z3
+	VPDPBUSD Z12, Z8, Z4
+	VPDPBUSD Z12, Z9, Z5
+	VPDPBUSD Z13, Z8, Z6
+	VPDPBUSD Z13, Z9, Z7
+	ADDQ $64, AX
+	ADDQ $64, R8
+	ADDQ $64, R9
+	ADDQ $64, R10
+	ADDQ $64, BX
+	ADDQ $64, R15
+	DECQ CX
+	JNZ bloop
+	// Each accumulator's 16 lanes summed: low sums of the four rows in
+	// X0, high sums in X1.
+	VEXTRACTI32X8 $1, Z0, Y8
+	VPADDD Y8, Y0, Y0
+	VEXTRACTI128 $1, Y0, X8
+	VPADDD X8, X0, X0
+	VEXTRACTI32X8 $1, Z1, Y8
+	VPADDD Y8, Y1, Y1
+	VEXTRACTI128 $1, Y1, X8
+	VPADDD X8, X1, X1
+	VEXTRACTI32X8 $1, Z2, Y8
+	VPADDD Y8, Y2, Y2
+	VEXTRACTI128 $1, Y2, X8
+	VPADDD X8, X2, X2
+	VEXTRACTI32X8 $1, Z3, Y8
+	VPADDD Y8, Y3, Y3
+	VEXTRACTI128 $1, Y3, X8
+	VPADDD X8, X3, X3
+	VEXTRACTI32X8 $1, Z4, Y8
+	VPADDD Y8, Y4, Y4
+	VEXTRACTI128 $1, Y4, X8
+	VPADDD X8, X4, X4
+	VEXTRACTI32X8 $1, Z5, Y8
+	VPADDD Y8, Y5, Y5
+	VEXTRACTI128 $1, Y5, X8
+	VPADDD X8, X5, X5
+	VEXTRACTI32X8 $1, Z6, Y8
+	VPADDD Y8, Y6, Y6
+	VEXTRACTI128 $1, Y6, X8
+	VPADDD X8, X6, X6
+	VEXTRACTI32X8 $1, Z7, Y8
+	VPADDD Y8, Y7, Y7
+	VEXTRACTI128 $1, Y7, X8
+	VPADDD X8, X7, X7
+	VPHADDD X2, X0, X0
+	VPHADDD X6, X4, X4
+	VPHADDD X4, X0, X0
+	VPHADDD X3, X1, X1
+	VPHADDD X7, X5, X5
+	VPHADDD X5, X1, X1
+	VMOVDQU X0, (DI)
+	VMOVDQU X1, 16(DI)
+	ADDQ $32, DI
+	LEAQ (SI)(DX*4), SI
+	DECQ R11
+	JNZ bgroup
+	VZEROUPPER
+bdone:
+	RET
+
+// func rangeF32(blocks int, x *float32) (lo, hi float32)
+TEXT ·rangeF32(SB), NOSPLIT, $0-24
+	MOVQ blocks+0(FP), CX
+	MOVQ x+8(FP), SI
+	VMOVUPS (SI), Z0
+	VMOVAPS Z0, Z1
+	ADDQ $64, SI
+	DECQ CX
+	JEQ rdone
+rloop:
+	VMOVUPS (SI), Z2
+	VMINPS Z2, Z0, Z0
+	VMAXPS Z2, Z1, Z1
+	ADDQ $64, SI
+	DECQ CX
+	JNZ rloop
+rdone:
+	VEXTRACTF32X8 $1, Z0, Y2
+	VMINPS Y2, Y0, Y0
+	VEXTRACTF128 $1, Y0, X2
+	VMINPS X2, X0, X0
+	VPERMILPS $0x4e, X0, X2
+	VMINPS X2, X0, X0
+	VPERMILPS $0xb1, X0, X2
+	VMINPS X2, X0, X0
+	VEXTRACTF32X8 $1, Z1, Y2
+	VMAXPS Y2, Y1, Y1
+	VEXTRACTF128 $1, Y1, X2
+	VMAXPS X2, X1, X1
+	VPERMILPS $0x4e, X1, X2
+	VMAXPS X2, X1, X1
+	VPERMILPS $0xb1, X1, X2
+	VMAXPS X2, X1, X1
+	VZEROUPPER
+	MOVSS X0, lo+16(FP)
+	MOVSS X1, hi+20(FP)
+	RET
+
+// func splitU16(blocks int, x *float32, inv float32, lo, hi *uint8)
+//
+// x * inv rounded to the nearest (x >= 0, at most 65535), its low and high
+// bytes stored apart, 16 values a block.
+TEXT ·splitU16(SB), NOSPLIT, $0-40
+	MOVQ blocks+0(FP), CX
+	MOVQ x+8(FP), SI
+	VBROADCASTSS inv+16(FP), Z3
+	MOVQ lo+24(FP), DI
+	MOVQ hi+32(FP), R8
+	MOVL $0xff, AX
+	VPBROADCASTD AX, Z4
+	TESTQ CX, CX
+	JEQ sdone
+sloop:
+	VMULPS (SI), Z3, Z1
+	VCVTPS2UDQ Z1, Z1
+	VPANDD Z4, Z1, Z2
+	VPMOVDB Z2, (DI)
+	VPSRLD $8, Z1, Z1
+	VPMOVUSDB Z1, (R8)
+	ADDQ $64, SI
+	ADDQ $16, DI
+	ADDQ $16, R8
+	DECQ CX
+	JNZ sloop
+	VZEROUPPER
+sdone:
+	RET

@@ -1,6 +1,7 @@
 package gemm
 
 import (
+	"math"
 	"math/rand/v2"
 	"testing"
 )
@@ -75,5 +76,55 @@ func TestQuantizeInt16(t *testing.T) {
 	}
 	if step := QuantizeInt16(3, make([]float32, 3), make([]float32, 3), make([]float32, 3), make([]int16, 3)); step != 0 {
 		t.Errorf("all zero: step %v", step)
+	}
+}
+
+// The byte-split product gives the exact sums of the plain loop, and
+// SplitU16 the codes of the plain rounding; a negative input is refused.
+func TestDotsU16(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 5))
+	for _, c := range []struct{ rows, k, lda, n int }{{4, 64, 64, 64}, {24, 1600, 1650, 1600}, {8, 128, 128, 100}} {
+		a := make([]int8, c.rows*c.lda)
+		for i := range a {
+			a[i] = int8(rng.IntN(255) - 127)
+		}
+		x := make([]float32, c.n)
+		for i := range x {
+			x[i] = float32(rng.ExpFloat64())
+		}
+		x[0] = 0
+		lo, hi := make([]uint8, c.k), make([]uint8, c.k)
+		step, ok := SplitU16(c.n, x, lo, hi)
+		if !ok {
+			t.Fatalf("%+v: refused non-negative input", c)
+		}
+		var mx float32
+		for _, v := range x {
+			mx = max(mx, v)
+		}
+		if step != mx/65535 {
+			t.Fatalf("%+v: step %v, want %v", c, step, mx/65535)
+		}
+		for i, v := range x {
+			want := uint16(min(math.RoundToEven(float64(v*(65535/mx))), 65535))
+			if got := uint16(lo[i]) | uint16(hi[i])<<8; got != want {
+				t.Fatalf("%+v: code %d = %d, want %d", c, i, got, want)
+			}
+		}
+		raw := make([]int32, 2*c.rows)
+		if !DotsU16(c.rows, c.k, a, c.lda, lo, hi, raw) {
+			if hasDotsInt16 {
+				t.Fatalf("%+v: refused", c)
+			}
+			t.Skip("no int8 dot-product kernel here")
+		}
+		for i := 0; i < c.rows; i++ {
+			if got, want := RowU16(raw, i), DotsU16Go(c.k, a[i*c.lda:], lo, hi); got != want {
+				t.Fatalf("%+v: row %d: %d, want %d", c, i, got, want)
+			}
+		}
+	}
+	if _, ok := SplitU16(20, append(make([]float32, 19), -1), make([]uint8, 20), make([]uint8, 20)); ok {
+		t.Error("a negative input was coded")
 	}
 }
