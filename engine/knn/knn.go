@@ -418,9 +418,10 @@ func (r *Searcher) Classify(q []float32) (Result, error) {
 
 // nearest appends to near, nearest first, the k smallest of dist, and
 // returns it; dist[i] is the distance to prototype rows[i] of class
-// labels[i]. It is an insertion into a sorted short list (k is small)
-// which after the first k values mostly costs one comparison with the
-// list's farthest; the list is kept as distances and prototype indices on
+// labels[i]. It is an insertion into a sorted short list (k is small);
+// after the first k values a vector scan (gemm.NextAtMost) finds the next
+// value not beyond the list's farthest, so the rest cost a sixteenth of a
+// comparison each; the list is kept as distances and prototype indices on
 // the stack while it moves, and turned into Neighbors once. Ties keep the
 // lower prototype index first, whatever order the rows are searched in.
 func nearest(near []Neighbor, k int, dist []float32, labels, rows []int) []Neighbor {
@@ -433,8 +434,15 @@ func nearest(near []Neighbor, k int, dist []float32, labels, rows []int) []Neigh
 	worst := float32(math.Inf(1))
 	rows = rows[:len(dist)]
 	labels = labels[:len(dist)]
-	for i, d := range dist {
-		p := int32(rows[i])
+	for i := 0; i < len(dist); i++ {
+		if m == k {
+			// Once the list is full most values fail the list's farthest:
+			// a vector scan skips to the next one that may not.
+			if i += gemm.NextAtMost(dist[i:], worst); i == len(dist) {
+				break
+			}
+		}
+		d, p := dist[i], int32(rows[i])
 		if m == k && (d > worst || d == worst && p > bi[m-1]) {
 			continue
 		}
