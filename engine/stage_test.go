@@ -130,10 +130,11 @@ func TestStageMatchesReferenceOnMNIST(t *testing.T) {
 	}
 }
 
-// The integer projection (int16 codes of the int8 weights, the input to
-// 16 bits) answers the 10,000 MNIST test images with the float32 one's
-// labels; a known/unknown answer may flip at the radius (1 did), and the
-// features agree to 1e-4 of their largest value.
+// The integer projection (int8 codes against the input coded to 16 bits)
+// answers the 10,000 MNIST test images with the float32 one's labels; a
+// known/unknown answer may flip at a radius (none did; one did with int16
+// codes against a signed 16-bit input), and the features agree to 1e-4
+// of their largest value.
 func TestIntegerProjectionOnMNIST(t *testing.T) {
 	test, e := mnistAndDefault(t)
 	if !gemm.HasDotsInt16() {
