@@ -40,36 +40,28 @@ func newProjCodes(p *Projection) *projCodes {
 		return nil
 	}
 	q := &projCodes{rows: (p.Out + 3) / 4 * 4, k: (p.In + gemm.QBlock - 1) / gemm.QBlock * gemm.QBlock}
-	codes := make([]int16, q.rows*q.k)
+	codes8 := make([]int8, q.rows*q.k)
 	q.scale = make([]float32, q.rows)
 	for r := 0; r < p.Out; r++ {
-		row := p.W[r*p.In : (r+1)*p.In]
-		var m float32
-		for _, v := range row {
-			m = max(m, float32(math.Abs(float64(v))))
-		}
-		s := m / 127
+		row, dst := p.W[r*p.In:(r+1)*p.In], codes8[r*q.k:r*q.k+p.In]
+		// The file's own int8 rule; only weights it reproduces (to an ulp
+		// of the scale) take the integer product.
+		s := quantizeRow(dst, row)
+		m := 127 * float64(s)
 		for j, v := range row {
-			if s == 0 {
-				break
-			}
-			c := math.Round(float64(v / s))
-			// Only codes (to an ulp of the scale): anything else keeps
-			// the float32 product.
-			if c < -127 || c > 127 || math.Abs(c*float64(s)-float64(v)) > 1e-6*float64(m) {
+			if math.Abs(float64(dst[j])*float64(s)-float64(v)) > 1e-6*m {
 				return nil
 			}
-			codes[r*q.k+j] = int16(c)
 		}
 		q.scale[r] = s
 	}
-	if len(p.Mean) > 0 {
-		q.codes, q.mean = codes, p.Mean
+	if len(p.Mean) == 0 {
+		q.codes8 = codes8
 		return q
 	}
-	q.codes8 = make([]int8, len(codes))
-	for i, c := range codes {
-		q.codes8[i] = int8(c)
+	q.codes, q.mean = make([]int16, len(codes8)), p.Mean
+	for i, c := range codes8 {
+		q.codes[i] = int16(c)
 	}
 	return q
 }
