@@ -2,6 +2,10 @@
 
 #include "textflag.h"
 
+// LANESUM(zn, yn, xn, yt, xt) folds the 16 int32 lanes of one register
+// (named as Z, Y and X) into its low 4, with another as scratch.
+#define LANESUM(zn, yn, xn, yt, xt) VEXTRACTI32X8 $1, zn, yt; VPADDD yt, yn, yn; VEXTRACTI128 $1, yn, xt; VPADDD xt, xn, xn
+
 // func dotsInt16(groups, blocks int, a *int16, lda int, x *int16, y *int32)
 //
 // Four rows a group, 64 values a block: two 32-value halves of x, eight
@@ -53,25 +57,13 @@ loop:
 	DECQ CX
 	JNZ loop
 	VPADDD Z1, Z0, Z0
-	VEXTRACTI32X8 $1, Z0, Y1
-	VPADDD Y1, Y0, Y0
-	VEXTRACTI128 $1, Y0, X1
-	VPADDD X1, X0, X0
+	LANESUM(Z0, Y0, X0, Y1, X1)
 	VPADDD Z3, Z2, Z2
-	VEXTRACTI32X8 $1, Z2, Y3
-	VPADDD Y3, Y2, Y2
-	VEXTRACTI128 $1, Y2, X3
-	VPADDD X3, X2, X2
+	LANESUM(Z2, Y2, X2, Y3, X3)
 	VPADDD Z5, Z4, Z4
-	VEXTRACTI32X8 $1, Z4, Y5
-	VPADDD Y5, Y4, Y4
-	VEXTRACTI128 $1, Y4, X5
-	VPADDD X5, X4, X4
+	LANESUM(Z4, Y4, X4, Y5, X5)
 	VPADDD Z7, Z6, Z6
-	VEXTRACTI32X8 $1, Z6, Y7
-	VPADDD Y7, Y6, Y6
-	VEXTRACTI128 $1, Y6, X7
-	VPADDD X7, X6, X6
+	LANESUM(Z6, Y6, X6, Y7, X7)
 	VPHADDD X2, X0, X0
 	VPHADDD X6, X4, X4
 	VPHADDD X4, X0, X0
@@ -199,38 +191,14 @@ bloop:
 	JNZ bloop
 	// Each accumulator's 16 lanes summed: low sums of the four rows in
 	// X0, high sums in X1.
-	VEXTRACTI32X8 $1, Z0, Y8
-	VPADDD Y8, Y0, Y0
-	VEXTRACTI128 $1, Y0, X8
-	VPADDD X8, X0, X0
-	VEXTRACTI32X8 $1, Z1, Y8
-	VPADDD Y8, Y1, Y1
-	VEXTRACTI128 $1, Y1, X8
-	VPADDD X8, X1, X1
-	VEXTRACTI32X8 $1, Z2, Y8
-	VPADDD Y8, Y2, Y2
-	VEXTRACTI128 $1, Y2, X8
-	VPADDD X8, X2, X2
-	VEXTRACTI32X8 $1, Z3, Y8
-	VPADDD Y8, Y3, Y3
-	VEXTRACTI128 $1, Y3, X8
-	VPADDD X8, X3, X3
-	VEXTRACTI32X8 $1, Z4, Y8
-	VPADDD Y8, Y4, Y4
-	VEXTRACTI128 $1, Y4, X8
-	VPADDD X8, X4, X4
-	VEXTRACTI32X8 $1, Z5, Y8
-	VPADDD Y8, Y5, Y5
-	VEXTRACTI128 $1, Y5, X8
-	VPADDD X8, X5, X5
-	VEXTRACTI32X8 $1, Z6, Y8
-	VPADDD Y8, Y6, Y6
-	VEXTRACTI128 $1, Y6, X8
-	VPADDD X8, X6, X6
-	VEXTRACTI32X8 $1, Z7, Y8
-	VPADDD Y8, Y7, Y7
-	VEXTRACTI128 $1, Y7, X8
-	VPADDD X8, X7, X7
+	LANESUM(Z0, Y0, X0, Y8, X8)
+	LANESUM(Z1, Y1, X1, Y8, X8)
+	LANESUM(Z2, Y2, X2, Y8, X8)
+	LANESUM(Z3, Y3, X3, Y8, X8)
+	LANESUM(Z4, Y4, X4, Y8, X8)
+	LANESUM(Z5, Y5, X5, Y8, X8)
+	LANESUM(Z6, Y6, X6, Y8, X8)
+	LANESUM(Z7, Y7, X7, Y8, X8)
 	VPHADDD X2, X0, X0
 	VPHADDD X6, X4, X4
 	VPHADDD X4, X0, X0
