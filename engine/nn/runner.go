@@ -114,7 +114,9 @@ func (r *Runner) plan() error {
 		st.pitch = st.out.W
 		size := st.out.Len()
 		if l.Op == OpConv {
-			st.algo = chooseConv(r.opt, l, in)
+			// i is past a folded ReLU already.
+			pooled := i+1 < len(s.Layers) && s.Layers[i+1].Op == OpMaxPool && s.Layers[i+1].Size == 2
+			st.algo = chooseConv(r.opt, l, in, pooled)
 		}
 		if st.algo == ConvWinograd2 || st.algo == ConvWinograd4 {
 			mats := &winoF2
@@ -174,8 +176,9 @@ func (r *Runner) ConvAlgo(i int) ConvAlgo {
 	return ConvAuto
 }
 
-// chooseConv settles the algorithm of one conv layer on input in.
-func chooseConv(opt Options, l Layer, in Shape) ConvAlgo {
+// chooseConv settles the algorithm of one conv layer on input in, pooled
+// when a 2x2 max-pool follows it (after its ReLU, if any).
+func chooseConv(opt Options, l Layer, in Shape, pooled bool) ConvAlgo {
 	if l.Size != 3 || in.C < opt.MinChannels {
 		return ConvDirect
 	}
@@ -185,9 +188,9 @@ func chooseConv(opt Options, l Layer, in Shape) ConvAlgo {
 	}
 	// The transforms cost per input and output channel what the products
 	// save per pair of them: with few channels (conv1 on a grey image)
-	// direct wins.
-	if in.C >= autoMinChannels && autoWinograd != ConvDirect {
-		return autoWinograd
+	// direct wins. Only the vector kernels beat direct (BenchmarkConvAlgo).
+	if in.C >= autoMinChannels && pooled && vectorWinograd(l, in) {
+		return ConvWinograd4
 	}
 	return ConvDirect
 }

@@ -116,6 +116,12 @@ type winograd struct {
 	kb, ka  *gemm.Packed // kron(B^T, B^T) and kron(A^T, A^T)
 	pool    bool         // a 2x2 max-pool after the conv (and ReLU) is fused in
 	poolOut Shape
+	// vec, when set, runs F(4x4,3x3) with the pool on gemm's vector
+	// Winograd kernels, with u the kernels in their layout; the fields
+	// above then serve only Shape and the choice.
+	vec    *gemm.Wino4
+	u      []float32
+	direct *gemm.Packed // for inputs with a NaN or an infinity
 }
 
 // tiles is the number of output tiles, the width of every product.
@@ -123,6 +129,10 @@ func (w *winograd) tiles() int { return w.th * w.tw }
 
 // scratch is the size of the transformed input plus the products.
 func (w *winograd) scratch() int {
+	if w.vec != nil {
+		n := w.oh * w.ow
+		return max(w.vec.VLen()+w.vec.MLen(), w.in.C*9*n+w.k*n)
+	}
 	aa := w.mats.a * w.mats.a
 	c, t := w.in.C, w.tiles()
 	return aa*c*t + aa*max(c, w.k)*t + w.mats.m*w.mats.m*w.k*t
@@ -139,6 +149,15 @@ func newWinograd(mats *winoMats, l Layer, in Shape, pool bool) (*winograd, error
 	w.th, w.tw = (w.oh+m-1)/m, (w.ow+m-1)/m
 	if pool {
 		w.poolOut = Shape{l.Out, w.oh / 2, w.ow / 2}
+	}
+	if mats == &winoF4 && pool {
+		if g, err := gemm.NewWino4(in.C, l.Out, in.H, in.W); err == nil && g.Vector() {
+			w.vec, w.u = &g, g.TransformKernels(l.W)
+			rows, cols := l.WeightShape(in)
+			var err error
+			w.direct, err = gemm.Pack(false, rows, cols, l.W, cols)
+			return w, err
+		}
 	}
 	c := in.C
 	aa := a * a
@@ -198,6 +217,16 @@ func newWinograd(mats *winoMats, l Layer, in Shape, pool bool) (*winograd, error
 // kron(B^T, B^T) times that matrix; A^T M A likewise with kron(A^T, A^T).
 // That keeps all the arithmetic on the vector micro-kernels.
 func (w *winograd) run(out, in, scratch []float32, bias []float32, relu bool) {
+	if g := w.vec; g != nil {
+		v, p := scratch[:g.VLen()], scratch[g.VLen():][:g.MLen()]
+		if !g.Input(v, in) {
+			w.directPool(out, in, scratch, bias, relu)
+			return
+		}
+		g.Mul(p, v, w.u)
+		g.OutPool(out, p, bias, relu)
+		return
+	}
 	m, a := w.mats.m, w.mats.a
 	aa, mm := a*a, m*m
 	c, t := w.in.C, w.tiles()
@@ -221,6 +250,19 @@ func (w *winograd) run(out, in, scratch []float32, bias []float32, relu bool) {
 		panic(err)
 	}
 	w.scatter(out, y, bias, relu)
+}
+
+// directPool is the same layer as im2col, one product and the pool.
+func (w *winograd) directPool(out, in, scratch, bias []float32, relu bool) {
+	n := w.oh * w.ow
+	col := scratch[:w.in.C*9*n]
+	conv := scratch[len(col):][:w.k*n]
+	Im2Col(col, in, w.in, 3)
+	// Shapes were fixed when the Runner was built; an error is a bug.
+	if err := w.direct.MulBias(n, col, n, bias, relu, conv, n); err != nil {
+		panic(err)
+	}
+	maxPool(out, conv, Shape{w.k, w.oh, w.ow}, w.ow, 2)
 }
 
 // gather writes d[i*a+j][tile][ch] = the input under tap (i, j) of the
@@ -326,8 +368,14 @@ func kron(x []float32, r, n int) (*gemm.Packed, error) {
 	return gemm.Pack(false, r*r, n*n, k, n*n)
 }
 
-// What ConvAuto picks for a 3x3 layer with at least autoMinChannels
-// input channels; set from the one-run benchmark of BenchmarkConvAlgo.
-var autoWinograd = ConvDirect
+// vectorWinograd says whether layer l on input in, followed by a 2x2
+// max-pool, runs F(4x4,3x3) on gemm's vector kernels here.
+func vectorWinograd(l Layer, in Shape) bool {
+	if l.Size != 3 {
+		return false
+	}
+	g, err := gemm.NewWino4(in.C, l.Out, in.H, in.W)
+	return err == nil && g.Vector()
+}
 
 const autoMinChannels = 8

@@ -6,6 +6,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"runtime"
+	"strings"
 	"time"
 
 	"github.com/sliced-ai/sliced/cmd/sliced/internal/benchrun"
@@ -28,7 +29,9 @@ type Options struct {
 // Row is one network on one runtime.
 type Row struct {
 	Name    string
-	FLOPs   float64       // per image
+	FLOPs   float64       // per image, convolutions counted direct
+	Bound   float64       // per image at F(4x4,3x3)'s multiplies (BoundFLOPs)
+	Algo    string        // how the convolutions ran
 	P50     time.Duration // median latency of one image
 	Min     time.Duration // fastest call
 	Ref     string        // the ONNX Runtime row of the same network, if any
@@ -63,6 +66,7 @@ type Result struct {
 const (
 	SlicedA  = "sliced A (Go)"
 	SlicedB  = "sliced B (Go)"
+	Default  = "default engine, sliced B (Go)"
 	FullA    = "full CNN A (Go)"
 	FullB    = "full CNN B (Go)"
 	ConvA    = "conv stack A (Go)"
@@ -146,6 +150,17 @@ func build(lib string, workers int) (rows []*Row, done func(), err error) {
 		row.Ref = pick(t, ORTConvA, ORTConvB)
 		rows = append(rows, row)
 	}
+	// The engine sliced ships: topology B, 300 int8 prototypes of 24.
+	def, err := models.Default()
+	if err != nil {
+		return nil, done, err
+	}
+	row, err := sessionRow(Default, def, img, workers)
+	if err != nil {
+		return nil, done, err
+	}
+	row.Ref = ORTFullB
+	rows = append(rows, row)
 	for _, t := range both {
 		e, err := FullEngine(t)
 		if err != nil {
@@ -161,12 +176,14 @@ func build(lib string, workers int) (rows []*Row, done func(), err error) {
 	for _, t := range both {
 		s := ConvStack(t)
 		f, _ := StackFLOPs(s)
-		row := &Row{Name: pick(t, ConvA, ConvB), FLOPs: f, Ref: pick(t, ORTConvA, ORTConvB), Workers: workers}
+		bound, _ := BoundFLOPs(s)
+		row := &Row{Name: pick(t, ConvA, ConvB), FLOPs: f, Bound: bound, Ref: pick(t, ORTConvA, ORTConvB), Workers: workers}
 		for i := range workers + 1 {
 			r, err := nn.NewRunner(s)
 			if err != nil {
 				return nil, done, err
 			}
+			row.Algo = algorithms(s, r.ConvAlgo)
 			run := func() error { _, err := r.Forward(img); return err }
 			if i == 0 {
 				row.run = run
@@ -185,7 +202,8 @@ func build(lib string, workers int) (rows []*Row, done func(), err error) {
 	}
 	for _, o := range ortStacks {
 		f, _ := StackFLOPs(o.s)
-		row := &Row{Name: o.name, FLOPs: f}
+		bound, _ := BoundFLOPs(o.s)
+		row := &Row{Name: o.name, FLOPs: f, Bound: bound, Algo: "ONNX Runtime's own"}
 		rows = append(rows, row)
 		m, err := ortModel(o.s, lib, 1)
 		if err != nil {
@@ -212,6 +230,24 @@ func build(lib string, workers int) (rows []*Row, done func(), err error) {
 	return rows, done, nil
 }
 
+// algorithms lists the algorithm of every conv layer of s, in order.
+func algorithms(s *nn.Stack, algo func(int) nn.ConvAlgo) string {
+	var names []string
+	for i, l := range s.Layers {
+		if l.Op == nn.OpConv {
+			names = append(names, algo(i).String())
+		}
+	}
+	return strings.Join(names, ", ")
+}
+
+func must(f float64, err error) float64 {
+	if err != nil {
+		panic(err)
+	}
+	return f
+}
+
 func errorOf(err error) string {
 	if err == nil {
 		return "unknown"
@@ -226,12 +262,17 @@ func sessionRow(name string, e *engine.Engine, img []float32, workers int) (*Row
 	if err != nil {
 		return nil, err
 	}
-	row := &Row{Name: name, FLOPs: f, Workers: workers}
+	bound, err := BoundFLOPs(&e.Stack)
+	if err != nil {
+		return nil, err
+	}
+	row := &Row{Name: name, FLOPs: f, Bound: bound + f - must(StackFLOPs(&e.Stack)), Workers: workers}
 	for i := range workers + 1 {
 		s, err := e.NewSession()
 		if err != nil {
 			return nil, err
 		}
+		row.Algo = algorithms(&e.Stack, s.ConvAlgo)
 		run := func() error { _, err := s.Classify(img); return err }
 		if i == 0 {
 			row.run = run

@@ -21,6 +21,12 @@ func TestFLOPs(t *testing.T) {
 	if want := 2.0 * (32*9*26*26 + 64*288*24*24); f != want {
 		t.Errorf("conv stack A: %v FLOPs, want %v", f, want)
 	}
+	// At F(4,3)'s multiplies conv2 costs a quarter; conv1 (one channel)
+	// is counted direct.
+	b, _ := BoundFLOPs(ConvStack(models.A))
+	if want := 2.0 * (32*9*26*26 + 64*288*24*24/4); b != want {
+		t.Errorf("conv stack A bound: %v FLOPs, want %v", b, want)
+	}
 	e, err := Sliced(models.B)
 	if err != nil {
 		t.Fatal(err)
@@ -61,12 +67,15 @@ func TestMarkdown(t *testing.T) {
 			continue
 		}
 		cells := strings.Split(strings.Trim(line, "|"), "|")
-		if len(cells) != 9 {
-			t.Errorf("%d cells, want 9: %s", len(cells), line)
+		if len(cells) != 10 {
+			t.Errorf("%d cells, want 10: %s", len(cells), line)
 			continue
 		}
-		perSec, err1 := strconv.ParseFloat(strings.TrimSpace(cells[7]), 64)
-		up, err2 := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(cells[8]), "x"), 64)
+		if !strings.Contains(cells[1], "direct") {
+			t.Errorf("no conv algorithm (conv1 runs direct): %s", line)
+		}
+		perSec, err1 := strconv.ParseFloat(strings.TrimSpace(cells[8]), 64)
+		up, err2 := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(cells[9]), "x"), 64)
 		if err1 != nil || err2 != nil || perSec <= 0 || up <= 0 {
 			t.Errorf("all-cores cells not positive numbers: %s", line)
 		}
