@@ -109,27 +109,15 @@ func FullEngine(t models.Topology) (*engine.Engine, error) {
 
 // StackFLOPs counts two FLOPs per multiply-add of the conv and dense
 // layers of s (ReLU, pooling and softmax are not counted).
-func StackFLOPs(s *nn.Stack) (float64, error) {
-	shapes, err := s.Shapes()
-	if err != nil {
-		return 0, err
-	}
-	var f float64
-	in := s.In
-	for i, l := range s.Layers {
-		if rows, cols := l.WeightShape(in); rows > 0 {
-			f += 2 * float64(rows*cols) * float64(shapes[i].H*shapes[i].W)
-		}
-		in = shapes[i]
-	}
-	return f, nil
-}
+func StackFLOPs(s *nn.Stack) (float64, error) { return stackFLOPs(s, false) }
 
 // BoundFLOPs is StackFLOPs with every 3x3 convolution of at least 8 input
 // channels counted at the multiplies of Winograd F(4x4,3x3): 36 products
 // per 4x4 outputs in place of 144, transforms not counted. At the core's
 // peak it is the fastest the network can run with that algorithm.
-func BoundFLOPs(s *nn.Stack) (float64, error) {
+func BoundFLOPs(s *nn.Stack) (float64, error) { return stackFLOPs(s, true) }
+
+func stackFLOPs(s *nn.Stack, winograd bool) (float64, error) {
 	shapes, err := s.Shapes()
 	if err != nil {
 		return 0, err
@@ -139,7 +127,7 @@ func BoundFLOPs(s *nn.Stack) (float64, error) {
 	for i, l := range s.Layers {
 		if rows, cols := l.WeightShape(in); rows > 0 {
 			x := 2 * float64(rows*cols) * float64(shapes[i].H*shapes[i].W)
-			if l.Op == nn.OpConv && l.Size == 3 && in.C >= 8 {
+			if winograd && l.Op == nn.OpConv && l.Size == 3 && in.C >= 8 {
 				x /= 4
 			}
 			f += x
@@ -151,8 +139,13 @@ func BoundFLOPs(s *nn.Stack) (float64, error) {
 
 // EngineFLOPs is StackFLOPs plus, for a sliced engine, the projection and
 // the distance to every prototype.
-func EngineFLOPs(e *engine.Engine) (float64, error) {
-	f, err := StackFLOPs(&e.Stack)
+func EngineFLOPs(e *engine.Engine) (float64, error) { return engineFLOPs(e, false) }
+
+// EngineBoundFLOPs is EngineFLOPs on BoundFLOPs.
+func EngineBoundFLOPs(e *engine.Engine) (float64, error) { return engineFLOPs(e, true) }
+
+func engineFLOPs(e *engine.Engine, winograd bool) (float64, error) {
+	f, err := stackFLOPs(&e.Stack, winograd)
 	if err != nil {
 		return 0, err
 	}

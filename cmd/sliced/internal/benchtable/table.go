@@ -241,13 +241,6 @@ func algorithms(s *nn.Stack, algo func(int) nn.ConvAlgo) string {
 	return strings.Join(names, ", ")
 }
 
-func must(f float64, err error) float64 {
-	if err != nil {
-		panic(err)
-	}
-	return f
-}
-
 func errorOf(err error) string {
 	if err == nil {
 		return "unknown"
@@ -262,11 +255,11 @@ func sessionRow(name string, e *engine.Engine, img []float32, workers int) (*Row
 	if err != nil {
 		return nil, err
 	}
-	bound, err := BoundFLOPs(&e.Stack)
+	bound, err := EngineBoundFLOPs(e)
 	if err != nil {
 		return nil, err
 	}
-	row := &Row{Name: name, FLOPs: f, Bound: bound + f - must(StackFLOPs(&e.Stack)), Workers: workers}
+	row := &Row{Name: name, FLOPs: f, Bound: bound, Workers: workers}
 	for i := range workers + 1 {
 		s, err := e.NewSession()
 		if err != nil {
