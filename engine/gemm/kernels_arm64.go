@@ -5,6 +5,15 @@ package gemm
 // Advanced SIMD is part of every ARMv8-A core, so NEON needs no check.
 var neonKernels = kernels{
 	name: "neon", mr: 8, nr: 12, kc: 256,
+	max2x2: func(dst, src []float32, chans, rows, cols, pitch, plane int) bool {
+		if cols < 4 {
+			return false
+		}
+		_ = dst[chans*rows*cols-1]
+		_ = src[(chans-1)*plane+(2*rows-1)*pitch+2*cols-1]
+		max2x2NEON(chans, rows, cols, &src[0], pitch, plane, &dst[0])
+		return true
+	},
 	tile: func(kc int, a, b []float32, ldb int, c []float32, ldc int, relu bool) {
 		checkTile(kc, 8, 12, a, b, ldb, c, ldc)
 		tileNEON(kc, &a[0], &b[0], ldb, &c[0], ldc, flag(relu))
@@ -50,6 +59,9 @@ func tileNEONSet(kc int, a, b *float32, ldb int, c *float32, ldc int, relu int)
 
 //go:noescape
 func tileNEONBias(kc int, a, b *float32, ldb int, c *float32, ldc int, bias *float32, relu int)
+
+//go:noescape
+func max2x2NEON(chans, rows, cols int, src *float32, pitch, plane int, dst *float32)
 
 //go:noescape
 func dot4NEON(blocks int, a *float32, lda int, x *float32, acc *float32)

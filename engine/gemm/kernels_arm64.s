@@ -416,6 +416,61 @@ axpy4NEON_loop:
 axpy4NEON_done:
 	RET
 
+// func max2x2NEON(chans, rows, cols int, src *float32, pitch, plane int, dst *float32)
+TEXT ·max2x2NEON(SB), NOSPLIT, $0-56
+	MOVD chans+0(FP), R0
+	MOVD rows+8(FP), R1
+	MOVD cols+16(FP), R2
+	MOVD src+24(FP), R3
+	MOVD pitch+32(FP), R4
+	LSL $2, R4, R4
+	MOVD plane+40(FP), R5
+	LSL $2, R5, R5
+	MOVD dst+48(FP), R6
+	CBZ R0, pooldone
+	CBZ R1, pooldone
+	SUB $4, R2, R15
+	LSL $3, R15, R16
+	LSL $2, R15, R17
+poolchan:
+	MOVD R3, R7
+	MOVD R1, R8
+poolrow:
+	MOVD R7, R9
+	ADD R4, R7, R10
+	MOVD R6, R11
+	LSR $2, R2, R12
+poolblock:
+	VLD2.P 32(R9), [V0.S4, V1.S4]
+	VLD2.P 32(R10), [V2.S4, V3.S4]
+	WORD $0x4e21f404 // FMAX V4.4S, V0.4S, V1.4S
+	WORD $0x4e23f445 // FMAX V5.4S, V2.4S, V3.4S
+	WORD $0x4e25f486 // FMAX V6.4S, V4.4S, V5.4S
+	VST1.P [V6.S4], 16(R11)
+	SUBS $1, R12, R12
+	BNE poolblock
+	TST $3, R2
+	BEQ poolnext
+	ADD R16, R7, R9
+	ADD R4, R9, R10
+	ADD R17, R6, R11
+	VLD2 (R9), [V0.S4, V1.S4]
+	VLD2 (R10), [V2.S4, V3.S4]
+	WORD $0x4e21f404 // FMAX V4.4S, V0.4S, V1.4S
+	WORD $0x4e23f445 // FMAX V5.4S, V2.4S, V3.4S
+	WORD $0x4e25f486 // FMAX V6.4S, V4.4S, V5.4S
+	VST1 [V6.S4], (R11)
+poolnext:
+	ADD R2<<2, R6, R6
+	ADD R4<<1, R7, R7
+	SUBS $1, R8, R8
+	BNE poolrow
+	ADD R5, R3, R3
+	SUBS $1, R0, R0
+	BNE poolchan
+pooldone:
+	RET
+
 // func peakNEON(n int)
 // 24 independent FMA chains per round: 192 flops a round.
 TEXT ·peakNEON(SB), NOSPLIT, $0-8

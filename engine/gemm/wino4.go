@@ -15,9 +15,10 @@ import (
 //   - OutPool: A^T M A per tile and filter, the 2x2 max of each quarter,
 //     bias and ReLU, stored CHW.
 //
-// The transforms use the points 0, ±1, ±2 (Lavin & Gray); on AVX-512 the
-// input transform is vectorised across the tiles of a row (a permute
-// picks every fourth value) and the output transform across filters.
+// The transforms use the points 0, ±1, ±2 (Lavin & Gray). The input
+// transform is vectorised across the tiles of a row (on AVX-512 a permute
+// picks every fourth value, on NEON a four-way de-interleaving load) and
+// the output transform across filters.
 
 // Wino4Points is the number of transform points of F(4x4,3x3).
 const Wino4Points = 36
@@ -28,7 +29,7 @@ type Wino4 struct {
 	H, W   int // input plane (CHW, rows W apart, planes H*W apart)
 	PH, PW int // pooled output plane
 	TH, TW int // tiles down and across: each covers 2x2 pooled values
-	LDT    int // tiles, rounded up to the products' blocks of 6 and 3
+	LDT    int // tiles, rounded up to the vector kernels' blocks
 }
 
 // NewWino4 is the geometry of a 3x3 valid convolution of c channels of h
@@ -40,26 +41,42 @@ func NewWino4(c, k, h, w int) (Wino4, error) {
 	g := Wino4{C: c, K: k, H: h, W: w, PH: (h - 2) / 2, PW: (w - 2) / 2}
 	// Only the conv rows and columns the pool reads are computed.
 	g.TH, g.TW = (g.PH+1)/2, (g.PW+1)/2
-	g.LDT = (g.TH*g.TW + 2) / 3 * 3
+	g.LDT = wino4LDT(g.TH * g.TW)
 	return g, nil
 }
 
 // Tiles is the number of 4x4 output tiles.
 func (g Wino4) Tiles() int { return g.TH * g.TW }
 
-// VLen, ULen and MLen are the lengths of the transformed input, kernels
-// and products.
-func (g Wino4) VLen() int { return Wino4Points * g.C * g.LDT }
+// VLen, ULen and MLen are the lengths of the transformed input (with the
+// scratch the input kernel keeps after it), kernels and products.
+func (g Wino4) VLen() int { return Wino4Points*g.C*g.LDT + wino4Scratch }
 func (g Wino4) ULen() int { return Wino4Points * g.C * g.K }
 func (g Wino4) MLen() int { return Wino4Points * g.LDT * g.K }
 
+// wino4Set is one instruction set's three kernels, on slices already cut
+// to the geometry's lengths.
+type wino4Set struct {
+	name string
+	fits func(Wino4) bool
+	in   func(g Wino4, v, src []float32) bool
+	mul  func(g Wino4, m, v, u []float32)
+	out  func(g Wino4, dst, m, bias []float32, lo float32)
+}
+
+// set is the fastest kernel set here that runs g, nil for plain Go.
+func (g Wino4) set() *wino4Set {
+	for _, s := range wino4Sets() {
+		if s.fits(g) {
+			return s
+		}
+	}
+	return nil
+}
+
 // Vector says whether the three kernels run as vector code here; they
 // run in plain Go otherwise (the same numbers, far slower).
-func (g Wino4) Vector() bool {
-	// A row fits two 16-lane registers, the permute indexes 32 values,
-	// and the product's block is 64 filters.
-	return hasWino4 && g.W <= 32 && 4*(g.TW-1)+5 <= 31 && g.K%64 == 0
-}
+func (g Wino4) Vector() bool { return g.set() != nil }
 
 // TransformKernels returns U for the 3x3 kernels w (K x C x 3 x 3).
 func (g Wino4) TransformKernels(w []float32) []float32 {
@@ -106,13 +123,12 @@ var wino4G = [6][3]float32{
 // the transforms would spread one over whole tiles, where a direct
 // convolution keeps it to the outputs that see it, so the caller should
 // convolve such an input directly.
-func (g Wino4) Input(v, src []float32) bool { return g.input(v, src, g.Vector()) }
+func (g Wino4) Input(v, src []float32) bool { return g.input(v, src, g.set()) }
 
-func (g Wino4) input(v, src []float32, vector bool) bool {
+func (g Wino4) input(v, src []float32, set *wino4Set) bool {
 	v, src = v[:g.VLen()], src[:g.C*g.H*g.W]
-	if vector {
-		mlo, mhi := lanes(min(g.W, 16)), lanes(max(g.W-16, 0))
-		return winoIn4(&v[0], g.LDT, &src[0], g.C, g.H*g.W, g.W, g.H, g.TH, g.TW, mlo, mhi, lanes(g.TW)) == 0
+	if set != nil {
+		return set.in(g, v, src)
 	}
 	var sum float32
 	for _, x := range src {
@@ -121,8 +137,6 @@ func (g Wino4) input(v, src []float32, vector bool) bool {
 	g.inputGo(v, src)
 	return !math.IsNaN(float64(sum - sum))
 }
-
-func lanes(n int) int { return 1<<n - 1 }
 
 func (g Wino4) inputGo(v, src []float32) {
 	var d, t [6][6]float32
@@ -170,12 +184,12 @@ func bt6(d [6]float32) [6]float32 {
 }
 
 // Mul writes M = V U per point.
-func (g Wino4) Mul(m, v, u []float32) { g.mul(m, v, u, g.Vector()) }
+func (g Wino4) Mul(m, v, u []float32) { g.mul(m, v, u, g.set()) }
 
-func (g Wino4) mul(m, v, u []float32, vector bool) {
+func (g Wino4) mul(m, v, u []float32, set *wino4Set) {
 	m, v, u = m[:g.MLen()], v[:g.VLen()], u[:g.ULen()]
-	if vector {
-		winoMul4(&m[0], &v[0], &u[0], g.C, g.LDT, g.K, Wino4Points)
+	if set != nil {
+		set.mul(g, m, v, u)
 		return
 	}
 	for p := 0; p < Wino4Points; p++ {
@@ -194,20 +208,16 @@ func (g Wino4) mul(m, v, u []float32, vector bool) {
 
 // OutPool writes the pooled output (K x PH x PW) from M, plus bias,
 // clamped at 0 when relu.
-func (g Wino4) OutPool(dst, m, bias []float32, relu bool) { g.outPool(dst, m, bias, relu, g.Vector()) }
+func (g Wino4) OutPool(dst, m, bias []float32, relu bool) { g.outPool(dst, m, bias, relu, g.set()) }
 
-func (g Wino4) outPool(dst, m, bias []float32, relu, vector bool) {
+func (g Wino4) outPool(dst, m, bias []float32, relu bool, set *wino4Set) {
 	dst, m, bias = dst[:g.K*g.PH*g.PW], m[:g.MLen()], bias[:g.K]
 	lo := float32(math.Inf(-1))
 	if relu {
 		lo = 0
 	}
-	if vector {
-		var idx [16]int32
-		for i := range idx {
-			idx[i] = int32(i * g.PH * g.PW)
-		}
-		winoOut4(&dst[0], &m[0], &bias[0], g.LDT, g.K, g.TH, g.TW, g.PH, g.PW, &idx[0], lo)
+	if set != nil {
+		set.out(g, dst, m, bias, lo)
 		return
 	}
 	var s [4][6]float32

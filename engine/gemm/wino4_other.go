@@ -1,17 +1,10 @@
-//go:build purego || !amd64
+//go:build purego || !(amd64 || arm64)
 
 package gemm
 
-const hasWino4 = false
+// No Winograd kernels in this build: the plain-Go path runs.
+func wino4Sets() []*wino4Set { return nil }
 
-func winoIn4(v *float32, ldt int, src *float32, chans, plane, pitch, height, th, tw, mlo, mhi, mtw int) int {
-	panic("gemm: no winograd kernels in this build")
-}
+func wino4LDT(tiles int) int { return tiles }
 
-func winoMul4(m, v, u *float32, chans, ldt, k, points int) {
-	panic("gemm: no winograd kernels in this build")
-}
-
-func winoOut4(dst, m, bias *float32, ldt, k, th, tw, ph, pw int, idx *int32, lo float32) {
-	panic("gemm: no winograd kernels in this build")
-}
+const wino4Scratch = 0

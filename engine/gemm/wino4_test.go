@@ -47,15 +47,15 @@ func winoRand(rng *rand.Rand, n int, scale float32) []float32 {
 	return s
 }
 
-// runWino4 runs the three kernels, vector or Go.
-func runWino4(g Wino4, vector bool, src, w, bias []float32, relu bool) []float32 {
+// runWino4 runs the three kernels of set, plain Go when nil.
+func runWino4(g Wino4, set *wino4Set, src, w, bias []float32, relu bool) []float32 {
 	u := g.TransformKernels(w)
 	v := make([]float32, g.VLen())
 	m := make([]float32, g.MLen())
 	dst := make([]float32, g.K*g.PH*g.PW)
-	g.input(v, src, vector)
-	g.mul(m, v, u, vector)
-	g.outPool(dst, m, bias, relu, vector)
+	g.input(v, src, set)
+	g.mul(m, v, u, set)
+	g.outPool(dst, m, bias, relu, set)
 	return dst
 }
 
@@ -70,7 +70,8 @@ func TestWino4AgainstDirect(t *testing.T) {
 		{5, 128, 7, 12},
 		{17, 64, 16, 30},
 		{8, 64, 4, 4},
-		{2, 16, 9, 10}, // filters not a multiple of 64: plain Go
+		{2, 16, 9, 10},  // filters not a multiple of 64: plain Go on AVX-512
+		{4, 24, 12, 34}, // eight tiles a row: the widest NEON row
 	}
 	for _, s := range shapes {
 		g, err := NewWino4(s.c, s.k, s.h, s.w)
@@ -90,29 +91,44 @@ func TestWino4AgainstDirect(t *testing.T) {
 			for _, x := range want {
 				scale = max(scale, math.Abs(x))
 			}
-			modes := []bool{false}
-			if g.Vector() {
-				modes = append(modes, true)
-			}
-			for _, vec := range modes {
-				got := runWino4(g, vec, src, w, bias, relu)
+			for _, set := range append(fitting(g), nil) {
+				got := runWino4(g, set, src, w, bias, relu)
 				var worst float64
 				for i, x := range want {
 					worst = max(worst, math.Abs(float64(got[i])-x))
 				}
-				t.Logf("%+v relu %v vector %v: %.3g of %.3g", s, relu, vec, worst, scale)
+				t.Logf("%+v relu %v %s: %.3g of %.3g", s, relu, setName(set), worst, scale)
 				if worst > 1e-4*scale {
-					t.Errorf("%+v relu %v vector %v: max |diff| %.3g of %.3g", s, relu, vec, worst, scale)
+					t.Errorf("%+v relu %v %s: max |diff| %.3g of %.3g", s, relu, setName(set), worst, scale)
 				}
 			}
 		}
 	}
-	if hasWino4 {
-		g, _ := NewWino4(32, 64, 26, 26)
-		if !g.Vector() {
-			t.Error("topology A's conv2 does not run on the vector kernels")
+	for _, set := range wino4Sets() {
+		for _, hw := range []int{26, 13} {
+			if g, _ := NewWino4(32, 64, hw, hw); !set.fits(g) {
+				t.Errorf("%s: conv2 of %dx%d does not run on the vector kernels", set.name, hw, hw)
+			}
 		}
 	}
+}
+
+// fitting is every kernel set here that runs g.
+func fitting(g Wino4) []*wino4Set {
+	var sets []*wino4Set
+	for _, s := range wino4Sets() {
+		if s.fits(g) {
+			sets = append(sets, s)
+		}
+	}
+	return sets
+}
+
+func setName(s *wino4Set) string {
+	if s == nil {
+		return "go"
+	}
+	return s.name
 }
 
 func BenchmarkWino4(b *testing.B) {
@@ -128,21 +144,24 @@ func BenchmarkWino4(b *testing.B) {
 		v := make([]float32, g.VLen())
 		m := make([]float32, g.MLen())
 		dst := make([]float32, g.K*g.PH*g.PW)
-		b.Run(s.name+"/input", func(b *testing.B) {
-			for b.Loop() {
-				g.Input(v, src)
-			}
-		})
-		b.Run(s.name+"/mul", func(b *testing.B) {
-			for b.Loop() {
-				g.Mul(m, v, u)
-			}
-		})
-		b.Run(s.name+"/output", func(b *testing.B) {
-			for b.Loop() {
-				g.OutPool(dst, m, bias, true)
-			}
-		})
+		for _, set := range fitting(g) {
+			name := s.name + "/" + set.name
+			b.Run(name+"/input", func(b *testing.B) {
+				for b.Loop() {
+					g.input(v, src, set)
+				}
+			})
+			b.Run(name+"/mul", func(b *testing.B) {
+				for b.Loop() {
+					g.mul(m, v, u, set)
+				}
+			})
+			b.Run(name+"/output", func(b *testing.B) {
+				for b.Loop() {
+					g.outPool(dst, m, bias, true, set)
+				}
+			})
+		}
 	}
 }
 
@@ -152,17 +171,17 @@ func TestWino4InputFlagsNonFinite(t *testing.T) {
 	rng := rand.New(rand.NewPCG(9, 9))
 	g, _ := NewWino4(32, 64, 26, 26)
 	v := make([]float32, g.VLen())
-	for _, vec := range []bool{false, g.Vector()} {
+	for _, set := range append(fitting(g), nil) {
 		src := winoRand(rng, g.C*g.H*g.W, 1e3)
-		if !g.input(v, src, vec) {
-			t.Errorf("vector %v: finite input flagged (%v)", vec, sumOf(src))
+		if !g.input(v, src, set) {
+			t.Errorf("%s: finite input flagged (%v)", setName(set), sumOf(src))
 		}
 		for _, bad := range []float64{math.NaN(), math.Inf(1), math.Inf(-1)} {
 			at := rng.IntN(len(src))
 			old := src[at]
 			src[at] = float32(bad)
-			if g.input(v, src, vec) {
-				t.Errorf("vector %v: %v at %d not flagged", vec, bad, at)
+			if g.input(v, src, set) {
+				t.Errorf("%s: %v at %d not flagged", setName(set), bad, at)
 			}
 			src[at] = old
 		}

@@ -50,6 +50,7 @@ func ARM64() string {
 	}
 	neonDot4(w)
 	neonAxpy4(w)
+	neonMax2x2(w)
 	neonPeak(w)
 	return w.String()
 }
@@ -200,5 +201,73 @@ func neonPeak(w *asm) {
 	w.line("SUBS $1, R2, R2")
 	w.line("BNE peakNEON_loop")
 	w.label("peakNEON_done")
+	w.line("RET")
+}
+
+// neonMax2x2 writes max2x2NEON(chans, rows, cols int, src *float32, pitch,
+// plane int, dst *float32), the contract of the x86 pooling kernels for
+// cols >= 4: a two-way de-interleaving load splits each row's 8 values
+// into even and odd columns, and FMAX (NaN when either input is) takes
+// the maxima, 4 outputs a block. A row whose width is not a multiple of
+// 4 ends with a block that overlaps the one before.
+func neonMax2x2(w *asm) {
+	w.comment("func max2x2NEON(chans, rows, cols int, src *float32, pitch, plane int, dst *float32)")
+	w.text("max2x2NEON", 56)
+	for _, s := range []string{
+		"MOVD chans+0(FP), R0",
+		"MOVD rows+8(FP), R1",
+		"MOVD cols+16(FP), R2",
+		"MOVD src+24(FP), R3",
+		"MOVD pitch+32(FP), R4",
+		"LSL $2, R4, R4",
+		"MOVD plane+40(FP), R5",
+		"LSL $2, R5, R5",
+		"MOVD dst+48(FP), R6",
+		"CBZ R0, pooldone",
+		"CBZ R1, pooldone",
+		"SUB $4, R2, R15", // x of a row's last block
+		"LSL $3, R15, R16",
+		"LSL $2, R15, R17",
+	} {
+		w.line("%s", s)
+	}
+	block := func() {
+		w.line("WORD $0x%08x // FMAX V4.4S, V0.4S, V1.4S", fmax(4, 0, 1))
+		w.line("WORD $0x%08x // FMAX V5.4S, V2.4S, V3.4S", fmax(5, 2, 3))
+		w.line("WORD $0x%08x // FMAX V6.4S, V4.4S, V5.4S", fmax(6, 4, 5))
+	}
+	w.label("poolchan")
+	w.line("MOVD R3, R7")
+	w.line("MOVD R1, R8")
+	w.label("poolrow")
+	w.line("MOVD R7, R9")
+	w.line("ADD R4, R7, R10")
+	w.line("MOVD R6, R11")
+	w.line("LSR $2, R2, R12")
+	w.label("poolblock")
+	w.line("VLD2.P 32(R9), [V0.S4, V1.S4]")
+	w.line("VLD2.P 32(R10), [V2.S4, V3.S4]")
+	block()
+	w.line("VST1.P [V6.S4], 16(R11)")
+	w.line("SUBS $1, R12, R12")
+	w.line("BNE poolblock")
+	w.line("TST $3, R2")
+	w.line("BEQ poolnext")
+	w.line("ADD R16, R7, R9")
+	w.line("ADD R4, R9, R10")
+	w.line("ADD R17, R6, R11")
+	w.line("VLD2 (R9), [V0.S4, V1.S4]")
+	w.line("VLD2 (R10), [V2.S4, V3.S4]")
+	block()
+	w.line("VST1 [V6.S4], (R11)")
+	w.label("poolnext")
+	w.line("ADD R2<<2, R6, R6")
+	w.line("ADD R4<<1, R7, R7")
+	w.line("SUBS $1, R8, R8")
+	w.line("BNE poolrow")
+	w.line("ADD R5, R3, R3")
+	w.line("SUBS $1, R0, R0")
+	w.line("BNE poolchan")
+	w.label("pooldone")
 	w.line("RET")
 }

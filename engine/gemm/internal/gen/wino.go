@@ -6,12 +6,12 @@ import (
 )
 
 // Wino4AMD64 writes wino4_amd64.s: the three Winograd F(4x4,3x3) kernels
-// of engine/gemm/wino4.go for AVX-512. Every transform is unrolled over
-// its six rows; the register plan is in the comments of each part.
+// of engine/gemm/wino4.go for AVX-512, then for AVX2+FMA (wino_avx2.go).
+// Every transform is unrolled over its six rows; the register plan is in the comments of each part.
 func Wino4AMD64() string {
 	w := &asm{}
 	w.b.WriteString(header)
-	w.b.WriteString("//go:build !purego\n\n#include \"textflag.h\"\n")
+	w.b.WriteString("//go:build !purego\n\n#include \"textflag.h\"\n#include \"funcdata.h\"\n")
 	w.comment("winoIdx: vector j picks values j, j+4, j+8, ... of a 32-value row.")
 	for j := 0; j < 6; j++ {
 		for l := 0; l < 16; l++ {
@@ -22,6 +22,10 @@ func Wino4AMD64() string {
 	winoIn(w)
 	winoMul(w)
 	winoOut(w)
+	wino2Data(w)
+	winoIn2(w)
+	winoMul2(w)
+	winoOut2(w)
 	return w.String()
 }
 

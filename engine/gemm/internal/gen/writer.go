@@ -33,5 +33,6 @@ func Files() map[string]string {
 		"kernels_amd64.s": AMD64(),
 		"kernels_arm64.s": ARM64(),
 		"wino4_amd64.s":   Wino4AMD64(),
+		"wino4_arm64.s":   Wino4ARM64(),
 	}
 }
