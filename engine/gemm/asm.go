@@ -50,3 +50,24 @@ func flag(b bool) int {
 	}
 	return 0
 }
+
+// axpyColsWith runs an axpyCols kernel of lanes-wide registers (wide
+// strips of 8 registers on x86, 16 on NEON) over the first n columns it
+// covers and returns how many.
+func axpyColsWith(kernel func(wide, narrow, k int, a *float32, lda int, s *float32, y *float32), lanes, n, k int, a []float32, lda int, s, y []float32) int {
+	wideCols := 8 * lanes
+	if lanes == 4 {
+		wideCols = 16 * lanes
+	}
+	wide := n / wideCols
+	narrow := (n - wide*wideCols) / lanes
+	done := wide*wideCols + narrow*lanes
+	if done == 0 || k == 0 {
+		return 0
+	}
+	_ = a[(k-1)*lda+done-1]
+	_ = s[k-1]
+	_ = y[done-1]
+	kernel(wide, narrow, k, &a[0], lda, &s[0], &y[0])
+	return done
+}

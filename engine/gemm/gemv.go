@@ -30,15 +30,28 @@ func gemv(ks *kernels, trans bool, rows, k int, alpha float32, mat []float32, ld
 		}
 	}
 	scale(1, rows, beta, ys, rows)
-	p := 0
-	for ; p+4 <= k; p += 4 {
-		s := [4]float32{alpha * xs[p], alpha * xs[p+1], alpha * xs[p+2], alpha * xs[p+3]}
-		ks.axpy4(rows, mat[p*ldm:], ldm, s, ys)
+	// Strips of columns whose sums stay in registers over all k rows,
+	// where the kernel set has them; four rows a pass over y for the rest.
+	done := 0
+	if ks.axpyCols != nil && k > 0 {
+		ws.s = grow(ws.s, k)
+		for p, v := range xs {
+			ws.s[p] = alpha * v
+		}
+		done = ks.axpyCols(rows, k, mat, ldm, ws.s, ys)
 	}
-	for ; p < k; p++ {
-		s, row := alpha*xs[p], mat[p*ldm:p*ldm+rows]
-		for j, v := range row {
-			ys[j] += s * v
+	if done < rows {
+		rest := ys[done:]
+		p := 0
+		for ; p+4 <= k; p += 4 {
+			s := [4]float32{alpha * xs[p], alpha * xs[p+1], alpha * xs[p+2], alpha * xs[p+3]}
+			ks.axpy4(len(rest), mat[p*ldm+done:], ldm, s, rest)
+		}
+		for ; p < k; p++ {
+			s, row := alpha*xs[p], mat[p*ldm+done:p*ldm+rows]
+			for j, v := range row {
+				rest[j] += s * v
+			}
 		}
 	}
 	if incy != 1 {

@@ -22,6 +22,10 @@ type kernels struct {
 	dot4 func(k int, a []float32, lda int, x []float32) [4]float32
 	// axpy4 adds sum over r < 4 of s[r]*a[r*lda+j] to y[j], j < n.
 	axpy4 func(n int, a []float32, lda int, s [4]float32, y []float32)
+	// axpyCols, when set, adds sum over p < k of s[p]*a[p*lda+j] to
+	// y[j] for the first columns it covers, a multiple of its narrow
+	// strip, and returns how many.
+	axpyCols func(n, k int, a []float32, lda int, s, y []float32) int
 	// dotRows, when set, writes y[i] = sum over p < kd of a[i*lda+p]*x[p]
 	// for i < rows (a multiple of 4) and returns kd, the largest multiple
 	// of its block not above k; 0 means it did nothing.
@@ -45,7 +49,7 @@ func Kernel() string { return active.name }
 // workspace holds the packing buffers of one call; pooled so that steady
 // state inference allocates nothing.
 type workspace struct {
-	a, b, edge, tile, x, y []float32
+	a, b, edge, tile, x, y, s []float32
 }
 
 var workspaces = sync.Pool{New: func() any { return new(workspace) }}

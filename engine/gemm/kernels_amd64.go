@@ -36,6 +36,9 @@ var avx2Kernels = kernels{
 		}
 		axpyTail(n/block*block, n, a, lda, s, y)
 	},
+	axpyCols: func(n, k int, a []float32, lda int, s, y []float32) int {
+		return axpyColsWith(axpyColsAVX2, 8, n, k, a, lda, s, y)
+	},
 }
 
 var avx512Kernels = kernels{
@@ -74,6 +77,9 @@ var avx512Kernels = kernels{
 			axpy4AVX512(m, &a[0], lda, &s[0], &y[0])
 		}
 		axpyTail(n/block*block, n, a, lda, s, y)
+	},
+	axpyCols: func(n, k int, a []float32, lda int, s, y []float32) int {
+		return axpyColsWith(axpyColsAVX512, 16, n, k, a, lda, s, y)
 	},
 }
 
@@ -195,6 +201,12 @@ func dot4AVX2(blocks int, a *float32, lda int, x *float32, acc *float32)
 
 //go:noescape
 func dot4AVX512(blocks int, a *float32, lda int, x *float32, acc *float32)
+
+//go:noescape
+func axpyColsAVX2(wide, narrow, k int, a *float32, lda int, s *float32, y *float32)
+
+//go:noescape
+func axpyColsAVX512(wide, narrow, k int, a *float32, lda int, s *float32, y *float32)
 
 //go:noescape
 func axpy4AVX2(blocks int, a *float32, lda int, s *float32, y *float32)

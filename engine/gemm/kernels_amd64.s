@@ -1592,6 +1592,160 @@ axpy4AVX512_done:
 	VZEROUPPER
 	RET
 
+// func axpyColsAVX2(wide, narrow, k int, a *float32, lda int, s *float32, y *float32)
+TEXT ·axpyColsAVX2(SB), NOSPLIT, $0-56
+	MOVQ k+16(FP), R11
+	MOVQ a+24(FP), AX
+	MOVQ lda+32(FP), DX
+	SHLQ $2, DX
+	MOVQ s+40(FP), BX
+	MOVQ y+48(FP), DI
+	TESTQ R11, R11
+	JEQ axpyColsAVX2_done
+	MOVQ wide+0(FP), CX
+	TESTQ CX, CX
+	JEQ axpyColsAVX2_widedone
+axpyColsAVX2_wide:
+	VMOVUPS 0(DI), Y0
+	VMOVUPS 32(DI), Y1
+	VMOVUPS 64(DI), Y2
+	VMOVUPS 96(DI), Y3
+	VMOVUPS 128(DI), Y4
+	VMOVUPS 160(DI), Y5
+	VMOVUPS 192(DI), Y6
+	VMOVUPS 224(DI), Y7
+	MOVQ AX, SI
+	MOVQ BX, R8
+	MOVQ R11, R9
+axpyColsAVX2_widerow:
+	VBROADCASTSS (R8), Y8
+	VFMADD231PS 0(SI), Y8, Y0
+	VFMADD231PS 32(SI), Y8, Y1
+	VFMADD231PS 64(SI), Y8, Y2
+	VFMADD231PS 96(SI), Y8, Y3
+	VFMADD231PS 128(SI), Y8, Y4
+	VFMADD231PS 160(SI), Y8, Y5
+	VFMADD231PS 192(SI), Y8, Y6
+	VFMADD231PS 224(SI), Y8, Y7
+	ADDQ DX, SI
+	ADDQ $4, R8
+	DECQ R9
+	JNZ axpyColsAVX2_widerow
+	VMOVUPS Y0, 0(DI)
+	VMOVUPS Y1, 32(DI)
+	VMOVUPS Y2, 64(DI)
+	VMOVUPS Y3, 96(DI)
+	VMOVUPS Y4, 128(DI)
+	VMOVUPS Y5, 160(DI)
+	VMOVUPS Y6, 192(DI)
+	VMOVUPS Y7, 224(DI)
+	ADDQ $256, AX
+	ADDQ $256, DI
+	DECQ CX
+	JNZ axpyColsAVX2_wide
+axpyColsAVX2_widedone:
+	MOVQ narrow+8(FP), CX
+	TESTQ CX, CX
+	JEQ axpyColsAVX2_narrowdone
+axpyColsAVX2_narrow:
+	VMOVUPS 0(DI), Y0
+	MOVQ AX, SI
+	MOVQ BX, R8
+	MOVQ R11, R9
+axpyColsAVX2_narrowrow:
+	VBROADCASTSS (R8), Y8
+	VFMADD231PS 0(SI), Y8, Y0
+	ADDQ DX, SI
+	ADDQ $4, R8
+	DECQ R9
+	JNZ axpyColsAVX2_narrowrow
+	VMOVUPS Y0, 0(DI)
+	ADDQ $32, AX
+	ADDQ $32, DI
+	DECQ CX
+	JNZ axpyColsAVX2_narrow
+axpyColsAVX2_narrowdone:
+axpyColsAVX2_done:
+	VZEROUPPER
+	RET
+
+// func axpyColsAVX512(wide, narrow, k int, a *float32, lda int, s *float32, y *float32)
+TEXT ·axpyColsAVX512(SB), NOSPLIT, $0-56
+	MOVQ k+16(FP), R11
+	MOVQ a+24(FP), AX
+	MOVQ lda+32(FP), DX
+	SHLQ $2, DX
+	MOVQ s+40(FP), BX
+	MOVQ y+48(FP), DI
+	TESTQ R11, R11
+	JEQ axpyColsAVX512_done
+	MOVQ wide+0(FP), CX
+	TESTQ CX, CX
+	JEQ axpyColsAVX512_widedone
+axpyColsAVX512_wide:
+	VMOVUPS 0(DI), Z0
+	VMOVUPS 64(DI), Z1
+	VMOVUPS 128(DI), Z2
+	VMOVUPS 192(DI), Z3
+	VMOVUPS 256(DI), Z4
+	VMOVUPS 320(DI), Z5
+	VMOVUPS 384(DI), Z6
+	VMOVUPS 448(DI), Z7
+	MOVQ AX, SI
+	MOVQ BX, R8
+	MOVQ R11, R9
+axpyColsAVX512_widerow:
+	VBROADCASTSS (R8), Z8
+	VFMADD231PS 0(SI), Z8, Z0
+	VFMADD231PS 64(SI), Z8, Z1
+	VFMADD231PS 128(SI), Z8, Z2
+	VFMADD231PS 192(SI), Z8, Z3
+	VFMADD231PS 256(SI), Z8, Z4
+	VFMADD231PS 320(SI), Z8, Z5
+	VFMADD231PS 384(SI), Z8, Z6
+	VFMADD231PS 448(SI), Z8, Z7
+	ADDQ DX, SI
+	ADDQ $4, R8
+	DECQ R9
+	JNZ axpyColsAVX512_widerow
+	VMOVUPS Z0, 0(DI)
+	VMOVUPS Z1, 64(DI)
+	VMOVUPS Z2, 128(DI)
+	VMOVUPS Z3, 192(DI)
+	VMOVUPS Z4, 256(DI)
+	VMOVUPS Z5, 320(DI)
+	VMOVUPS Z6, 384(DI)
+	VMOVUPS Z7, 448(DI)
+	ADDQ $512, AX
+	ADDQ $512, DI
+	DECQ CX
+	JNZ axpyColsAVX512_wide
+axpyColsAVX512_widedone:
+	MOVQ narrow+8(FP), CX
+	TESTQ CX, CX
+	JEQ axpyColsAVX512_narrowdone
+axpyColsAVX512_narrow:
+	VMOVUPS 0(DI), Z0
+	MOVQ AX, SI
+	MOVQ BX, R8
+	MOVQ R11, R9
+axpyColsAVX512_narrowrow:
+	VBROADCASTSS (R8), Z8
+	VFMADD231PS 0(SI), Z8, Z0
+	ADDQ DX, SI
+	ADDQ $4, R8
+	DECQ R9
+	JNZ axpyColsAVX512_narrowrow
+	VMOVUPS Z0, 0(DI)
+	ADDQ $64, AX
+	ADDQ $64, DI
+	DECQ CX
+	JNZ axpyColsAVX512_narrow
+axpyColsAVX512_narrowdone:
+axpyColsAVX512_done:
+	VZEROUPPER
+	RET
+
 // func max2x2AVX2(chans, rows, cols int, src *float32, pitch, plane int, dst *float32)
 TEXT ·max2x2AVX2(SB), NOSPLIT, $0-56
 	MOVQ chans+0(FP), R10

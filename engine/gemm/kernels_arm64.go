@@ -44,6 +44,9 @@ var neonKernels = kernels{
 		}
 		axpyTail(n/block*block, n, a, lda, s, y)
 	},
+	axpyCols: func(n, k int, a []float32, lda int, s, y []float32) int {
+		return axpyColsWith(axpyColsNEON, 4, n, k, a, lda, s, y)
+	},
 }
 
 func best() *kernels { return &neonKernels }
@@ -65,6 +68,9 @@ func max2x2NEON(chans, rows, cols int, src *float32, pitch, plane int, dst *floa
 
 //go:noescape
 func dot4NEON(blocks int, a *float32, lda int, x *float32, acc *float32)
+
+//go:noescape
+func axpyColsNEON(wide, narrow, k int, a *float32, lda int, s *float32, y *float32)
 
 //go:noescape
 func axpy4NEON(blocks int, a *float32, lda int, s *float32, y *float32)

@@ -416,6 +416,88 @@ axpy4NEON_loop:
 axpy4NEON_done:
 	RET
 
+// func axpyColsNEON(wide, narrow, k int, a *float32, lda int, s *float32, y *float32)
+TEXT ·axpyColsNEON(SB), NOSPLIT, $0-56
+	MOVD k+16(FP), R11
+	MOVD a+24(FP), R0
+	MOVD lda+32(FP), R3
+	LSL $2, R3, R3
+	MOVD s+40(FP), R1
+	MOVD y+48(FP), R4
+	CBZ R11, axpyColsNEON_done
+	MOVD wide+0(FP), R2
+	CBZ R2, axpyColsNEON_widedone
+axpyColsNEON_wide:
+	MOVD R4, R5
+	VLD1.P 64(R5), [V0.S4, V1.S4, V2.S4, V3.S4]
+	VLD1.P 64(R5), [V4.S4, V5.S4, V6.S4, V7.S4]
+	VLD1.P 64(R5), [V8.S4, V9.S4, V10.S4, V11.S4]
+	VLD1.P 64(R5), [V12.S4, V13.S4, V14.S4, V15.S4]
+	MOVD R0, R6
+	MOVD R1, R7
+	MOVD R11, R8
+axpyColsNEON_widerow:
+	VLD1R.P 4(R7), [V31.S4]
+	MOVD R6, R9
+	VLD1.P 64(R9), [V16.S4, V17.S4, V18.S4, V19.S4]
+	VFMLA V31.S4, V16.S4, V0.S4
+	VFMLA V31.S4, V17.S4, V1.S4
+	VFMLA V31.S4, V18.S4, V2.S4
+	VFMLA V31.S4, V19.S4, V3.S4
+	VLD1.P 64(R9), [V16.S4, V17.S4, V18.S4, V19.S4]
+	VFMLA V31.S4, V16.S4, V4.S4
+	VFMLA V31.S4, V17.S4, V5.S4
+	VFMLA V31.S4, V18.S4, V6.S4
+	VFMLA V31.S4, V19.S4, V7.S4
+	VLD1.P 64(R9), [V16.S4, V17.S4, V18.S4, V19.S4]
+	VFMLA V31.S4, V16.S4, V8.S4
+	VFMLA V31.S4, V17.S4, V9.S4
+	VFMLA V31.S4, V18.S4, V10.S4
+	VFMLA V31.S4, V19.S4, V11.S4
+	VLD1.P 64(R9), [V16.S4, V17.S4, V18.S4, V19.S4]
+	VFMLA V31.S4, V16.S4, V12.S4
+	VFMLA V31.S4, V17.S4, V13.S4
+	VFMLA V31.S4, V18.S4, V14.S4
+	VFMLA V31.S4, V19.S4, V15.S4
+	ADD R3, R6, R6
+	SUBS $1, R8, R8
+	BNE axpyColsNEON_widerow
+	MOVD R4, R5
+	VST1.P [V0.S4, V1.S4, V2.S4, V3.S4], 64(R5)
+	VST1.P [V4.S4, V5.S4, V6.S4, V7.S4], 64(R5)
+	VST1.P [V8.S4, V9.S4, V10.S4, V11.S4], 64(R5)
+	VST1.P [V12.S4, V13.S4, V14.S4, V15.S4], 64(R5)
+	ADD $256, R0, R0
+	ADD $256, R4, R4
+	SUBS $1, R2, R2
+	BNE axpyColsNEON_wide
+axpyColsNEON_widedone:
+	MOVD narrow+8(FP), R2
+	CBZ R2, axpyColsNEON_narrowdone
+axpyColsNEON_narrow:
+	MOVD R4, R5
+	VLD1.P 16(R5), [V0.S4]
+	MOVD R0, R6
+	MOVD R1, R7
+	MOVD R11, R8
+axpyColsNEON_narrowrow:
+	VLD1R.P 4(R7), [V31.S4]
+	MOVD R6, R9
+	VLD1.P 16(R9), [V16.S4]
+	VFMLA V31.S4, V16.S4, V0.S4
+	ADD R3, R6, R6
+	SUBS $1, R8, R8
+	BNE axpyColsNEON_narrowrow
+	MOVD R4, R5
+	VST1.P [V0.S4], 16(R5)
+	ADD $16, R0, R0
+	ADD $16, R4, R4
+	SUBS $1, R2, R2
+	BNE axpyColsNEON_narrow
+axpyColsNEON_narrowdone:
+axpyColsNEON_done:
+	RET
+
 // func max2x2NEON(chans, rows, cols int, src *float32, pitch, plane int, dst *float32)
 TEXT ·max2x2NEON(SB), NOSPLIT, $0-56
 	MOVD chans+0(FP), R0

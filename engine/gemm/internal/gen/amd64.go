@@ -44,6 +44,8 @@ func AMD64() string {
 	x86Dots(w, avx512)
 	x86Axpy4(w, avx2)
 	x86Axpy4(w, avx512)
+	x86AxpyCols(w, avx2)
+	x86AxpyCols(w, avx512)
 	x86Max2x2(w, "Y", 8)
 	x86Max2x2(w, "X", 4)
 	x86Im2Col(w)
@@ -492,6 +494,67 @@ func x86Axpy4(w *asm, v x86) {
 	}
 	w.line("DECQ CX")
 	w.line("JNZ %s_loop", name)
+	w.label(name + "_done")
+	w.line("VZEROUPPER")
+	w.line("RET")
+}
+
+// x86AxpyCols writes axpyCols<ISA>(wide, narrow, k int, a *float32, lda
+// int, s *float32, y *float32): y[j] += sum over p < k of s[p]*a[p*lda+j]
+// for the columns of wide strips of 8 registers and then narrow strips of
+// one. A strip's sums stay in registers over all k rows (one load of a per
+// multiply-add, none of y), where axpy4 passes over y every four rows:
+// the product of a short vector by a long transposed matrix, as the k-NN
+// distances are.
+func x86AxpyCols(w *asm, v x86) {
+	name := "axpyCols" + v.name
+	w.comment(fmt.Sprintf("func %s(wide, narrow, k int, a *float32, lda int, s *float32, y *float32)", name))
+	w.text(name, 56)
+	for _, s := range []string{
+		"MOVQ k+16(FP), R11",
+		"MOVQ a+24(FP), AX",
+		"MOVQ lda+32(FP), DX",
+		"SHLQ $2, DX",
+		"MOVQ s+40(FP), BX",
+		"MOVQ y+48(FP), DI",
+		"TESTQ R11, R11",
+		"JEQ " + name + "_done",
+	} {
+		w.line("%s", s)
+	}
+	for _, strip := range []struct {
+		label, count string
+		regs         int
+	}{{"wide", "wide+0(FP)", 8}, {"narrow", "narrow+8(FP)", 1}} {
+		l := func(s string) string { return name + "_" + strip.label + s }
+		w.line("MOVQ %s, CX", strip.count)
+		w.line("TESTQ CX, CX")
+		w.line("JEQ %s", l("done"))
+		w.label(l(""))
+		for j := 0; j < strip.regs; j++ {
+			w.line("VMOVUPS %d(DI), %s", j*v.bytes(), v.r(j))
+		}
+		w.line("MOVQ AX, SI")
+		w.line("MOVQ BX, R8")
+		w.line("MOVQ R11, R9")
+		w.label(l("row"))
+		w.line("VBROADCASTSS (R8), %s", v.r(8))
+		for j := 0; j < strip.regs; j++ {
+			w.line("VFMADD231PS %d(SI), %s, %s", j*v.bytes(), v.r(8), v.r(j))
+		}
+		w.line("ADDQ DX, SI")
+		w.line("ADDQ $4, R8")
+		w.line("DECQ R9")
+		w.line("JNZ %s", l("row"))
+		for j := 0; j < strip.regs; j++ {
+			w.line("VMOVUPS %s, %d(DI)", v.r(j), j*v.bytes())
+		}
+		w.line("ADDQ $%d, AX", strip.regs*v.bytes())
+		w.line("ADDQ $%d, DI", strip.regs*v.bytes())
+		w.line("DECQ CX")
+		w.line("JNZ %s", l(""))
+		w.label(l("done"))
+	}
 	w.label(name + "_done")
 	w.line("VZEROUPPER")
 	w.line("RET")

@@ -50,6 +50,7 @@ func ARM64() string {
 	}
 	neonDot4(w)
 	neonAxpy4(w)
+	neonAxpyCols(w)
 	neonMax2x2(w)
 	neonPeak(w)
 	return w.String()
@@ -269,5 +270,64 @@ func neonMax2x2(w *asm) {
 	w.line("SUBS $1, R0, R0")
 	w.line("BNE poolchan")
 	w.label("pooldone")
+	w.line("RET")
+}
+
+// neonAxpyCols writes axpyColsNEON(wide, narrow, k int, a *float32, lda
+// int, s *float32, y *float32), the contract of the x86 axpyCols: wide
+// strips of 16 registers (64 columns), then narrow strips of one.
+func neonAxpyCols(w *asm) {
+	w.comment("func axpyColsNEON(wide, narrow, k int, a *float32, lda int, s *float32, y *float32)")
+	w.text("axpyColsNEON", 56)
+	for _, s := range []string{
+		"MOVD k+16(FP), R11",
+		"MOVD a+24(FP), R0",
+		"MOVD lda+32(FP), R3",
+		"LSL $2, R3, R3",
+		"MOVD s+40(FP), R1",
+		"MOVD y+48(FP), R4",
+		"CBZ R11, axpyColsNEON_done",
+	} {
+		w.line("%s", s)
+	}
+	for _, strip := range []struct {
+		label, count string
+		regs         int
+	}{{"wide", "wide+0(FP)", 16}, {"narrow", "narrow+8(FP)", 1}} {
+		l := func(s string) string { return "axpyColsNEON_" + strip.label + s }
+		w.line("MOVD %s, R2", strip.count)
+		w.line("CBZ R2, %s", l("done"))
+		w.label(l(""))
+		w.line("MOVD R4, R5")
+		for j := 0; j < strip.regs; j += 4 {
+			w.line("VLD1.P %d(R5), %s", 16*min(4, strip.regs-j), vlist(j, min(4, strip.regs-j)))
+		}
+		w.line("MOVD R0, R6")
+		w.line("MOVD R1, R7")
+		w.line("MOVD R11, R8")
+		w.label(l("row"))
+		w.line("VLD1R.P 4(R7), [V31.S4]")
+		w.line("MOVD R6, R9")
+		for j := 0; j < strip.regs; j += 4 {
+			n := min(4, strip.regs-j)
+			w.line("VLD1.P %d(R9), %s", 16*n, vlist(16, n))
+			for i := 0; i < n; i++ {
+				w.line("VFMLA V31.S4, V%d.S4, V%d.S4", 16+i, j+i)
+			}
+		}
+		w.line("ADD R3, R6, R6")
+		w.line("SUBS $1, R8, R8")
+		w.line("BNE %s", l("row"))
+		w.line("MOVD R4, R5")
+		for j := 0; j < strip.regs; j += 4 {
+			w.line("VST1.P %s, %d(R5)", vlist(j, min(4, strip.regs-j)), 16*min(4, strip.regs-j))
+		}
+		w.line("ADD $%d, R0, R0", 16*strip.regs)
+		w.line("ADD $%d, R4, R4", 16*strip.regs)
+		w.line("SUBS $1, R2, R2")
+		w.line("BNE %s", l(""))
+		w.label(l("done"))
+	}
+	w.label("axpyColsNEON_done")
 	w.line("RET")
 }
