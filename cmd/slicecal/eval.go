@@ -4,11 +4,13 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/sliced-ai/sliced/calibration/dataset"
 	"github.com/sliced-ai/sliced/engine"
+	"github.com/sliced-ai/sliced/engine/nn"
 )
 
 func init() {
@@ -23,8 +25,14 @@ func runEval(args []string) error {
 	size := fs.Int("test-size", 0, "score this many test images drawn by --seed (0: all)")
 	seed := fs.Uint64("seed", 1, "seed for --test-size")
 	threads := fs.Int("threads", runtime.GOMAXPROCS(0), "worker goroutines")
+	conv := fs.String("conv", "auto", "convolution algorithm: auto, direct, winograd-f2, winograd-f4 or int8 (integer products where the CPU has AVX512-VNNI, else auto)")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	algo, err := nn.ParseConvAlgo(*conv)
+	if err != nil {
+		fmt.Fprintf(fs.Output(), "slicecal eval: --conv: %v\n", err)
+		return errUsage
 	}
 	if *path == "" {
 		fmt.Fprintln(fs.Output(), "slicecal eval: --engine is required")
@@ -55,12 +63,26 @@ func runEval(args []string) error {
 		test = test.Subset(*size, *seed)
 	}
 	start := time.Now()
-	correct, labels, err := scoreLabels(e, test, *threads)
+	opt := nn.Options{Conv: algo}
+	correct, labels, err := scoreLabels(e, test, *threads, opt)
 	if err != nil {
 		return err
 	}
 	el := time.Since(start)
 	fmt.Printf("%s: %s engine %q, topology %s\n", *path, e.Kind(), e.Name, e.Topology)
+	if algo != nn.ConvAuto {
+		s, err := e.NewSessionOptions(opt)
+		if err != nil {
+			return err
+		}
+		var algos []string
+		for i, l := range e.Stack.Layers {
+			if l.Op == nn.OpConv {
+				algos = append(algos, s.ConvAlgo(i).String())
+			}
+		}
+		fmt.Printf("conv layers: %s\n", strings.Join(algos, ", "))
+	}
 	what := "MNIST test images"
 	if *folder != "" {
 		what = *folder
@@ -77,13 +99,13 @@ func runEval(args []string) error {
 // scoreEngine counts the images whose answer (unknown counted wrong)
 // names their label's class, with one Session per goroutine.
 func scoreEngine(e *engine.Engine, set *dataset.Set, threads int) (int, error) {
-	correct, _, err := scoreLabels(e, set, threads)
+	correct, _, err := scoreLabels(e, set, threads, nn.Options{})
 	return correct, err
 }
 
 // scoreLabels also counts the images whose nearest class is right,
 // whatever the open-set answer.
-func scoreLabels(e *engine.Engine, set *dataset.Set, threads int) (correct, labels int, err error) {
+func scoreLabels(e *engine.Engine, set *dataset.Set, threads int, opt nn.Options) (correct, labels int, err error) {
 	if e.Stack.In != set.Shape {
 		return 0, 0, fmt.Errorf("engine takes %v images, the data set has %v", e.Stack.In, set.Shape)
 	}
@@ -91,7 +113,7 @@ func scoreLabels(e *engine.Engine, set *dataset.Set, threads int) (correct, labe
 	// Sessions are made one after another: preparing the k-NN writes to it.
 	sessions := make([]*engine.Session, threads)
 	for i := range sessions {
-		s, err := e.NewSession()
+		s, err := e.NewSessionOptions(opt)
 		if err != nil {
 			return 0, 0, err
 		}

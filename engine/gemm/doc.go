@@ -22,15 +22,23 @@
 //
 // Kernel reports which one runs. Products with one column (dense layers,
 // k-NN distances) or one row go through matrix-vector loops that stream
-// the matrix once, four rows at a time; on amd64 one call of the assembly
-// runs all groups of four rows and sums each row in registers, so short
-// rows (k-NN prototypes of 16 to 128 values) cost about a nanosecond each
-// instead of the call overhead of a kernel per four rows.
+// the matrix once: a row-major matrix four rows at a time (on amd64 one
+// call of the assembly runs all groups of four rows and sums each row in
+// registers, so short rows cost about a nanosecond each instead of the
+// call overhead of a kernel per four rows), a transposed one in strips of
+// columns whose sums stay in registers over all rows (axpyCols: the k-NN
+// distances over prototypes stored transposed).
 //
 // Two loops of a convolution layer that are not products live here too,
 // because the vector kernels do: Im2Col, which lays out a convolution's
 // patches for its product in one call, and MaxPool2x2, 2 x 2 max pooling
-// over every channel in one call (AVX2 on amd64, plain Go elsewhere).
+// over every channel in one call (AVX2 on amd64, NEON on arm64, plain Go
+// elsewhere).
+//
+// Wino4 is Winograd F(4x4,3x3) with the 2x2 max-pool after it, as three
+// kernels (input transform, products per transform point, output
+// transform with the pool, bias and ReLU) generated for AVX-512, AVX2+FMA
+// and NEON; the set is chosen per CPU and shape, plain Go otherwise.
 //
 // Each micro-kernel comes in three starts: adding to C, overwriting C
 // (beta == 0: C is never read), and overwriting C with a per-row bias; any

@@ -26,7 +26,8 @@ func (r *Runner) batchPrefix() int {
 		case OpReLU, OpMaxPool:
 		case OpConv:
 			k := r.stack.Layers[st.layer].Size
-			if st.wino != nil || st.packed == nil || (k > 1 && !gemm.VectorIm2Col(st.out.W)) {
+			// An int8 conv codes each image by its own range: image by image.
+			if st.wino != nil || st.qconv != nil || st.packed == nil || (k > 1 && !gemm.VectorIm2Col(st.out.W)) {
 				return i
 			}
 		default:

@@ -23,6 +23,7 @@ type Runner struct {
 	ping   []float32
 	pong   []float32
 	col    []float32
+	codes  []uint8 // an int8 conv's coded im2col
 	// ForwardBatch's buffers, sized on first use.
 	bping, bpong, bcol, bmid, bout []float32
 }
@@ -50,8 +51,9 @@ type step struct {
 	pitch  int   // distance between output rows in the buffer
 	packed *gemm.Packed
 	bias   []float32
-	algo   ConvAlgo  // conv only: ConvDirect or a Winograd variant
-	wino   *winograd // set for a Winograd conv
+	algo   ConvAlgo    // conv only: ConvDirect, a Winograd variant or ConvInt8
+	wino   *winograd   // set for a Winograd conv
+	qconv  *gemm.QConv // set for an int8 conv (packed stays, for non-finite inputs)
 }
 
 // NewRunner checks the stack, packs its conv weights and sizes the buffers.
@@ -61,7 +63,7 @@ func NewRunner(s *Stack) (*Runner, error) {
 
 // NewRunnerOptions is NewRunner with a choice of algorithms.
 func NewRunnerOptions(s *Stack, opt Options) (*Runner, error) {
-	if opt.Conv > ConvWinograd4 {
+	if opt.Conv > ConvInt8 {
 		return nil, fmt.Errorf("nn: %v", opt.Conv)
 	}
 	r := &Runner{stack: s, opt: opt}
@@ -80,6 +82,9 @@ func (r *Runner) Repack() error {
 	}
 	// Keep the buffers when they are large enough.
 	n.ping, n.pong, n.col = fit(r.ping, len(n.ping)), fit(r.pong, len(n.pong)), fit(r.col, len(n.col))
+	if cap(r.codes) >= len(n.codes) {
+		n.codes = r.codes[:len(n.codes)]
+	}
 	*r = *n
 	return nil
 }
@@ -97,7 +102,7 @@ func (r *Runner) plan() error {
 	if err != nil {
 		return err
 	}
-	maxAct, maxCol := s.In.Len(), 0
+	maxAct, maxCol, maxCodes := s.In.Len(), 0, 0
 	in := s.In
 	var steps []step
 	for i := 0; i < len(s.Layers); i++ {
@@ -141,11 +146,17 @@ func (r *Runner) plan() error {
 			if st.packed, err = gemm.Pack(false, rows, cols, l.W, cols); err != nil {
 				return fmt.Errorf("nn: layer %d: %w", i, err)
 			}
+			if st.algo == ConvInt8 {
+				if st.qconv, err = gemm.NewQConv(rows, cols, l.W); err != nil {
+					return fmt.Errorf("nn: layer %d: %w", i, err)
+				}
+				maxCodes = max(maxCodes, st.qconv.ScratchLen(st.out.H*st.out.W))
+			}
 			// Without a vector kernel for im2col, a wide
 			// output grid pays off when the next layer pools: the pool
 			// reads the rows where they lie, so the thrown-away columns
 			// cost only their share of the product.
-			st.wide = l.Size > 1 && !gemm.VectorIm2Col(st.out.W) && i+1 < len(s.Layers) && s.Layers[i+1].Op == OpMaxPool
+			st.wide = l.Size > 1 && !gemm.VectorIm2Col(st.out.W) && i+1 < len(s.Layers) && s.Layers[i+1].Op == OpMaxPool && st.qconv == nil
 			if st.wide {
 				st.pitch = in.W
 				size = st.out.C * st.out.H * st.pitch
@@ -162,11 +173,12 @@ func (r *Runner) plan() error {
 	r.ping = make([]float32, maxAct)
 	r.pong = make([]float32, maxAct)
 	r.col = make([]float32, maxCol)
+	r.codes = make([]uint8, maxCodes)
 	return nil
 }
 
-// ConvAlgo is the algorithm the Runner uses for layer i: ConvDirect or a
-// Winograd variant for a conv layer, ConvAuto for any other.
+// ConvAlgo is the algorithm the Runner uses for layer i: ConvDirect, a
+// Winograd variant or ConvInt8 for a conv layer, ConvAuto for any other.
 func (r *Runner) ConvAlgo(i int) ConvAlgo {
 	for _, st := range r.steps {
 		if st.layer == i && st.op == OpConv {
@@ -179,6 +191,12 @@ func (r *Runner) ConvAlgo(i int) ConvAlgo {
 // chooseConv settles the algorithm of one conv layer on input in, pooled
 // when a 2x2 max-pool follows it (after its ReLU, if any).
 func chooseConv(opt Options, l Layer, in Shape, pooled bool) ConvAlgo {
+	if opt.Conv == ConvInt8 {
+		if in.C >= opt.MinChannels && gemm.HasQConv() && l.Out%gemm.QRows == 0 {
+			return ConvInt8
+		}
+		opt.Conv = ConvAuto
+	}
 	if l.Size != 3 || in.C < opt.MinChannels {
 		return ConvDirect
 	}
@@ -253,6 +271,14 @@ func (r *Runner) conv(out, in []float32, st *step, k int) {
 	case k > 1:
 		col = r.col[:st.packed.Cols()*n]
 		Im2Col(col, in, st.in, k)
+	}
+	if st.qconv != nil {
+		// The codes need the input's range; a NaN or an infinity has
+		// none, and runs in float32.
+		if lo, hi, ok := gemm.MinMax(in[:st.in.Len()]); ok {
+			st.qconv.MulBias(n, col, n, lo, hi, st.bias, st.relu, out, n, r.codes)
+			return
+		}
 	}
 	// Shapes were checked when the Runner was built; an error is a bug.
 	if err := st.packed.MulBias(n, col, n, st.bias, st.relu, out, n); err != nil {

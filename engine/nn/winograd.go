@@ -21,6 +21,11 @@ const (
 	// ConvWinograd4 is Winograd F(4x4,3x3): 36 products per 4x4 tile in
 	// place of 144, for 3x3 kernels only.
 	ConvWinograd4
+	// ConvInt8 is im2col and an integer product: int8 weights (a step
+	// per filter) by the image's 8-bit codes, where the CPU has
+	// AVX512-VNNI (gemm.HasQConv); elsewhere the layer runs as ConvAuto
+	// would run it. Its answers differ from float32's near a decision.
+	ConvInt8
 )
 
 func (a ConvAlgo) String() string {
@@ -33,18 +38,20 @@ func (a ConvAlgo) String() string {
 		return "winograd-f2"
 	case ConvWinograd4:
 		return "winograd-f4"
+	case ConvInt8:
+		return "int8"
 	}
 	return fmt.Sprintf("convalgo(%d)", uint8(a))
 }
 
 // ParseConvAlgo accepts the names String returns.
 func ParseConvAlgo(s string) (ConvAlgo, error) {
-	for a := ConvAuto; a <= ConvWinograd4; a++ {
+	for a := ConvAuto; a <= ConvInt8; a++ {
 		if a.String() == s {
 			return a, nil
 		}
 	}
-	return 0, fmt.Errorf("nn: unknown convolution algorithm %q (want auto, direct, winograd-f2 or winograd-f4)", s)
+	return 0, fmt.Errorf("nn: unknown convolution algorithm %q (want auto, direct, winograd-f2, winograd-f4 or int8)", s)
 }
 
 // winoMats is one Winograd F(m x m, 3x3) variant: tile side a = m+2 and

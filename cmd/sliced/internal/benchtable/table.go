@@ -64,17 +64,20 @@ type Result struct {
 
 // Row names, in table order.
 const (
-	SlicedA  = "sliced A (Go)"
-	SlicedB  = "sliced B (Go)"
-	Default  = "default engine, sliced B (Go)"
-	FullA    = "full CNN A (Go)"
-	FullB    = "full CNN B (Go)"
-	ConvA    = "conv stack A (Go)"
-	ConvB    = "conv stack B (Go)"
-	ORTConvA = "conv stack A (ORT)"
-	ORTConvB = "conv stack B (ORT)"
-	ORTFullA = "full CNN A (ORT)"
-	ORTFullB = "full CNN B (ORT)"
+	SlicedA = "sliced A (Go)"
+	SlicedB = "sliced B (Go)"
+	Default = "default engine, sliced B (Go)"
+	// DefaultInt8 is the default engine with int8 convolutions, where
+	// they run (AVX512-VNNI).
+	DefaultInt8 = "default engine, int8 convs (Go)"
+	FullA       = "full CNN A (Go)"
+	FullB       = "full CNN B (Go)"
+	ConvA       = "conv stack A (Go)"
+	ConvB       = "conv stack B (Go)"
+	ORTConvA    = "conv stack A (ORT)"
+	ORTConvB    = "conv stack B (ORT)"
+	ORTFullA    = "full CNN A (ORT)"
+	ORTFullB    = "full CNN B (ORT)"
 )
 
 // Measure builds every network, times all rows in interleaved rounds and
@@ -143,7 +146,7 @@ func build(lib string, workers int) (rows []*Row, done func(), err error) {
 		if err != nil {
 			return nil, done, err
 		}
-		row, err := sessionRow(pick(t, SlicedA, SlicedB), e, img, workers)
+		row, err := sessionRow(pick(t, SlicedA, SlicedB), e, img, workers, nn.Options{})
 		if err != nil {
 			return nil, done, err
 		}
@@ -155,18 +158,27 @@ func build(lib string, workers int) (rows []*Row, done func(), err error) {
 	if err != nil {
 		return nil, done, err
 	}
-	row, err := sessionRow(Default, def, img, workers)
+	row, err := sessionRow(Default, def, img, workers, nn.Options{})
 	if err != nil {
 		return nil, done, err
 	}
 	row.Ref = ORTFullB
 	rows = append(rows, row)
+	if gemm.HasQConv() {
+		// The same engine with its convolutions as int8 products.
+		row, err := sessionRow(DefaultInt8, def, img, workers, nn.Options{Conv: nn.ConvInt8})
+		if err != nil {
+			return nil, done, err
+		}
+		row.Ref = ORTFullB
+		rows = append(rows, row)
+	}
 	for _, t := range both {
 		e, err := FullEngine(t)
 		if err != nil {
 			return nil, done, err
 		}
-		row, err := sessionRow(pick(t, FullA, FullB), e, img, workers)
+		row, err := sessionRow(pick(t, FullA, FullB), e, img, workers, nn.Options{})
 		if err != nil {
 			return nil, done, err
 		}
@@ -250,7 +262,7 @@ func errorOf(err error) string {
 
 // sessionRow times e's Classify on one session, and on workers more
 // sessions at once for the all-cores figure.
-func sessionRow(name string, e *engine.Engine, img []float32, workers int) (*Row, error) {
+func sessionRow(name string, e *engine.Engine, img []float32, workers int, opt nn.Options) (*Row, error) {
 	f, err := EngineFLOPs(e)
 	if err != nil {
 		return nil, err
@@ -261,7 +273,7 @@ func sessionRow(name string, e *engine.Engine, img []float32, workers int) (*Row
 	}
 	row := &Row{Name: name, FLOPs: f, Bound: bound, Workers: workers}
 	for i := range workers + 1 {
-		s, err := e.NewSession()
+		s, err := e.NewSessionOptions(opt)
 		if err != nil {
 			return nil, err
 		}

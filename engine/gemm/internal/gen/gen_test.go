@@ -23,8 +23,8 @@ func TestFmax(t *testing.T) {
 	}
 }
 
-// The NEON words the Winograd kernels use, against the GNU assembler
-// where Debian's binutils-aarch64-linux-gnu is installed.
+// The NEON words the Winograd and int8 kernels use, against the GNU
+// assembler where Debian's binutils-aarch64-linux-gnu is installed.
 func TestNEONWordsAgainstGNU(t *testing.T) {
 	as, err := exec.LookPath("aarch64-linux-gnu-as")
 	if err != nil {
@@ -44,6 +44,15 @@ func TestNEONWordsAgainstGNU(t *testing.T) {
 		{"fmls v3.4s, v5.4s, v30.s[2]", fmlsElem(3, 5, 30, 2)},
 		{"fmls v20.4s, v9.4s, v30.s[1]", fmlsElem(20, 9, 30, 1)},
 		{"fmax v6.4s, v4.4s, v5.4s", fmax(6, 4, 5)},
+		{"sdot v3.4s, v16.16b, v18.4b[2]", sdotElem(3, 16, 18, 2)},
+		{"sdot v13.4s, v17.16b, v19.4b[3]", sdotElem(13, 17, 19, 3)},
+		{"fmul v3.4s, v5.4s, v28.4s", fmulW(3, 5, 28)},
+		{"fcvtns v3.4s, v5.4s", fcvtnsW(3, 5)},
+		{"sqxtn v4.4h, v0.4s", sqxtnW(4, 0, true, false)},
+		{"sqxtn2 v4.8h, v1.4s", sqxtnW(4, 1, true, true)},
+		{"sqxtn v16.8b, v4.8h", sqxtnW(16, 4, false, false)},
+		{"sqxtn2 v16.16b, v5.8h", sqxtnW(16, 5, false, true)},
+		{"scvtf v3.4s, v5.4s", scvtfW(3, 5)},
 	}
 	dir := t.TempDir()
 	var src strings.Builder
@@ -54,7 +63,7 @@ func TestNEONWordsAgainstGNU(t *testing.T) {
 	if err := os.WriteFile(s, []byte(src.String()), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if out, err := exec.Command(as, "-o", o, s).CombinedOutput(); err != nil {
+	if out, err := exec.Command(as, "-march=armv8.2-a+dotprod", "-o", o, s).CombinedOutput(); err != nil {
 		t.Fatalf("%v: %s", err, out)
 	}
 	out, err := exec.Command(objdump, "-d", o).Output()

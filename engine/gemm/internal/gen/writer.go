@@ -34,5 +34,7 @@ func Files() map[string]string {
 		"kernels_arm64.s": ARM64(),
 		"wino4_amd64.s":   Wino4AMD64(),
 		"wino4_arm64.s":   Wino4ARM64(),
+		"qconv_amd64.s":   QConvAMD64(),
+		"qconv_arm64.s":   QConvARM64(),
 	}
 }
