@@ -5,14 +5,18 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
 )
 
 // TestUnderQEMU cross-compiles this package's tests for the boards sliced
 // runs on and runs them under qemu user-mode emulation: arm64 checks the
-// NEON kernels against the oracle, 32-bit arm (Raspberry Pi OS armhf) the
-// pure-Go fallback. A target skips, saying why, where its emulator or the
-// go command is missing (Debian: apt-get install qemu-user).
+// NEON kernels (and the dot-product ones: qemu's default CPU has it)
+// against the oracle, 32-bit arm (Raspberry Pi OS armhf) the pure-Go
+// fallback, and amd64 on a Haswell, which has AVX2 and FMA but no
+// AVX-512, the AVX2 kernels alone (an AVX-512 instruction in them would
+// stop it). A target skips, saying why, where its emulator or the go
+// command is missing (Debian: apt-get install qemu-user).
 func TestUnderQEMU(t *testing.T) {
 	if testing.Short() {
 		t.Skip("cross-compiles and emulates: not in -short")
@@ -21,12 +25,16 @@ func TestUnderQEMU(t *testing.T) {
 	if err != nil {
 		t.Skip("go command not found")
 	}
-	for _, target := range []struct{ goarch, qemu string }{
-		{"arm64", "qemu-aarch64"},
-		{"arm", "qemu-arm"},
+	for _, target := range []struct {
+		name, goarch, qemu, cpu string
+		ran                     []string // log lines that show the kernels ran
+	}{
+		{"arm64", "arm64", "qemu-aarch64", "", []string{"relu true neon:", "vector kernels here: true"}},
+		{"arm", "arm", "qemu-arm", "", nil},
+		{"amd64-avx2", "amd64", "qemu-x86_64", "Haswell", []string{"relu true avx2:"}},
 	} {
-		t.Run(target.goarch, func(t *testing.T) {
-			if runtime.GOARCH == target.goarch {
+		t.Run(target.name, func(t *testing.T) {
+			if runtime.GOARCH == target.goarch && target.cpu == "" {
 				t.Skip("native")
 			}
 			qemu, err := exec.LookPath(target.qemu)
@@ -39,9 +47,26 @@ func TestUnderQEMU(t *testing.T) {
 			if out, err := build.CombinedOutput(); err != nil {
 				t.Fatalf("cross-compiling: %v\n%s", err, out)
 			}
-			out, err := exec.Command(qemu, bin, "-test.short", "-test.count=1").CombinedOutput()
+			args := []string{bin, "-test.short", "-test.count=1", "-test.v"}
+			if target.cpu != "" {
+				args = append([]string{"-cpu", target.cpu}, args...)
+			}
+			raw, err := exec.Command(qemu, args...).CombinedOutput()
+			var lines []string
+			for _, l := range strings.Split(string(raw), "\n") {
+				// qemu names each host CPU feature it does not emulate.
+				if !strings.Contains(l, "TCG doesn't support") {
+					lines = append(lines, l)
+				}
+			}
+			out := strings.Join(lines, "\n")
 			if err != nil {
 				t.Fatalf("tests under %s: %v\n%s", target.qemu, err, out)
+			}
+			for _, want := range target.ran {
+				if !strings.Contains(out, want) {
+					t.Errorf("no %q in the log: the vector kernels did not run", want)
+				}
 			}
 			t.Logf("%s", out)
 		})

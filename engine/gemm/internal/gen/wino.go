@@ -2,6 +2,7 @@ package gen
 
 import (
 	"fmt"
+	"math/bits"
 	"strings"
 )
 
@@ -161,12 +162,18 @@ func winoIn(w *asm) {
 	}
 }
 
-// winoMul: per point, blocks of 6 (or a last 3) tiles x 64 filters in
+// winoMul: per point, blocks of 6 (or a last 3) tiles by 64 filters in
 // Z0-Z23; per channel four filter vectors (Z24-Z27) and one broadcast per
 // tile.
-func winoMul(w *asm) {
-	w.comment("func winoMul4(m, v, u *float32, chans, ldt, k, points int)")
-	fmt.Fprintf(&w.b, "TEXT ·winoMul4(SB), NOSPLIT, $16-56\n")
+func winoMul(w *asm) { winoMulLoops(w, "winoMul4", avx512, 4) }
+
+// winoMulLoops writes the products of the Winograd kernels for one x86
+// register width: per point, per block of vecs registers of filters,
+// blocks of 6 tiles and then one of 3 when ldt is an odd multiple of 3.
+func winoMulLoops(w *asm, name string, v x86, vecs int) {
+	filters := vecs * v.lanes
+	w.comment(fmt.Sprintf("func %s(m, v, u *float32, chans, ldt, k, points int)", name))
+	fmt.Fprintf(&w.b, "TEXT ·%s(SB), NOSPLIT, $16-56\n", name)
 	for _, s := range []string{
 		"MOVQ m+0(FP), DI",
 		"MOVQ v+8(FP), SI",
@@ -184,17 +191,16 @@ func winoMul(w *asm) {
 	w.line("MOVQ BX, R10")
 	w.line("MOVQ DI, R11")
 	w.line("MOVQ k+40(FP), AX")
-	w.line("SHRQ $6, AX")
+	w.line("SHRQ $%d, AX", bits.TrailingZeros(uint(filters)))
 	w.line("MOVQ AX, kbs-16(SP)")
 	w.label("mulkblock")
 	w.line("MOVQ SI, R12")
 	w.line("MOVQ R11, R13")
 	w.line("MOVQ ldt+32(FP), R14")
-	// Blocks of 6 tiles, then one of 3 when ldt is an odd multiple of 3.
 	w.label("multblock")
 	w.line("CMPQ R14, $6")
 	w.line("JLT multhree")
-	mulBlock(w, 6, "six")
+	mulBlock(w, v, vecs, 6, "six")
 	w.line("ADDQ $24, R12")
 	w.line("LEAQ (R13)(R9*4), R13")
 	w.line("LEAQ (R13)(R9*2), R13")
@@ -203,11 +209,11 @@ func winoMul(w *asm) {
 	w.label("multhree")
 	w.line("TESTQ R14, R14")
 	w.line("JEQ mulkdone")
-	mulBlock(w, 3, "three")
+	mulBlock(w, v, vecs, 3, "three")
 	w.label("mulkdone")
 	for _, s := range []string{
-		"ADDQ $256, R10",
-		"ADDQ $256, R11",
+		fmt.Sprintf("ADDQ $%d, R10", 4*filters),
+		fmt.Sprintf("ADDQ $%d, R11", 4*filters),
 		"DECQ kbs-16(SP)",
 		"JNZ mulkblock",
 		"MOVQ chans+24(FP), AX",
@@ -228,23 +234,33 @@ func winoMul(w *asm) {
 	}
 }
 
-// mulBlock is the product of n tiles (6 or 3) by 64 filters into Z0-Z23.
-func mulBlock(w *asm, n int, name string) {
-	for i := 0; i < 4*n; i++ {
-		w.line("VPXORD %s, %s, %s", zr(i), zr(i), zr(i))
+// mulBlock is the product of n tiles (6 or 3) by vecs registers of
+// filters: the sums in the first n*vecs registers, the filters in the
+// vecs after them and the broadcast tile values in the next one or two
+// (two alternate where the registers allow, so a broadcast overlaps the
+// multiply-adds of the tile before).
+func mulBlock(w *asm, v x86, vecs, n int, name string) {
+	uReg, bReg := 6*vecs, 7*vecs
+	bcasts := 2
+	if bReg+1 >= map[string]int{"Y": 16, "Z": 32}[v.reg] {
+		bcasts = 1
+	}
+	xor := map[string]string{"Y": "VPXOR", "Z": "VPXORD"}[v.reg] // VPXORD on Y needs AVX-512VL
+	for i := 0; i < vecs*n; i++ {
+		w.line("%s %s, %s, %s", xor, v.r(i), v.r(i), v.r(i))
 	}
 	w.line("MOVQ R12, AX")
 	w.line("MOVQ R10, DX")
 	w.line("MOVQ chans+24(FP), CX")
 	w.label("mulinner" + name)
-	for j := 0; j < 4; j++ {
-		w.line("VMOVUPS %d(DX), %s", 64*j, zr(24+j))
+	for j := 0; j < vecs; j++ {
+		w.line("VMOVUPS %d(DX), %s", v.bytes()*j, v.r(uReg+j))
 	}
 	for i := 0; i < n; i++ {
-		b := zr(28 + i%2)
+		b := v.r(bReg + i%bcasts)
 		w.line("VBROADCASTSS %d(AX), %s", 4*i, b)
-		for j := 0; j < 4; j++ {
-			w.line("VFMADD231PS %s, %s, %s", zr(24+j), b, zr(4*i+j))
+		for j := 0; j < vecs; j++ {
+			w.line("VFMADD231PS %s, %s, %s", v.r(uReg+j), b, v.r(vecs*i+j))
 		}
 	}
 	w.line("ADDQ R8, AX")
@@ -253,8 +269,8 @@ func mulBlock(w *asm, n int, name string) {
 	w.line("JNZ mulinner" + name)
 	w.line("MOVQ R13, AX")
 	for i := 0; i < n; i++ {
-		for j := 0; j < 4; j++ {
-			w.line("VMOVUPS %s, %d(AX)", zr(4*i+j), 64*j)
+		for j := 0; j < vecs; j++ {
+			w.line("VMOVUPS %s, %d(AX)", v.r(vecs*i+j), v.bytes()*j)
 		}
 		w.line("ADDQ R9, AX")
 	}
