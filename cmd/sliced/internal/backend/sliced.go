@@ -17,6 +17,7 @@ func init() { Register("sliced", newSliced) }
 // fresh pool and the old one is left to the garbage collector.
 type sessions struct {
 	e    *engine.Engine
+	conv nn.ConvAlgo
 	pool sync.Pool
 }
 
@@ -24,7 +25,7 @@ func (s *sessions) get() (*engine.Session, error) {
 	if v := s.pool.Get(); v != nil {
 		return v.(*engine.Session), nil
 	}
-	return s.e.NewSession()
+	return s.e.NewSessionOptions(nn.Options{Conv: s.conv})
 }
 
 // Sliced runs the daemon's current engine: normally a k-NN engine; a full
@@ -33,6 +34,7 @@ type Sliced struct {
 	engine  func() *engine.Engine
 	cur     atomic.Pointer[sessions]
 	unknown atomic.Uint64 // math.Float64bits of the open-set strictness
+	conv    atomic.Uint32 // nn.ConvAlgo of new sessions
 }
 
 func newSliced(o Options) (Backend, error) {
@@ -57,13 +59,17 @@ func NewSliced(current func() *engine.Engine) *Sliced {
 // for the classifications that follow.
 func (s *Sliced) SetUnknownScale(v float64) { s.unknown.Store(math.Float64bits(v)) }
 
+// SetConv sets the convolution algorithm of the sessions made from now on
+// (nn.ConvAuto by default); sessions of another algorithm are dropped.
+func (s *Sliced) SetConv(a nn.ConvAlgo) { s.conv.Store(uint32(a)) }
+
 func (s *Sliced) pool() *sessions {
-	e := s.engine()
+	e, conv := s.engine(), nn.ConvAlgo(s.conv.Load())
 	p := s.cur.Load()
-	if p != nil && p.e == e {
+	if p != nil && p.e == e && p.conv == conv {
 		return p
 	}
-	np := &sessions{e: e}
+	np := &sessions{e: e, conv: conv}
 	if s.cur.CompareAndSwap(p, np) {
 		return np
 	}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/sliced-ai/sliced/device/gpio"
 	"github.com/sliced-ai/sliced/device/power"
+	"github.com/sliced-ai/sliced/engine/nn"
 )
 
 // Config is the whole daemon configuration.
@@ -29,7 +30,12 @@ type Config struct {
 	// UnknownScale is the open-set strictness: it multiplies every class
 	// radius of the engine (larger answers unknown less often, 0 never).
 	UnknownScale float64 `yaml:"unknown_scale"`
-	StateDir     string  `yaml:"state_dir"`
+	// Conv is the convolution algorithm of the engine's sessions: auto
+	// (the default: Winograd F(4,3) where its kernels run, else direct),
+	// direct, winograd-f2, winograd-f4 or int8 (integer products where
+	// the CPU has AVX512-VNNI or arm64's dot product, else auto).
+	Conv     string `yaml:"conv"`
+	StateDir string `yaml:"state_dir"`
 	// ModelDir is the model folder of the v2 repository extension: engine
 	// files NAME.slc that POST /v2/repository/models/NAME/load serves.
 	ModelDir   string     `yaml:"model_dir"`
@@ -152,6 +158,7 @@ func Default() Config {
 		Backend:      "sliced",
 		Compare:      Compare{Every: 10},
 		UnknownScale: 1,
+		Conv:         "auto",
 		Limits:       Limits{BodyBytes: 4 << 20, ImagePixels: 4096 * 4096},
 		Timeouts:     Timeouts{Read: 30 * time.Second, Write: 30 * time.Second, Idle: 120 * time.Second, Shutdown: 10 * time.Second},
 		Candidates:   Candidates{Keep: 50, Below: 0.5},
@@ -299,6 +306,9 @@ func (c *Config) Validate() error {
 	}
 	if !(c.UnknownScale >= 0 && c.UnknownScale <= 100) {
 		bad("unknown_scale", "%v, want 0 (never unknown) to 100", c.UnknownScale)
+	}
+	if _, err := nn.ParseConvAlgo(c.Conv); err != nil {
+		bad("conv", "%q is not auto, direct, winograd-f2, winograd-f4 or int8", c.Conv)
 	}
 	if c.Compare.Backend != "" && c.Compare.Every < 1 {
 		bad("compare.every", "%d, want at least 1", c.Compare.Every)

@@ -40,12 +40,13 @@ sources:
   - {kind: webcam, path: /dev/video0}
   - {name: a, kind: dir}
 compare: {backend: fullcnn, every: 0}
+conv: fast
 `))
 	if err != nil {
 		t.Fatal(err)
 	}
 	err = c.Validate()
-	for _, key := range []string{"sources[0].kind", "sources[1].path", "compare.every"} {
+	for _, key := range []string{"sources[0].kind", "sources[1].path", "compare.every", "conv"} {
 		if err == nil || !strings.Contains(err.Error(), key) {
 			t.Errorf("err = %v, want it to name %s", err, key)
 		}
@@ -139,6 +140,19 @@ func TestMQTT(t *testing.T) {
 		}
 		if err == nil {
 			t.Errorf("%s: accepted", bad)
+		}
+	}
+}
+
+// conv takes the algorithms nn parses; the default is auto.
+func TestConv(t *testing.T) {
+	if c := Default(); c.Conv != "auto" || c.Validate() != nil {
+		t.Errorf("default conv %q: %v", c.Conv, c.Validate())
+	}
+	for _, v := range []string{"auto", "direct", "winograd-f2", "winograd-f4", "int8"} {
+		c, err := Parse([]byte("conv: " + v + "\n"))
+		if err != nil || c.Validate() != nil {
+			t.Errorf("conv %s: %v %v", v, err, c.Validate())
 		}
 	}
 }

@@ -32,6 +32,7 @@ func NewFlags(fs *flag.FlagSet) *Flags {
 	fs.StringVar(&c.GRPCListen, "grpc-listen", c.GRPCListen, "KServe v2 gRPC listen `address`, e.g. 127.0.0.1:8001 (empty: no gRPC)")
 	fs.StringVar(&c.Engine, "engine", c.Engine, "engine `file`, or an embedded engine: mnist (the default when empty) or scene")
 	fs.Float64Var(&c.UnknownScale, "unknown-scale", c.UnknownScale, "open-set strictness: multiplies every class radius (larger is more lenient, 0 never answers unknown)")
+	fs.StringVar(&c.Conv, "conv", c.Conv, "convolution algorithm: auto, direct, winograd-f2, winograd-f4 or int8 (integer products where the CPU has AVX512-VNNI or arm64's dot product)")
 	fs.StringVar(&c.StateDir, "state-dir", c.StateDir, "`directory` for the enrolled engine")
 	fs.StringVar(&c.ModelDir, "model-dir", c.ModelDir, "`directory` of engine files NAME.slc that the v2 repository API loads as model NAME")
 	fs.StringVar(&c.TokenFile, "token-file", c.TokenFile, "`file` holding the bearer token of mutating endpoints")

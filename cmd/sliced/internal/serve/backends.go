@@ -8,6 +8,7 @@ import (
 	"github.com/sliced-ai/sliced/cmd/sliced/internal/metrics"
 	"github.com/sliced-ai/sliced/cmd/sliced/internal/pipeline"
 	"github.com/sliced-ai/sliced/engine"
+	"github.com/sliced-ai/sliced/engine/nn"
 )
 
 // backendSet is the loaded backends and the route they make.
@@ -22,6 +23,9 @@ type backendSet struct {
 func loadBackends(c config.Config, reg *backend.Registry, current func() *engine.Engine, m *metrics.Metrics, log *slog.Logger) *backendSet {
 	sliced := backend.NewSliced(current)
 	sliced.SetUnknownScale(c.UnknownScale)
+	if algo, err := nn.ParseConvAlgo(c.Conv); err == nil { // Validate named a bad one
+		sliced.SetConv(algo)
+	}
 	set := &backendSet{byName: map[string]backend.Backend{"sliced": sliced}}
 	m.BackendInfo.Reset()
 	m.BackendInfo.WithLabelValues("sliced", "cpu", current().Name, string(backend.Loaded)).Set(1)
