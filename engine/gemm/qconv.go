@@ -45,8 +45,11 @@ func NewQConv(rows, k int, w []float32) (*QConv, error) {
 		for _, v := range row {
 			m = max(m, abs32(v))
 		}
-		if m == 0 || math.IsInf(float64(m), 0) || m != m {
-			continue // all zero, or not codable: codes 0 (callers keep float32 for such weights)
+		if math.IsInf(float64(m), 0) || m != m {
+			return nil, fmt.Errorf("gemm: int8 convolution: filter %d has a weight that is not finite", r)
+		}
+		if m == 0 {
+			continue // all codes 0
 		}
 		q.step[r] = m / 127
 		for j, v := range row {

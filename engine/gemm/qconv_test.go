@@ -99,9 +99,14 @@ func TestQConvAgainstFloat(t *testing.T) {
 	}
 }
 
-func TestQConvRejectsRows(t *testing.T) {
+func TestQConvRejects(t *testing.T) {
 	if _, err := NewQConv(12, 9, make([]float32, 12*9)); err == nil {
 		t.Error("12 filters accepted")
+	}
+	w := make([]float32, 8*9)
+	w[40] = float32(math.Inf(1))
+	if _, err := NewQConv(8, 9, w); err == nil {
+		t.Error("an infinite weight accepted")
 	}
 }
 

@@ -147,10 +147,12 @@ func (r *Runner) plan() error {
 				return fmt.Errorf("nn: layer %d: %w", i, err)
 			}
 			if st.algo == ConvInt8 {
+				// Weights that cannot be coded keep the layer in float32.
 				if st.qconv, err = gemm.NewQConv(rows, cols, l.W); err != nil {
-					return fmt.Errorf("nn: layer %d: %w", i, err)
+					st.algo, st.qconv = ConvDirect, nil
+				} else {
+					maxCodes = max(maxCodes, st.qconv.ScratchLen(st.out.H*st.out.W))
 				}
-				maxCodes = max(maxCodes, st.qconv.ScratchLen(st.out.H*st.out.W))
 			}
 			// Without a vector kernel for im2col, a wide
 			// output grid pays off when the next layer pools: the pool
