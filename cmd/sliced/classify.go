@@ -16,6 +16,7 @@ import (
 	"github.com/sliced-ai/sliced/cmd/sliced/internal/result"
 	"github.com/sliced-ai/sliced/engine"
 	"github.com/sliced-ai/sliced/engine/imageio"
+	"github.com/sliced-ai/sliced/engine/nn"
 	"github.com/sliced-ai/sliced/engine/preprocess"
 )
 
@@ -41,6 +42,7 @@ func runClassify(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	asJSON := fset.Bool("json", false, "one JSON object per line")
 	maxPixels := fset.Int("max-pixels", imageio.DefaultMaxPixels, "refuse images with more pixels than this")
 	unknownScale := fset.Float64("unknown-scale", engine.DefaultUnknownScale, "open-set strictness: multiplies every class radius (larger is more lenient, 0 never answers unknown)")
+	conv := convFlag(fset)
 	fset.Usage = func() {
 		fmt.Fprintln(stderr, "usage: sliced classify [--engine FILE] [--json] PATH...")
 		fset.PrintDefaults()
@@ -52,11 +54,15 @@ func runClassify(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		fset.Usage()
 		return errUsage
 	}
+	algo, err := nn.ParseConvAlgo(*conv)
+	if err != nil {
+		return err
+	}
 	e, err := loadEngine(*path)
 	if err != nil {
 		return err
 	}
-	sess, err := e.NewSession()
+	sess, err := e.NewSessionOptions(nn.Options{Conv: algo})
 	if err == nil {
 		sess.UnknownScale = *unknownScale
 	}

@@ -28,3 +28,9 @@ func parse(fs *flag.FlagSet, args []string) error {
 // loadEngine reads the engine at path, or an embedded one by name
 // ("mnist", the default for "", or "scene").
 func loadEngine(path string) (*engine.Engine, error) { return models.Load(path) }
+
+// convFlag registers --conv, the convolution algorithm of the engine's
+// session, as sliced serve's conv setting.
+func convFlag(fs *flag.FlagSet) *string {
+	return fs.String("conv", "auto", "convolution algorithm: auto, direct, winograd-f2, winograd-f4 or int8 (integer products where the CPU has AVX512-VNNI or arm64's dot product, else auto)")
+}

@@ -46,11 +46,11 @@ type layerInfo struct {
 	Out    string `json:"out"`
 	Params int    `json:"params"`
 	// Algo is how this machine runs a conv layer: direct (im2col and one
-	// product) or a Winograd variant.
+	// product), a Winograd variant or int8.
 	Algo string `json:"algo,omitempty"`
 }
 
-func describe(file string, e *engine.Engine) (engineInfo, error) {
+func describe(file string, e *engine.Engine, conv nn.ConvAlgo) (engineInfo, error) {
 	size, err := engine.EncodedSize(e)
 	if err != nil {
 		return engineInfo{}, err
@@ -65,7 +65,7 @@ func describe(file string, e *engine.Engine) (engineInfo, error) {
 		Input: e.Stack.In.String(), Params: e.Stack.Params(), WeightType: e.WeightType.String(),
 		FeatureDim: dim, Classes: e.ClassNames(), Bytes: size,
 	}
-	sess, err := e.NewSession()
+	sess, err := e.NewSessionOptions(nn.Options{Conv: conv})
 	if err != nil {
 		return engineInfo{}, err
 	}
@@ -116,6 +116,7 @@ func runInspect(_ context.Context, args []string, stdout, stderr io.Writer) erro
 	fs := newFlags("inspect", stderr)
 	path := fs.String("engine", "", "engine file, or an embedded engine: mnist (the default) or scene")
 	asJSON := fs.Bool("json", false, "print JSON")
+	conv := convFlag(fs)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -141,7 +142,11 @@ func runInspect(_ context.Context, args []string, stdout, stderr io.Writer) erro
 	if file == "" {
 		file = "(embedded default)"
 	}
-	info, err := describe(file, e)
+	algo, err := nn.ParseConvAlgo(*conv)
+	if err != nil {
+		return err
+	}
+	info, err := describe(file, e, algo)
 	if err != nil {
 		return err
 	}
