@@ -34,12 +34,11 @@ func (q *QConv) vector(n int, col []float32, ldc int, inv, zf float32, x []uint8
 	}
 }
 
-// minMax16 has no NEON kernel: MinMax runs in Go here.
-const hasMinMax16 = false
+// hasMinMax16: MinMax runs its NEON kernel.
+const hasMinMax16 = true
 
-func minMax16(blocks int, x *float32) (lo, hi, sum float32) {
-	panic("gemm: no minMax16 kernel on arm64")
-}
+//go:noescape
+func minMax16(blocks int, x *float32) (lo, hi, sum float32)
 
 //go:noescape
 func qpack4NEON(k, k4, chunks int, col *float32, ldc int, inv, zf float32, x *uint8, ldx int)

@@ -53,6 +53,7 @@ func TestNEONWordsAgainstGNU(t *testing.T) {
 		{"sqxtn v16.8b, v4.8h", sqxtnW(16, 4, false, false)},
 		{"sqxtn2 v16.16b, v5.8h", sqxtnW(16, 5, false, true)},
 		{"scvtf v3.4s, v5.4s", scvtfW(3, 5)},
+		{"fmin v4.4s, v4.4s, v0.4s", fminW(4, 4, 0)},
 	}
 	dir := t.TempDir()
 	var src strings.Builder

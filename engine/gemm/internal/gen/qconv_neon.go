@@ -2,7 +2,8 @@ package gen
 
 import "fmt"
 
-// QConvARM64 writes qconv_arm64.s: the integer convolution's kernels for
+// QConvARM64 writes qconv_arm64.s: the integer convolution's kernels (and
+// MinMax's) for
 // NEON with the dot-product extension (SDOT, ARMv8.2 and later: Cortex-A55,
 // A76, Orin's A78AE; not the A53, A57 or A72 of older boards). SDOT is
 // signed by signed, so the codes are stored as code - 128 and each sum gets
@@ -12,9 +13,57 @@ func QConvARM64() string {
 	w := &asm{}
 	w.b.WriteString(header)
 	w.b.WriteString("//go:build !purego\n\n#include \"textflag.h\"\n")
+	qMinMaxNEON(w)
 	qPackNEON(w)
 	qTileNEON(w)
 	return w.String()
+}
+
+func fminW(d, n, m int) uint32 { return 0x4ea0f400 | uint32(m)<<16 | uint32(n)<<5 | uint32(d) }
+
+// qMinMaxNEON: the smallest, largest and sum of 16*blocks values, each in
+// four registers (V4-V7, V8-V11, V12-V15) folded at the end; FMIN and
+// FMAX keep a NaN, the sum an infinity.
+func qMinMaxNEON(w *asm) {
+	a := neon{w}
+	w.comment("func minMax16(blocks int, x *float32) (lo, hi, sum float32)")
+	w.text("minMax16", 28)
+	w.line("MOVD blocks+0(FP), R0")
+	w.line("MOVD x+8(FP), R1")
+	w.line("VLD1 (R1), [V4.S4, V5.S4, V6.S4, V7.S4]")
+	for i := 0; i < 4; i++ {
+		a.mov(8+i, 4+i)
+		a.zero(12 + i)
+	}
+	w.label("mmloop")
+	w.line("VLD1.P 64(R1), [V0.S4, V1.S4, V2.S4, V3.S4]")
+	for i := 0; i < 4; i++ {
+		word(w, fminW(4+i, 4+i, i), "FMIN V%d.4S, V%d.4S, V%d.4S", 4+i, 4+i, i)
+		a.max(8+i, 8+i, i)
+		a.add(12+i, 12+i, i)
+	}
+	w.line("SUBS $1, R0, R0")
+	w.line("BNE mmloop")
+	for _, r := range []int{4, 8, 12} {
+		for i := 1; i < 4; i++ {
+			switch r {
+			case 4:
+				word(w, fminW(r, r, r+i), "FMIN V%d.4S, V%d.4S, V%d.4S", r, r, r+i)
+			case 8:
+				a.max(r, r, r+i)
+			case 12:
+				a.add(r, r, r+i)
+			}
+		}
+	}
+	word(w, 0x6eb0f800|4<<5|0, "FMINV S0, V4.4S")
+	word(w, 0x6e30f800|8<<5|1, "FMAXV S1, V8.4S")
+	word(w, 0x6e20d400|12<<16|12<<5|12, "FADDP V12.4S, V12.4S, V12.4S")
+	word(w, 0x7e30d800|12<<5|2, "FADDP S2, V12.2S")
+	w.line("FMOVS F0, lo+16(FP)")
+	w.line("FMOVS F1, hi+20(FP)")
+	w.line("FMOVS F2, sum+24(FP)")
+	w.line("RET")
 }
 
 func sdotElem(d, n, m, idx int) uint32 {
