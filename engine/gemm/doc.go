@@ -40,6 +40,10 @@
 // transform with the pool, bias and ReLU) generated for AVX-512, AVX2+FMA
 // and NEON; the set is chosen per CPU and shape, plain Go otherwise.
 //
+// QConv is a convolution's weights as int8 codes for an integer product
+// against each image's im2col coded to 8 bits: VPDPBUSD on AVX512-VNNI,
+// SDOT on arm64 cores with the dot product, plain Go elsewhere.
+//
 // Each micro-kernel comes in three starts: adding to C, overwriting C
 // (beta == 0: C is never read), and overwriting C with a per-row bias; any
 // of them can clamp at zero (ReLU) as it stores. Weights used for many
