@@ -1,6 +1,7 @@
 package models
 
 import (
+	"flag"
 	"testing"
 
 	"github.com/sliced-ai/sliced/calibration/dataset"
@@ -8,10 +9,13 @@ import (
 	"github.com/sliced-ai/sliced/engine/nn"
 )
 
-// TestWinogradSameLabels runs the 10,000 MNIST test digits through the
-// default engine and the full CNN with every 3x3 conv of 8 or more input
-// channels direct and then Winograd: every label must be the same.
-func TestWinogradSameLabels(t *testing.T) {
+// mnistImages is how many MNIST test images the label tests run: all by
+// default, fewer under emulation (TestUnderQEMU).
+var mnistImages = flag.Int("mnist-images", 10000, "MNIST test images the Winograd and int8 label tests run")
+
+// mnistTest is the first mnistImages MNIST test images.
+func mnistTest(t *testing.T) *dataset.Set {
+	t.Helper()
 	if testing.Short() {
 		t.Skip("10,000 images")
 	}
@@ -19,6 +23,21 @@ func TestWinogradSameLabels(t *testing.T) {
 	if err != nil {
 		t.Skipf("MNIST not available: %v", err)
 	}
+	if n := *mnistImages; n < test.Len() {
+		idx := make([]int, n)
+		for i := range idx {
+			idx[i] = i
+		}
+		test = test.Pick(idx)
+	}
+	return test
+}
+
+// TestWinogradSameLabels runs the 10,000 MNIST test digits through the
+// default engine and the full CNN with every 3x3 conv of 8 or more input
+// channels direct and then Winograd: every label must be the same.
+func TestWinogradSameLabels(t *testing.T) {
+	test := mnistTest(t)
 	for _, load := range []struct {
 		name string
 		open func() (*engine.Engine, error)
