@@ -262,6 +262,9 @@ func (e *Engine) NewSessionOptions(opt nn.Options) (*Session, error) {
 // (nn.ConvAuto for a layer that is not a convolution).
 func (s *Session) ConvAlgo(i int) nn.ConvAlgo { return s.runner.ConvAlgo(i) }
 
+// ConvAlgos are the algorithms of the session's conv layers, in order.
+func (s *Session) ConvAlgos() nn.ConvAlgos { return s.runner.ConvAlgos() }
+
 // Engine is the engine this session runs.
 func (s *Session) Engine() *Engine { return s.e }
 

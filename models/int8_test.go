@@ -53,12 +53,7 @@ func TestInt8ConvOnMNIST(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var algos []string
-			for i, l := range e.Stack.Layers {
-				if l.Op == nn.OpConv {
-					algos = append(algos, s.ConvAlgo(i).String())
-				}
-			}
+			algos := s.ConvAlgos()
 			got, right := run(nn.Options{Conv: nn.ConvInt8, MinChannels: minCh})
 			changed := 0
 			for i := range got {
@@ -66,7 +61,7 @@ func TestInt8ConvOnMNIST(t *testing.T) {
 					changed++
 				}
 			}
-			t.Logf("%s, conv layers %v: %.2f %% right (float32 %.2f %%), %d of %d answers changed",
+			t.Logf("%s, conv layers %s: %.2f %% right (float32 %.2f %%), %d of %d answers changed",
 				load.name, algos, 100*float64(right)/float64(len(got)), 100*float64(baseRight)/float64(len(got)), changed, len(got))
 			// 8-bit codes on both sides of the products: a few answers
 			// near a decision change, the accuracy hardly.

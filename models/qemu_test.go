@@ -39,7 +39,7 @@ func TestUnderQEMU(t *testing.T) {
 	if err != nil {
 		t.Fatalf("tests under qemu-aarch64: %v\n%s", err, out)
 	}
-	for _, want := range []string{"--- PASS: TestWinogradSameLabels", "--- PASS: TestInt8ConvOnMNIST", "conv layers [int8 int8]"} {
+	for _, want := range []string{"--- PASS: TestWinogradSameLabels", "--- PASS: TestInt8ConvOnMNIST", "conv layers int8, int8"} {
 		if !strings.Contains(string(out), want) {
 			t.Errorf("no %q under qemu:\n%s", want, out)
 		}

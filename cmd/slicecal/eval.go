@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"runtime"
-	"strings"
 	"sync"
 	"time"
 
@@ -25,7 +24,7 @@ func runEval(args []string) error {
 	size := fs.Int("test-size", 0, "score this many test images drawn by --seed (0: all)")
 	seed := fs.Uint64("seed", 1, "seed for --test-size")
 	threads := fs.Int("threads", runtime.GOMAXPROCS(0), "worker goroutines")
-	conv := fs.String("conv", "auto", "convolution algorithm: auto, direct, winograd-f2, winograd-f4 or int8 (integer products where the CPU has AVX512-VNNI, else auto)")
+	conv := fs.String("conv", "auto", nn.ConvAlgoUsage())
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -75,13 +74,7 @@ func runEval(args []string) error {
 		if err != nil {
 			return err
 		}
-		var algos []string
-		for i, l := range e.Stack.Layers {
-			if l.Op == nn.OpConv {
-				algos = append(algos, s.ConvAlgo(i).String())
-			}
-		}
-		fmt.Printf("conv layers: %s\n", strings.Join(algos, ", "))
+		fmt.Printf("conv layers: %s\n", s.ConvAlgos())
 	}
 	what := "MNIST test images"
 	if *folder != "" {

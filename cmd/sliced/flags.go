@@ -6,6 +6,7 @@ import (
 	"io"
 
 	"github.com/sliced-ai/sliced/engine"
+	"github.com/sliced-ai/sliced/engine/nn"
 	"github.com/sliced-ai/sliced/models"
 )
 
@@ -32,5 +33,5 @@ func loadEngine(path string) (*engine.Engine, error) { return models.Load(path) 
 // convFlag registers --conv, the convolution algorithm of the engine's
 // session, as sliced serve's conv setting.
 func convFlag(fs *flag.FlagSet) *string {
-	return fs.String("conv", "auto", "convolution algorithm: auto, direct, winograd-f2, winograd-f4 or int8 (integer products where the CPU has AVX512-VNNI or arm64's dot product, else auto)")
+	return fs.String("conv", "auto", nn.ConvAlgoUsage())
 }

@@ -43,6 +43,9 @@ func axpyTail(done, n int, a []float32, lda int, s [4]float32, y []float32) {
 	}
 }
 
+// lanes is the mask of a vector's first n lanes.
+func lanes(n int) int { return 1<<n - 1 }
+
 // flag passes a bool to the assembly as a whole register.
 func flag(b bool) int {
 	if b {
@@ -51,17 +54,14 @@ func flag(b bool) int {
 	return 0
 }
 
-// axpyColsWith runs an axpyCols kernel of lanes-wide registers (wide
-// strips of 8 registers on x86, 16 on NEON) over the first n columns it
-// covers and returns how many.
-func axpyColsWith(kernel func(wide, narrow, k int, a *float32, lda int, s *float32, y *float32), lanes, n, k int, a []float32, lda int, s, y []float32) int {
-	wideCols := 8 * lanes
-	if lanes == 4 {
-		wideCols = 16 * lanes
-	}
+// axpyColsWith runs an axpyCols kernel of width-lane registers, wide
+// strips of wideRegs of them (8 on x86, 16 on NEON) and narrow strips of
+// one, over the first n columns it covers and returns how many.
+func axpyColsWith(kernel func(wide, narrow, k int, a *float32, lda int, s *float32, y *float32), width, wideRegs, n, k int, a []float32, lda int, s, y []float32) int {
+	wideCols := wideRegs * width
 	wide := n / wideCols
-	narrow := (n - wide*wideCols) / lanes
-	done := wide*wideCols + narrow*lanes
+	narrow := (n - wide*wideCols) / width
+	done := wide*wideCols + narrow*width
 	if done == 0 || k == 0 {
 		return 0
 	}

@@ -37,7 +37,7 @@ var avx2Kernels = kernels{
 		axpyTail(n/block*block, n, a, lda, s, y)
 	},
 	axpyCols: func(n, k int, a []float32, lda int, s, y []float32) int {
-		return axpyColsWith(axpyColsAVX2, 8, n, k, a, lda, s, y)
+		return axpyColsWith(axpyColsAVX2, 8, 8, n, k, a, lda, s, y)
 	},
 }
 
@@ -79,7 +79,7 @@ var avx512Kernels = kernels{
 		axpyTail(n/block*block, n, a, lda, s, y)
 	},
 	axpyCols: func(n, k int, a []float32, lda int, s, y []float32) int {
-		return axpyColsWith(axpyColsAVX512, 16, n, k, a, lda, s, y)
+		return axpyColsWith(axpyColsAVX512, 16, 8, n, k, a, lda, s, y)
 	},
 }
 

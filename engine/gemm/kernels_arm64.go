@@ -45,7 +45,7 @@ var neonKernels = kernels{
 		axpyTail(n/block*block, n, a, lda, s, y)
 	},
 	axpyCols: func(n, k int, a []float32, lda int, s, y []float32) int {
-		return axpyColsWith(axpyColsNEON, 4, n, k, a, lda, s, y)
+		return axpyColsWith(axpyColsNEON, 4, 16, n, k, a, lda, s, y)
 	},
 }
 

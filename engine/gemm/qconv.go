@@ -10,10 +10,10 @@ import (
 // codes, for an integer product on AVX512-VNNI or NEON's dot product: the
 // im2col of one image is coded to 8 unsigned bits with a step and a zero
 // point of its own, and one VPDPBUSD does 64 multiply-adds of a code by a
-// weight (one SDOT 16). The step of a
-// filter's codes is its largest |weight| / 127, so the products carry the
-// rounding of 8 bits on both sides, where float32 carries 24: a choice for
-// speed that changes answers near a decision, measured in the tests.
+// weight (one SDOT 16). The step of a filter's codes is its largest
+// |weight| / 127, so the products carry the rounding of 8 bits on both
+// sides, where float32 carries 24: a choice for speed that changes answers
+// near a decision, measured in the tests.
 type QConv struct {
 	rows, k, k4 int
 	w           []int8    // [rows/8][k4][8][4]: per 4 taps, 8 filters' codes
@@ -152,8 +152,6 @@ func code(v, inv, zf float32) uint8 {
 	c := math.RoundToEven(float64(float32(v*inv) + zf))
 	return uint8(max(0, min(255, c)))
 }
-
-func lanes16(n int) int { return 1<<n - 1 }
 
 // MinMax returns the smallest and largest of x and whether every value is
 // finite (a NaN or an infinity makes the integer product meaningless).

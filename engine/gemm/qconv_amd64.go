@@ -15,7 +15,7 @@ var hasMinMax16 = hasQConv
 // call, then tiles of 8 filters by 32 pixels, the last under masks.
 func (q *QConv) vector(n int, col []float32, ldc int, inv, zf float32, x []uint8, ldx int, lower float32, out []float32, ldo int) {
 	chunks := (n + 15) / 16
-	qpack4(q.k, q.k4, chunks, &col[0], ldc, inv, zf, &x[0], ldx, lanes16(n-16*(chunks-1)))
+	qpack4(q.k, q.k4, chunks, &col[0], ldc, inv, zf, &x[0], ldx, lanes(n-16*(chunks-1)))
 	strips := (n + qPix - 1) / qPix
 	for fb := 0; fb < q.rows/QRows; fb++ {
 		r0 := fb * QRows
@@ -23,7 +23,7 @@ func (q *QConv) vector(n int, col []float32, ldc int, inv, zf float32, x []uint8
 			left := n - s*qPix
 			mlo, mhi := 0xffff, 0xffff
 			if left < qPix {
-				mlo, mhi = lanes16(min(left, 16)), lanes16(max(left-16, 0))
+				mlo, mhi = lanes(min(left, 16)), lanes(max(left-16, 0))
 			}
 			qtile8(q.k4, &q.w[r0*q.k4*4], &x[s*4*qPix], ldx, &out[r0*ldo+s*qPix], ldo, &q.sc[r0], &q.off[r0], lower, mlo, mhi)
 		}

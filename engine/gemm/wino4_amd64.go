@@ -53,8 +53,6 @@ var wino4Here = func() []*wino4Set {
 	return s
 }()
 
-func lanes(n int) int { return 1<<n - 1 }
-
 // wino4LDT rounds the tiles up to the products' blocks of 6 and 3 (both
 // sets).
 func wino4LDT(tiles int) int { return (tiles + 2) / 3 * 3 }

@@ -190,6 +190,17 @@ func (r *Runner) ConvAlgo(i int) ConvAlgo {
 	return ConvAuto
 }
 
+// ConvAlgos are the algorithms of the Runner's conv layers, in order.
+func (r *Runner) ConvAlgos() ConvAlgos {
+	var a ConvAlgos
+	for _, st := range r.steps {
+		if st.op == OpConv {
+			a = append(a, st.algo)
+		}
+	}
+	return a
+}
+
 // chooseConv settles the algorithm of one conv layer on input in, pooled
 // when a 2x2 max-pool follows it (after its ReLU, if any).
 func chooseConv(opt Options, l Layer, in Shape, pooled bool) ConvAlgo {

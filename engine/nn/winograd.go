@@ -3,6 +3,7 @@ package nn
 import (
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/sliced-ai/sliced/engine/gemm"
 )
@@ -51,7 +52,32 @@ func ParseConvAlgo(s string) (ConvAlgo, error) {
 			return a, nil
 		}
 	}
-	return 0, fmt.Errorf("nn: unknown convolution algorithm %q (want auto, direct, winograd-f2, winograd-f4 or int8)", s)
+	return 0, fmt.Errorf("nn: unknown convolution algorithm %q (want %s)", s, ConvAlgoNames())
+}
+
+// ConvAlgoNames lists the names ParseConvAlgo accepts, for messages.
+func ConvAlgoNames() string {
+	var names []string
+	for a := ConvAuto; a <= ConvInt8; a++ {
+		names = append(names, a.String())
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
+}
+
+// ConvAlgoUsage is the help of a flag that takes a ConvAlgo.
+func ConvAlgoUsage() string {
+	return "convolution algorithm: " + ConvAlgoNames() + " (int8: integer products where the CPU has AVX512-VNNI or arm64's dot product, else as auto)"
+}
+
+// ConvAlgos are the algorithms of a stack's conv layers, in order.
+type ConvAlgos []ConvAlgo
+
+func (a ConvAlgos) String() string {
+	names := make([]string, len(a))
+	for i, x := range a {
+		names[i] = x.String()
+	}
+	return strings.Join(names, ", ")
 }
 
 // winoMats is one Winograd F(m x m, 3x3) variant: tile side a = m+2 and

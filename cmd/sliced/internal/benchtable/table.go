@@ -6,7 +6,6 @@ import (
 	"io"
 	"math/rand/v2"
 	"runtime"
-	"strings"
 	"time"
 
 	"github.com/sliced-ai/sliced/cmd/sliced/internal/benchrun"
@@ -195,7 +194,7 @@ func build(lib string, workers int) (rows []*Row, done func(), err error) {
 			if err != nil {
 				return nil, done, err
 			}
-			row.Algo = algorithms(s, r.ConvAlgo)
+			row.Algo = r.ConvAlgos().String()
 			run := func() error { _, err := r.Forward(img); return err }
 			if i == 0 {
 				row.run = run
@@ -242,17 +241,6 @@ func build(lib string, workers int) (rows []*Row, done func(), err error) {
 	return rows, done, nil
 }
 
-// algorithms lists the algorithm of every conv layer of s, in order.
-func algorithms(s *nn.Stack, algo func(int) nn.ConvAlgo) string {
-	var names []string
-	for i, l := range s.Layers {
-		if l.Op == nn.OpConv {
-			names = append(names, algo(i).String())
-		}
-	}
-	return strings.Join(names, ", ")
-}
-
 func errorOf(err error) string {
 	if err == nil {
 		return "unknown"
@@ -277,7 +265,7 @@ func sessionRow(name string, e *engine.Engine, img []float32, workers int, opt n
 		if err != nil {
 			return nil, err
 		}
-		row.Algo = algorithms(&e.Stack, s.ConvAlgo)
+		row.Algo = s.ConvAlgos().String()
 		run := func() error { _, err := s.Classify(img); return err }
 		if i == 0 {
 			row.run = run

@@ -308,7 +308,7 @@ func (c *Config) Validate() error {
 		bad("unknown_scale", "%v, want 0 (never unknown) to 100", c.UnknownScale)
 	}
 	if _, err := nn.ParseConvAlgo(c.Conv); err != nil {
-		bad("conv", "%q is not auto, direct, winograd-f2, winograd-f4 or int8", c.Conv)
+		bad("conv", "%q is not %s", c.Conv, nn.ConvAlgoNames())
 	}
 	if c.Compare.Backend != "" && c.Compare.Every < 1 {
 		bad("compare.every", "%d, want at least 1", c.Compare.Every)
