@@ -144,6 +144,45 @@ func TestMQTT(t *testing.T) {
 	}
 }
 
+// Every flag given on the command line reaches the configuration: set to
+// its own default it applies without error, and --unknown-scale and
+// --conv, which did not reach it before, win over the file.
+func TestEveryFlagApplies(t *testing.T) {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	NewFlags(fs)
+	fs.VisitAll(func(fl *flag.Flag) {
+		one := flag.NewFlagSet("serve", flag.ContinueOnError)
+		f := NewFlags(one)
+		if one.Set(fl.Name, fl.DefValue) != nil {
+			return // a flag whose default is no value of its own (source, backends)
+		}
+		c := Default()
+		if err := f.Apply(&c); err != nil && strings.Contains(err.Error(), "not applied") {
+			t.Error(err)
+		}
+	})
+	dir := t.TempDir()
+	path := filepath.Join(dir, "sliced.yaml")
+	os.WriteFile(path, []byte("unknown_scale: 3\nconv: direct\n"), 0o644)
+	f := NewFlags(flag.NewFlagSet("serve", flag.ContinueOnError))
+	if err := f.fs.Parse([]string{"--config", path, "--unknown-scale", "1.5", "--conv", "int8"}); err != nil {
+		t.Fatal(err)
+	}
+	c, err := f.LoadWithFlags()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.UnknownScale != 1.5 || c.Conv != "int8" {
+		t.Errorf("unknown_scale %v, conv %q: the flags should win", c.UnknownScale, c.Conv)
+	}
+	if err := f.fs.Parse([]string{"--conv", "fast"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.LoadWithFlags(); err == nil || !strings.Contains(err.Error(), "conv") {
+		t.Errorf("--conv fast: %v, want an error naming conv", err)
+	}
+}
+
 // conv takes the algorithms nn parses; the default is auto.
 func TestConv(t *testing.T) {
 	if c := Default(); c.Conv != "auto" || c.Validate() != nil {

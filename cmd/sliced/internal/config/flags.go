@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/sliced-ai/sliced/device/gpio"
+	"github.com/sliced-ai/sliced/engine/nn"
 )
 
 // Flags registers one flag per configuration key on fs. After fs.Parse,
@@ -32,7 +33,7 @@ func NewFlags(fs *flag.FlagSet) *Flags {
 	fs.StringVar(&c.GRPCListen, "grpc-listen", c.GRPCListen, "KServe v2 gRPC listen `address`, e.g. 127.0.0.1:8001 (empty: no gRPC)")
 	fs.StringVar(&c.Engine, "engine", c.Engine, "engine `file`, or an embedded engine: mnist (the default when empty) or scene")
 	fs.Float64Var(&c.UnknownScale, "unknown-scale", c.UnknownScale, "open-set strictness: multiplies every class radius (larger is more lenient, 0 never answers unknown)")
-	fs.StringVar(&c.Conv, "conv", c.Conv, "convolution algorithm: auto, direct, winograd-f2, winograd-f4 or int8 (integer products where the CPU has AVX512-VNNI or arm64's dot product)")
+	fs.StringVar(&c.Conv, "conv", c.Conv, nn.ConvAlgoUsage())
 	fs.StringVar(&c.StateDir, "state-dir", c.StateDir, "`directory` for the enrolled engine")
 	fs.StringVar(&c.ModelDir, "model-dir", c.ModelDir, "`directory` of engine files NAME.slc that the v2 repository API loads as model NAME")
 	fs.StringVar(&c.TokenFile, "token-file", c.TokenFile, "`file` holding the bearer token of mutating endpoints")
@@ -106,6 +107,10 @@ func (f *Flags) Apply(c *Config) error {
 			c.GRPCListen = f.c.GRPCListen
 		case "engine":
 			c.Engine = f.c.Engine
+		case "unknown-scale":
+			c.UnknownScale = f.c.UnknownScale
+		case "conv":
+			c.Conv = f.c.Conv
 		case "state-dir":
 			c.StateDir = f.c.StateDir
 		case "model-dir":
@@ -224,6 +229,11 @@ func (f *Flags) Apply(c *Config) error {
 				}
 				c.Sources = append(c.Sources, s)
 			}
+		case "config":
+		default:
+			// A flag registered above and not copied here would be
+			// taken and ignored.
+			err = fmt.Errorf("config: flag --%s is not applied", fl.Name)
 		}
 	})
 	return err
