@@ -175,6 +175,16 @@ func TestEveryFlagApplies(t *testing.T) {
 	if c.UnknownScale != 1.5 || c.Conv != "int8" {
 		t.Errorf("unknown_scale %v, conv %q: the flags should win", c.UnknownScale, c.Conv)
 	}
+	// The command's own flags on the same set are not the config's.
+	cmd := flag.NewFlagSet("serve", flag.ContinueOnError)
+	check := cmd.Bool("check", false, "")
+	g := NewFlags(cmd)
+	if err := cmd.Parse([]string{"--check"}); err != nil || !*check {
+		t.Fatal(err)
+	}
+	if _, err := g.LoadWithFlags(); err != nil {
+		t.Errorf("--check beside the config's flags: %v", err)
+	}
 	if err := f.fs.Parse([]string{"--conv", "fast"}); err != nil {
 		t.Fatal(err)
 	}

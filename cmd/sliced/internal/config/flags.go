@@ -22,11 +22,15 @@ type Flags struct {
 	backends []string
 	trigger  gpio.TriggerSpec
 	outputs  []string
+	own      map[string]bool // the flags NewFlags registered (fs holds the command's others too)
 }
 
 // NewFlags registers the flags.
 func NewFlags(fs *flag.FlagSet) *Flags {
-	f := &Flags{fs: fs, c: Default()}
+	f := &Flags{fs: fs, c: Default(), own: map[string]bool{}}
+	before := map[string]bool{}
+	fs.VisitAll(func(fl *flag.Flag) { before[fl.Name] = true })
+	defer fs.VisitAll(func(fl *flag.Flag) { f.own[fl.Name] = !before[fl.Name] })
 	c := &f.c
 	fs.StringVar(&f.Config, "config", "", "YAML configuration `file`")
 	fs.StringVar(&c.Listen, "listen", c.Listen, "HTTP listen `address`")
@@ -233,7 +237,9 @@ func (f *Flags) Apply(c *Config) error {
 		default:
 			// A flag registered above and not copied here would be
 			// taken and ignored.
-			err = fmt.Errorf("config: flag --%s is not applied", fl.Name)
+			if f.own[fl.Name] {
+				err = fmt.Errorf("config: flag --%s is not applied", fl.Name)
+			}
 		}
 	})
 	return err
