@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/sliced-ai/sliced/engine/knn"
@@ -37,6 +38,9 @@ func (s *Session) ClassifyBatch(in []float32) ([]Prediction, error) {
 		if s.e.Proj != nil {
 			feat = s.projectBatch(out, n)
 			dim = s.e.Proj.Out
+		} else if s.takesViews() {
+			// The views' stack runs reuse the stack's output.
+			feat = slices.Clone(out)
 		}
 		// One search a query: one matrix product for the batch's dot
 		// products measured level with it (1.02-1.06 µs a query either
@@ -56,6 +60,11 @@ func (s *Session) ClassifyBatch(in []float32) ([]Prediction, error) {
 			nbs = append(nbs, r.Neighbors...)
 			p := Prediction{Label: r.Label, Neighbors: nbs[at:len(nbs):len(nbs)]}
 			p.Known, p.Score = s.e.KNN.Known(q, r, s.UnknownScale)
+			if s.takesViews() {
+				if err := s.views(in[i*inLen:(i+1)*inLen], q, r, &p); err != nil {
+					return nil, err
+				}
+			}
 			preds[i] = p
 		}
 	}

@@ -219,6 +219,10 @@ type Session struct {
 	// larger is more lenient, 0 turns unknown answers off. NewSession sets
 	// DefaultUnknownScale.
 	UnknownScale float64
+	// UnknownViews is how many views of a digit frame the open-set rule
+	// averages where the first is near its radius (see views.go): 1 is
+	// the frame alone. NewSession sets DefaultUnknownViews.
+	UnknownViews int
 	// FloatProjection keeps the projection in float32 where the integer
 	// product would run (for comparisons of the two).
 	FloatProjection bool
@@ -231,6 +235,7 @@ type Session struct {
 	pq       projScratch
 	features []float32
 	projOut  []float32 // ClassifyBatch's projected features
+	view     []float32 // a shifted view of the input
 }
 
 // NewSession checks the engine and allocates the buffers to run it.
@@ -247,7 +252,7 @@ func (e *Engine) NewSessionOptions(opt nn.Options) (*Session, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Session{e: e, runner: r, UnknownScale: DefaultUnknownScale}
+	s := &Session{e: e, runner: r, UnknownScale: DefaultUnknownScale, UnknownViews: DefaultUnknownViews}
 	if e.KNN != nil {
 		s.search = knn.NewSearcher(e.KNN)
 	}
@@ -306,6 +311,7 @@ func (s *Session) Classify(in []float32) (Prediction, error) {
 	}
 	t1 := time.Now()
 	var p Prediction
+	var viewTime time.Duration
 	if s.search == nil {
 		p = argmax(out)
 	} else {
@@ -319,10 +325,18 @@ func (s *Session) Classify(in []float32) (Prediction, error) {
 		}
 		p = Prediction{Label: r.Label, Neighbors: r.Neighbors}
 		p.Known, p.Score = s.e.KNN.Known(feat, r, s.UnknownScale)
+		if s.takesViews() {
+			tv := time.Now()
+			if err := s.views(in, feat, r, &p); err != nil {
+				return Prediction{}, err
+			}
+			// The views' stack runs count as stack time.
+			viewTime = time.Since(tv)
+		}
 	}
 	t2 := time.Now()
 	p.name(s.e.ClassNames())
-	p.Timing = Timing{Conv: t1.Sub(t0), KNN: t2.Sub(t1)}
+	p.Timing = Timing{Conv: t1.Sub(t0) + viewTime, KNN: t2.Sub(t1) - viewTime}
 	return p, nil
 }
 

@@ -1,6 +1,7 @@
 package engine_test
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/sliced-ai/sliced/calibration/dataset"
@@ -103,4 +104,34 @@ func BenchmarkStage(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkClassifyViews is Classify over the first 1,000 MNIST test
+// digits in turn, with the frame alone and with the default views: what
+// the views cost on average, where only answers near a radius take them.
+func BenchmarkClassifyViews(b *testing.B) {
+	e, err := models.Default()
+	if err != nil {
+		b.Fatal(err)
+	}
+	_, test, err := dataset.LoadMNIST("")
+	if err != nil {
+		b.Skipf("MNIST not available: %v", err)
+	}
+	for _, views := range []int{1, engine.DefaultUnknownViews} {
+		b.Run(fmt.Sprintf("views=%d", views), func(b *testing.B) {
+			s, err := e.NewSession()
+			if err != nil {
+				b.Fatal(err)
+			}
+			s.UnknownViews = views
+			i := 0
+			for b.Loop() {
+				if _, err := s.Classify(test.Image(i % 1000)); err != nil {
+					b.Fatal(err)
+				}
+				i++
+			}
+		})
+	}
 }

@@ -106,6 +106,7 @@ func TestStageMatchesReferenceOnMNIST(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.FloatProjection = true
+	s.UnknownViews = 1 // the reference is the one-view rule
 	r, err := nn.NewRunner(&e.Stack)
 	if err != nil {
 		t.Fatal(err)

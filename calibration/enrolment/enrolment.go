@@ -62,18 +62,35 @@ func Digits(images []float32, labels []int, n int, seed uint64) ([]Frame, error)
 // Score classifies frames with e on every core and returns the share
 // answered with their class, and the share answered unknown.
 func Score(e *engine.Engine, frames []Frame) (correct, unknown float64, err error) {
-	correct, unknown, _, err = score(e, frames)
+	correct, unknown, _, err = score(e, frames, DefaultRule)
+	return correct, unknown, err
+}
+
+// Rule is the open-set settings of the sessions that classify: the
+// strictness (engine.Session.UnknownScale) and the views
+// (engine.Session.UnknownViews).
+type Rule struct {
+	Scale float64
+	Views int
+}
+
+// DefaultRule is what a new session answers by.
+var DefaultRule = Rule{Scale: engine.DefaultUnknownScale, Views: engine.DefaultUnknownViews}
+
+// ScoreRule is Score with sessions that answer by rule.
+func ScoreRule(e *engine.Engine, frames []Frame, rule Rule) (correct, unknown float64, err error) {
+	correct, unknown, _, err = score(e, frames, rule)
 	return correct, unknown, err
 }
 
 // Labels is the share of frames whose class e names, known or not: the
 // closed-set accuracy that `slicecal eval` reports for MNIST.
 func Labels(e *engine.Engine, frames []Frame) (float64, error) {
-	_, _, labelled, err := score(e, frames)
+	_, _, labelled, err := score(e, frames, DefaultRule)
 	return labelled, err
 }
 
-func score(e *engine.Engine, frames []Frame) (correct, unknown, labelled float64, err error) {
+func score(e *engine.Engine, frames []Frame, rule Rule) (correct, unknown, labelled float64, err error) {
 	if len(frames) == 0 {
 		return 0, 0, 0, nil
 	}
@@ -85,6 +102,7 @@ func score(e *engine.Engine, frames []Frame) (correct, unknown, labelled float64
 	nc, nu, nl := make([]int, workers), make([]int, workers), make([]int, workers)
 	names := e.ClassNames()
 	err = prototypes.EachInput(e, images, len(frames), func(w int, s *engine.Session, i int, in []float32) error {
+		s.UnknownScale, s.UnknownViews = rule.Scale, rule.Views
 		p, err := s.Classify(in)
 		if err != nil {
 			return err

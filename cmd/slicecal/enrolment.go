@@ -4,11 +4,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/sliced-ai/sliced/calibration/dataset"
 	"github.com/sliced-ai/sliced/calibration/enrolment"
+	"github.com/sliced-ai/sliced/calibration/glyphs"
 	"github.com/sliced-ai/sliced/engine"
 	"github.com/sliced-ai/sliced/models"
 )
@@ -27,6 +29,7 @@ func runEnrolment(args []string) error {
 	check := fs.Int("check", enrolment.DefaultCurve().Check, "frames of each enrolled shape to check, in other fonts")
 	mnist := fs.Int("mnist", 10000, "MNIST test images whose closed-set accuracy each point measures (0: none)")
 	perShape := fs.Int("per-shape", 0, "also print, for this many frames of every held-out shape, how often the engine answers it unknown before any enrolment")
+	strict := fs.String("strictness", "", "also print, for each unknown scale in this list (e.g. 1,0.95,0.9), with one view and with the default views, the digits and the held-out shapes answered unknown before any enrolment")
 	data := fs.String("data", "", "folder of MNIST-style idx files (default: GoMNIST in the Go module cache)")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -82,6 +85,11 @@ func runEnrolment(args []string) error {
 		}
 		fmt.Printf("| all | %.1f %% | |\n", 100*all/float64(len(rows)))
 	}
+	if *strict != "" {
+		if err := printStrictness(e, digits, *strict); err != nil {
+			return err
+		}
+	}
 	fmt.Fprintf(os.Stderr, "measured in %v\n", time.Since(start).Round(time.Second))
 	if *out == "" {
 		return nil
@@ -93,4 +101,52 @@ func runEnrolment(args []string) error {
 		return err
 	}
 	return os.WriteFile(filepath.Join(*out, "enrolment.md"), []byte(table.String()), 0o644)
+}
+
+// printStrictness prints the open-set trade-off: for each unknown scale
+// in list, with one view and with the default views, the share of digit
+// frames answered right (unknown counted wrong) and the share of frames
+// of the held-out shapes answered unknown, in both font families.
+func printStrictness(e *engine.Engine, digits []enrolment.Frame, list string) error {
+	var scales []float64
+	for _, f := range strings.Split(list, ",") {
+		v, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
+		if err != nil || !(v > 0 && v <= 100) {
+			return fmt.Errorf("--strictness: %q is not a scale in (0, 100]", f)
+		}
+		scales = append(scales, v)
+	}
+	held := map[string][]enrolment.Frame{}
+	for _, fam := range []struct {
+		name  string
+		fonts []string
+		n     int
+		seed  uint64
+	}{{"liberation", glyphs.LiberationFonts, 40, 3}, {"go", glyphs.GoFonts, 20, 1}} {
+		f, err := enrolment.Shapes(glyphs.Held, fam.fonts, fam.n, fam.seed)
+		if err != nil {
+			return err
+		}
+		held[fam.name] = f
+	}
+	fmt.Printf("\n| unknown scale | views | digits (camera-like, unknown wrong) | held-out shapes unknown (Liberation fonts) | (Go fonts) |\n|---|---|---|---|---|\n")
+	for _, views := range []int{1, engine.DefaultUnknownViews} {
+		for _, sc := range scales {
+			r := enrolment.Rule{Scale: sc, Views: views}
+			right, _, err := enrolment.ScoreRule(e, digits, r)
+			if err != nil {
+				return err
+			}
+			_, lib, err := enrolment.ScoreRule(e, held["liberation"], r)
+			if err != nil {
+				return err
+			}
+			_, gof, err := enrolment.ScoreRule(e, held["go"], r)
+			if err != nil {
+				return err
+			}
+			fmt.Printf("| %g | %d | %.1f %% | %.1f %% | %.1f %% |\n", sc, views, 100*right, 100*lib, 100*gof)
+		}
+	}
+	return nil
 }

@@ -42,6 +42,7 @@ func runClassify(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	asJSON := fset.Bool("json", false, "one JSON object per line")
 	maxPixels := fset.Int("max-pixels", imageio.DefaultMaxPixels, "refuse images with more pixels than this")
 	unknownScale := fset.Float64("unknown-scale", engine.DefaultUnknownScale, "open-set strictness: multiplies every class radius (larger is more lenient, 0 never answers unknown)")
+	views := fset.Int("unknown-views", engine.DefaultUnknownViews, "open-set views: how many one-pixel shifts of a digit frame (with the frame) the unknown rule averages where the frame is near its class radius (1: the frame alone)")
 	conv := convFlag(fset)
 	fset.Usage = func() {
 		fmt.Fprintln(stderr, "usage: sliced classify [--engine FILE] [--json] PATH...")
@@ -58,6 +59,9 @@ func runClassify(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if err != nil {
 		return err
 	}
+	if *views < 1 || *views > engine.DefaultUnknownViews {
+		return fmt.Errorf("--unknown-views %d: want 1 (the frame alone) to %d", *views, engine.DefaultUnknownViews)
+	}
 	e, err := loadEngine(*path)
 	if err != nil {
 		return err
@@ -65,6 +69,7 @@ func runClassify(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	sess, err := e.NewSessionOptions(nn.Options{Conv: algo})
 	if err == nil {
 		sess.UnknownScale = *unknownScale
+		sess.UnknownViews = *views
 	}
 	if err != nil {
 		return err

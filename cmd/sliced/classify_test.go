@@ -103,6 +103,12 @@ func TestClassifyTextAndBadFiles(t *testing.T) {
 			t.Errorf("stderr does not name %s: %s", name, stderr.String())
 		}
 	}
+	for _, views := range []string{"0", "6"} {
+		stderr.Reset()
+		if code := run(context.Background(), []string{"classify", "--unknown-views", views, filepath.Join(dir, "a.png")}, &stdout, &stderr); code != 1 || !strings.Contains(stderr.String(), "--unknown-views") {
+			t.Errorf("--unknown-views %s: exit %d, %s", views, code, stderr.String())
+		}
+	}
 }
 
 func TestInspectJSON(t *testing.T) {

@@ -6,6 +6,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/sliced-ai/sliced/calibration/dataset"
 	"github.com/sliced-ai/sliced/cmd/sliced/internal/fixture"
 	"github.com/sliced-ai/sliced/engine"
 	"github.com/sliced-ai/sliced/models"
@@ -110,5 +111,55 @@ func TestRegistryStates(t *testing.T) {
 	}
 	if got := fmt.Sprint(Default.Names()); got != "[cuda fullcnn onnxruntime openvino sliced]" {
 		t.Fatalf("default registry: %s", got)
+	}
+}
+
+// The open-set settings reach the sessions: on MNIST test digits the
+// backend answers known/unknown as an engine session with the same
+// strictness and views, one by one and in batches.
+func TestSlicedOpenSetSettings(t *testing.T) {
+	_, test, err := dataset.LoadMNIST("")
+	if err != nil {
+		t.Skipf("MNIST not available: %v", err)
+	}
+	e, err := models.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := NewSliced(func() *engine.Engine { return e })
+	const n = 2000
+	for _, set := range []struct {
+		scale float64
+		views int
+	}{{1, 1}, {1, 5}, {0.9, 5}} {
+		b.SetUnknownScale(set.scale)
+		b.SetUnknownViews(set.views)
+		s, err := e.NewSession()
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.UnknownScale, s.UnknownViews = set.scale, set.views
+		batch, err := b.ClassifyBatch(test.Images[:n*784])
+		if err != nil {
+			t.Fatal(err)
+		}
+		unknown := 0
+		for i := range n {
+			want, err := s.Classify(test.Image(i))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := b.Classify(test.Image(i))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Known != want.Known || batch[i].Known != want.Known || got.Label != want.Label {
+				t.Fatalf("scale %v views %d, image %d: backend %v, batch %v, session %v", set.scale, set.views, i, got.Known, batch[i].Known, want.Known)
+			}
+			if !want.Known {
+				unknown++
+			}
+		}
+		t.Logf("scale %v, views %d: %d of %d unknown", set.scale, set.views, unknown, n)
 	}
 }

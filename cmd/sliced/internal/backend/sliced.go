@@ -34,6 +34,7 @@ type Sliced struct {
 	engine  func() *engine.Engine
 	cur     atomic.Pointer[sessions]
 	unknown atomic.Uint64 // math.Float64bits of the open-set strictness
+	views   atomic.Int32  // open-set views (engine.Session.UnknownViews)
 	conv    atomic.Uint32 // nn.ConvAlgo of new sessions
 }
 
@@ -52,12 +53,17 @@ func newSliced(o Options) (Backend, error) {
 func NewSliced(current func() *engine.Engine) *Sliced {
 	s := &Sliced{engine: current}
 	s.SetUnknownScale(engine.DefaultUnknownScale)
+	s.SetUnknownViews(engine.DefaultUnknownViews)
 	return s
 }
 
 // SetUnknownScale sets the open-set strictness (engine.Session.UnknownScale)
 // for the classifications that follow.
 func (s *Sliced) SetUnknownScale(v float64) { s.unknown.Store(math.Float64bits(v)) }
+
+// SetUnknownViews sets how many views the open-set rule averages
+// (engine.Session.UnknownViews) for the classifications that follow.
+func (s *Sliced) SetUnknownViews(n int) { s.views.Store(int32(n)) }
 
 // SetConv sets the convolution algorithm of the sessions made from now on
 // (nn.ConvAuto by default); sessions of another algorithm are dropped.
@@ -105,6 +111,7 @@ func (s *Sliced) Classify(in []float32) (Result, error) {
 		return r, err
 	}
 	sess.UnknownScale = math.Float64frombits(s.unknown.Load())
+	sess.UnknownViews = int(s.views.Load())
 	pred, err := sess.Classify(in)
 	if err != nil {
 		return Result{}, err
@@ -128,6 +135,7 @@ func (s *Sliced) ClassifyBatch(in []float32) ([]Result, error) {
 		return argmaxBatch(sess, in, t0)
 	}
 	sess.UnknownScale = math.Float64frombits(s.unknown.Load())
+	sess.UnknownViews = int(s.views.Load())
 	preds, err := sess.ClassifyBatch(in)
 	if err != nil {
 		return nil, err

@@ -16,6 +16,7 @@ import (
 
 	"github.com/sliced-ai/sliced/device/gpio"
 	"github.com/sliced-ai/sliced/device/power"
+	"github.com/sliced-ai/sliced/engine"
 	"github.com/sliced-ai/sliced/engine/nn"
 )
 
@@ -30,6 +31,10 @@ type Config struct {
 	// UnknownScale is the open-set strictness: it multiplies every class
 	// radius of the engine (larger answers unknown less often, 0 never).
 	UnknownScale float64 `yaml:"unknown_scale"`
+	// UnknownViews is how many views of a digit frame (the frame and its
+	// one-pixel shifts) the open-set rule averages near a class radius;
+	// 1 is the frame alone.
+	UnknownViews int `yaml:"unknown_views"`
 	// Conv is the convolution algorithm of the engine's sessions: auto
 	// (the default: Winograd F(4,3) where its kernels run, else direct),
 	// direct, winograd-f2, winograd-f4 or int8 (integer products where
@@ -158,6 +163,7 @@ func Default() Config {
 		Backend:      "sliced",
 		Compare:      Compare{Every: 10},
 		UnknownScale: 1,
+		UnknownViews: engine.DefaultUnknownViews,
 		Conv:         "auto",
 		Limits:       Limits{BodyBytes: 4 << 20, ImagePixels: 4096 * 4096},
 		Timeouts:     Timeouts{Read: 30 * time.Second, Write: 30 * time.Second, Idle: 120 * time.Second, Shutdown: 10 * time.Second},
@@ -306,6 +312,9 @@ func (c *Config) Validate() error {
 	}
 	if !(c.UnknownScale >= 0 && c.UnknownScale <= 100) {
 		bad("unknown_scale", "%v, want 0 (never unknown) to 100", c.UnknownScale)
+	}
+	if c.UnknownViews < 1 || c.UnknownViews > engine.DefaultUnknownViews {
+		bad("unknown_views", "%d, want 1 (the frame alone) to %d", c.UnknownViews, engine.DefaultUnknownViews)
 	}
 	if _, err := nn.ParseConvAlgo(c.Conv); err != nil {
 		bad("conv", "%q is not %s", c.Conv, nn.ConvAlgoNames())

@@ -41,12 +41,13 @@ sources:
   - {name: a, kind: dir}
 compare: {backend: fullcnn, every: 0}
 conv: fast
+unknown_views: 9
 `))
 	if err != nil {
 		t.Fatal(err)
 	}
 	err = c.Validate()
-	for _, key := range []string{"sources[0].kind", "sources[1].path", "compare.every", "conv"} {
+	for _, key := range []string{"sources[0].kind", "sources[1].path", "compare.every", "conv", "unknown_views"} {
 		if err == nil || !strings.Contains(err.Error(), key) {
 			t.Errorf("err = %v, want it to name %s", err, key)
 		}
@@ -163,17 +164,17 @@ func TestEveryFlagApplies(t *testing.T) {
 	})
 	dir := t.TempDir()
 	path := filepath.Join(dir, "sliced.yaml")
-	os.WriteFile(path, []byte("unknown_scale: 3\nconv: direct\n"), 0o644)
+	os.WriteFile(path, []byte("unknown_scale: 3\nunknown_views: 3\nconv: direct\n"), 0o644)
 	f := NewFlags(flag.NewFlagSet("serve", flag.ContinueOnError))
-	if err := f.fs.Parse([]string{"--config", path, "--unknown-scale", "1.5", "--conv", "int8"}); err != nil {
+	if err := f.fs.Parse([]string{"--config", path, "--unknown-scale", "1.5", "--unknown-views", "1", "--conv", "int8"}); err != nil {
 		t.Fatal(err)
 	}
 	c, err := f.LoadWithFlags()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.UnknownScale != 1.5 || c.Conv != "int8" {
-		t.Errorf("unknown_scale %v, conv %q: the flags should win", c.UnknownScale, c.Conv)
+	if c.UnknownScale != 1.5 || c.UnknownViews != 1 || c.Conv != "int8" {
+		t.Errorf("unknown_scale %v, unknown_views %d, conv %q: the flags should win", c.UnknownScale, c.UnknownViews, c.Conv)
 	}
 	// The command's own flags on the same set are not the config's.
 	cmd := flag.NewFlagSet("serve", flag.ContinueOnError)

@@ -37,6 +37,7 @@ func NewFlags(fs *flag.FlagSet) *Flags {
 	fs.StringVar(&c.GRPCListen, "grpc-listen", c.GRPCListen, "KServe v2 gRPC listen `address`, e.g. 127.0.0.1:8001 (empty: no gRPC)")
 	fs.StringVar(&c.Engine, "engine", c.Engine, "engine `file`, or an embedded engine: mnist (the default when empty) or scene")
 	fs.Float64Var(&c.UnknownScale, "unknown-scale", c.UnknownScale, "open-set strictness: multiplies every class radius (larger is more lenient, 0 never answers unknown)")
+	fs.IntVar(&c.UnknownViews, "unknown-views", c.UnknownViews, "open-set views: how many one-pixel shifts of a digit frame (with the frame) the unknown rule averages where the frame is near its class radius (1: the frame alone)")
 	fs.StringVar(&c.Conv, "conv", c.Conv, nn.ConvAlgoUsage())
 	fs.StringVar(&c.StateDir, "state-dir", c.StateDir, "`directory` for the enrolled engine")
 	fs.StringVar(&c.ModelDir, "model-dir", c.ModelDir, "`directory` of engine files NAME.slc that the v2 repository API loads as model NAME")
@@ -113,6 +114,8 @@ func (f *Flags) Apply(c *Config) error {
 			c.Engine = f.c.Engine
 		case "unknown-scale":
 			c.UnknownScale = f.c.UnknownScale
+		case "unknown-views":
+			c.UnknownViews = f.c.UnknownViews
 		case "conv":
 			c.Conv = f.c.Conv
 		case "state-dir":

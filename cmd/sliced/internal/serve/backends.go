@@ -23,6 +23,7 @@ type backendSet struct {
 func loadBackends(c config.Config, reg *backend.Registry, current func() *engine.Engine, m *metrics.Metrics, log *slog.Logger) *backendSet {
 	sliced := backend.NewSliced(current)
 	sliced.SetUnknownScale(c.UnknownScale)
+	sliced.SetUnknownViews(c.UnknownViews)
 	if algo, err := nn.ParseConvAlgo(c.Conv); err == nil { // Validate named a bad one
 		sliced.SetConv(algo)
 	}
