@@ -1,6 +1,7 @@
 package enrolment
 
 import (
+	"strings"
 	"sync"
 	"testing"
 
@@ -99,5 +100,63 @@ func TestEnrolKeepsDigitsAndKnowsUnknowns(t *testing.T) {
 	// when the k-NN decided: 67.5 % were unknown then, 51.9 % now.
 	if neverAfter < 0.50 {
 		t.Errorf("never-enrolled shapes unknown %.2f %% after the enrolment, want >= 50 %%", 100*neverAfter)
+	}
+}
+
+func TestCheckSets(t *testing.T) {
+	if err := CheckSets([]string{"ACE", "%&@"}); err != nil {
+		t.Errorf("held-out sets refused: %v", err)
+	}
+	for _, bad := range [][]string{{""}, {"AB"}, {"a"}, {"7"}, {"AA"}, {"ACE", ""}} {
+		if err := CheckSets(bad); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+}
+
+// Enrolling a set of three shapes with 20 examples each: the set is
+// recognised in other fonts, the digits keep their accuracy, and the
+// table names the set.
+func TestSets(t *testing.T) {
+	if testing.Short() {
+		t.Skip("draws and classifies about a thousand camera-like frames")
+	}
+	e, err := models.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	test := testDigits(t)
+	digits, err := Digits(test.Images, test.Labels, 200, 11)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, _, err := Score(e, digits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pts, err := Sets(e, digits, []string{"PRT"}, []int{20}, 40)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pts) != 1 {
+		t.Fatalf("%d points, want 1", len(pts))
+	}
+	p := pts[0]
+	t.Logf("PRT x 20: new %.1f %%, digits %.1f -> %.1f %%, other shapes unknown %.1f %%", 100*p.New, 100*before, 100*p.Digits, 100*p.Unseen)
+	if p.New < 0.95 {
+		t.Errorf("new shapes recognised %.1f %%, want >= 95 %%", 100*p.New)
+	}
+	if before-p.Digits > 0.01 {
+		t.Errorf("digits %.1f -> %.1f %%, want a loss of at most 1 point", 100*before, 100*p.Digits)
+	}
+	if p.Unseen <= 0 || p.Unseen > 1 {
+		t.Errorf("other shapes unknown %.1f %%, want a share in (0, 100]", 100*p.Unseen)
+	}
+	var b strings.Builder
+	if err := WriteSets(&b, pts); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), "| PRT | 20 |") {
+		t.Errorf("table has no PRT row:\n%s", b.String())
 	}
 }

@@ -30,6 +30,7 @@ func runEnrolment(args []string) error {
 	mnist := fs.Int("mnist", 10000, "MNIST test images whose closed-set accuracy each point measures (0: none)")
 	perShape := fs.Int("per-shape", 0, "also print, for this many frames of every held-out shape, how often the engine answers it unknown before any enrolment")
 	strict := fs.String("strictness", "", "also print, for each unknown scale in this list (e.g. 1,0.95,0.9), with one view and with the default views, the digits and the held-out shapes answered unknown before any enrolment")
+	sets := fs.String("sets", "", "also enrol each of these comma-separated sets of held-out shapes (e.g. ACE,LMN) with each --examples count and print the new classes recognised, the digits, and the other held-out shapes answered unknown")
 	data := fs.String("data", "", "folder of MNIST-style idx files (default: GoMNIST in the Go module cache)")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -42,6 +43,13 @@ func runEnrolment(args []string) error {
 	}
 	if o.Examples, err = ints(*examples); err != nil {
 		return fmt.Errorf("--examples: %w", err)
+	}
+	var setList []string
+	if *sets != "" {
+		setList = strings.Split(*sets, ",")
+		if err := enrolment.CheckSets(setList); err != nil {
+			return fmt.Errorf("--sets: %w", err)
+		}
 	}
 	e, err := models.Default()
 	if *path != "" {
@@ -84,6 +92,16 @@ func runEnrolment(args []string) error {
 			all += r.Unknown
 		}
 		fmt.Printf("| all | %.1f %% | |\n", 100*all/float64(len(rows)))
+	}
+	if len(setList) > 0 {
+		pts, err := enrolment.Sets(e, digits, setList, o.Examples, o.Check)
+		if err != nil {
+			return fmt.Errorf("--sets: %w", err)
+		}
+		fmt.Println()
+		if err := enrolment.WriteSets(os.Stdout, pts); err != nil {
+			return err
+		}
 	}
 	if *strict != "" {
 		if err := printStrictness(e, digits, *strict); err != nil {

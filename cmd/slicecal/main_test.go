@@ -160,3 +160,13 @@ func TestTrainIsReproducible(t *testing.T) {
 		t.Error("--seed 7 and --seed 8 wrote the same engine file")
 	}
 }
+
+// A --sets shape the engine may have trained on, or a set with a shape
+// twice, is refused before anything is drawn or measured.
+func TestEnrolmentRefusesBadSets(t *testing.T) {
+	for _, sets := range []string{"AB", "ACE,", "AA", "7"} {
+		if code := run([]string{"enrolment", "--sets", sets, "--data", t.TempDir()}); code == 0 {
+			t.Errorf("--sets %q exited 0", sets)
+		}
+	}
+}
