@@ -69,31 +69,49 @@ func Curve(e *engine.Engine, digits []Frame, o CurveOptions) ([]Point, error) {
 			return nil, err
 		}
 		for _, n := range o.Examples {
-			enrol, err := Shapes(shapes, glyphs.GoFonts, n, 1)
+			r, err := enrolAndScore(e, shapes, n, digits, check, unseen)
 			if err != nil {
 				return nil, err
 			}
-			after, err := Enrol(e, enrol)
-			if err != nil {
-				return nil, err
-			}
-			p := Point{Classes: c, Examples: n}
-			if p.Digits, _, err = Score(after, digits); err != nil {
-				return nil, err
-			}
-			if p.New, _, err = Score(after, check); err != nil {
-				return nil, err
-			}
-			if _, p.Unseen, err = Score(after, unseen); err != nil {
-				return nil, err
-			}
-			if p.MNIST, err = Labels(after, o.MNIST); err != nil {
+			p := Point{Classes: c, Examples: n, Digits: r.digits, New: r.new, Unseen: r.unseen}
+			if p.MNIST, err = Labels(r.engine, o.MNIST); err != nil {
 				return nil, err
 			}
 			out = append(out, p)
 		}
 	}
 	return out, nil
+}
+
+// enrolled is a copy of an engine after one enrolment, and how it answers.
+type enrolled struct {
+	engine              *engine.Engine
+	digits, new, unseen float64
+}
+
+// enrolAndScore enrols n examples of each shape, drawn in the Go fonts,
+// into a copy of e, and scores the digit frames (unknown counted wrong),
+// the check frames of the shapes, and the share of unseen frames answered
+// unknown.
+func enrolAndScore(e *engine.Engine, shapes []rune, n int, digits, check, unseen []Frame) (enrolled, error) {
+	examples, err := Shapes(shapes, glyphs.GoFonts, n, 1)
+	if err != nil {
+		return enrolled{}, err
+	}
+	r := enrolled{}
+	if r.engine, err = Enrol(e, examples); err != nil {
+		return enrolled{}, err
+	}
+	if r.digits, _, err = Score(r.engine, digits); err != nil {
+		return enrolled{}, err
+	}
+	if r.new, _, err = Score(r.engine, check); err != nil {
+		return enrolled{}, err
+	}
+	if _, r.unseen, err = Score(r.engine, unseen); err != nil {
+		return enrolled{}, err
+	}
+	return r, nil
 }
 
 // WriteTable writes the points as a markdown table, with an MNIST column

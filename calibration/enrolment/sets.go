@@ -46,25 +46,11 @@ func Sets(e *engine.Engine, digits []Frame, sets []string, examples []int, check
 			return nil, err
 		}
 		for _, n := range examples {
-			enrol, err := Shapes(shapes, glyphs.GoFonts, n, 1)
+			r, err := enrolAndScore(e, shapes, n, digits, checkFrames, unseen)
 			if err != nil {
 				return nil, err
 			}
-			after, err := Enrol(e, enrol)
-			if err != nil {
-				return nil, err
-			}
-			p := SetPoint{Shapes: set, Examples: n}
-			if p.Digits, _, err = Score(after, digits); err != nil {
-				return nil, err
-			}
-			if p.New, _, err = Score(after, checkFrames); err != nil {
-				return nil, err
-			}
-			if _, p.Unseen, err = Score(after, unseen); err != nil {
-				return nil, err
-			}
-			out = append(out, p)
+			out = append(out, SetPoint{Shapes: set, Examples: n, Digits: r.digits, New: r.new, Unseen: r.unseen})
 		}
 	}
 	return out, nil
