@@ -212,8 +212,12 @@ func (p *Pipeline) classify(f source.Frame, route *Route, rg *region) {
 	m.FrameSeconds.WithLabelValues(name, roi, b, d).Observe(res.Total.Seconds())
 	m.Frames.WithLabelValues(name, roi).Inc()
 	m.Classifications.WithLabelValues(name, roi, b, a.Class).Inc()
+	// Looked up on every frame so that the series is exported at 0 from the
+	// first frame on: a rate or share of unknowns has data before the first
+	// unknown, and an alert on it does not wait for one.
+	unknowns := m.Unknowns.WithLabelValues(name, roi, b)
 	if !a.Known {
-		m.Unknowns.WithLabelValues(name, roi, b).Inc()
+		unknowns.Inc()
 	}
 	p.finish(rg, res)
 	if route.Compare != nil && route.Every > 0 && f.Seq%uint64(route.Every) == 0 {
