@@ -83,3 +83,50 @@ func TestGrafanaDashboard(t *testing.T) {
 	}
 	promtool(t, "check", "rules", path)
 }
+
+// The unknown share and its alert, evaluated by promtool on series as
+// sliced exports them: a source whose frames are three quarters unknown
+// fires SlicedManyUnknowns after 15 minutes; one with none has a share of
+// 0 (its counter is there at 0) and fires nothing.
+func TestUnknownShareRule(t *testing.T) {
+	rules, err := filepath.Abs("examples/sliced-rules.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	test := fmt.Sprintf(`rule_files: [%q]
+evaluation_interval: 1m
+tests:
+  - interval: 1m
+    input_series:
+      - series: 'sliced_pipeline_frames_total{instance="pi",job="sliced",source="door",roi=""}'
+        values: '0+60x40'
+      - series: 'sliced_pipeline_unknown_total{instance="pi",job="sliced",source="door",roi="",backend="sliced"}'
+        values: '0+45x40'
+      - series: 'sliced_pipeline_frames_total{instance="pi",job="sliced",source="desk",roi=""}'
+        values: '0+60x40'
+      - series: 'sliced_pipeline_unknown_total{instance="pi",job="sliced",source="desk",roi="",backend="sliced"}'
+        values: '0+0x40'
+    promql_expr_test:
+      - expr: source:sliced_unknown_share:rate5m
+        eval_time: 10m
+        exp_samples:
+          - labels: 'source:sliced_unknown_share:rate5m{instance="pi",source="door"}'
+            value: 0.75
+          - labels: 'source:sliced_unknown_share:rate5m{instance="pi",source="desk"}'
+            value: 0
+    alert_rule_test:
+      - eval_time: 10m
+        alertname: SlicedManyUnknowns
+      - eval_time: 30m
+        alertname: SlicedManyUnknowns
+        exp_alerts:
+          - exp_labels: {severity: warn, instance: pi, source: door}
+            exp_annotations:
+              summary: "door on pi: most frames match no class (camera moved, scene changed, or a class to enrol: see /v1/candidates)"
+`, rules)
+	path := filepath.Join(t.TempDir(), "unknown-share-test.yml")
+	if err := os.WriteFile(path, []byte(test), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	promtool(t, "test", "rules", path)
+}
