@@ -150,15 +150,11 @@ func (p *proc) metrics() map[string]*dto.MetricFamily {
 	return fams
 }
 
-// value is the sum of the family's samples whose labels include want.
-func value(fams map[string]*dto.MetricFamily, name string, want map[string]string) float64 {
-	var sum float64
-	f := fams[name]
-	if f == nil {
-		return 0
-	}
+// samples are the family's samples whose labels include want.
+func samples(fams map[string]*dto.MetricFamily, name string, want map[string]string) []*dto.Metric {
+	var out []*dto.Metric
 next:
-	for _, m := range f.GetMetric() {
+	for _, m := range fams[name].GetMetric() {
 		for k, v := range want {
 			found := false
 			for _, lp := range m.GetLabel() {
@@ -168,6 +164,15 @@ next:
 				continue next
 			}
 		}
+		out = append(out, m)
+	}
+	return out
+}
+
+// value is the sum of the family's samples whose labels include want.
+func value(fams map[string]*dto.MetricFamily, name string, want map[string]string) float64 {
+	var sum float64
+	for _, m := range samples(fams, name, want) {
 		switch {
 		case m.Counter != nil:
 			sum += m.GetCounter().GetValue()

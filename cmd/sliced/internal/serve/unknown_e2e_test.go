@@ -30,7 +30,9 @@ func TestUnknownsCountedPerSource(t *testing.T) {
 	dir := t.TempDir()
 	write := func(name string, frames [][]byte) string {
 		d := filepath.Join(dir, name)
-		os.Mkdir(d, 0o755)
+		if err := os.Mkdir(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
 		for i, f := range frames {
 			if err := os.WriteFile(filepath.Join(d, fmt.Sprintf("%03d.jpg", i)), f, 0o644); err != nil {
 				t.Fatal(err)
@@ -50,15 +52,7 @@ func TestUnknownsCountedPerSource(t *testing.T) {
 	}
 	fams := p.metrics()
 	series := func(src string) int {
-		n := 0
-		for _, m := range fams["sliced_pipeline_unknown_total"].GetMetric() {
-			for _, l := range m.GetLabel() {
-				if l.GetName() == "source" && l.GetValue() == src {
-					n++
-				}
-			}
-		}
-		return n
+		return len(samples(fams, "sliced_pipeline_unknown_total", map[string]string{"source": src}))
 	}
 	if series("digits") != 1 || series("letters") != 1 {
 		t.Fatalf("sliced_pipeline_unknown_total: %d series for digits, %d for letters, want one each", series("digits"), series("letters"))
